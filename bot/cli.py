@@ -1,0 +1,159 @@
+"""Command line: `python bot.py [chat | faq build | faq match | faq eval]`.
+
+The output formats are contracts (design.md, "Interfaces other tools rely on"): outside
+scripts parse them, so they change only together with that document.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from bot.config import Settings
+from bot.i18n import Catalog
+from faq.profile import CONTACT_FIELDS, ProfileError
+
+EXIT_USAGE = 2
+EXIT_FAILED = 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="bot.py", description="Tawasul — تواصل")
+    parser.add_argument("--locale", choices=("ar", "en"), default=None)
+    sub = parser.add_subparsers(dest="command")
+
+    chat = sub.add_parser("chat", help="chat with the bot in the terminal")
+    chat.add_argument("--org", help="association profile slug")
+    chat.add_argument("--profile", type=Path, help="a profile directory")
+    chat.add_argument("--user", default="terminal", help="beneficiary id")
+    chat.add_argument("--json", action="store_true", help="one JSON line per input line")
+
+    faq = sub.add_parser("faq", help="build, query and evaluate the FAQ")
+    faq_sub = faq.add_subparsers(dest="faq_command", required=True)
+    build = faq_sub.add_parser("build", help="build a profile from a guide")
+    build.add_argument("guide", type=Path)
+    build.add_argument("--out", type=Path, required=True)
+    build.add_argument("--slug")
+
+    match = faq_sub.add_parser("match", help="match questions read from stdin")
+    source = match.add_mutually_exclusive_group(required=True)
+    source.add_argument("--org")
+    source.add_argument("--profile", type=Path)
+
+    ev = faq_sub.add_parser("eval", help="evaluate on labelled questions")
+    ev_source = ev.add_mutually_exclusive_group(required=True)
+    ev_source.add_argument("--org")
+    ev_source.add_argument("--profile", type=Path)
+    ev_source.add_argument("--kb", type=Path)
+    ev.add_argument("--queries", type=Path, required=True)
+    return parser
+
+
+def _missing_phrases(tr: Catalog) -> dict[str, str]:
+    return {f: tr(f"missing-{f}") for f in CONTACT_FIELDS}
+
+
+def _profile_dir(settings: Settings, org: str | None, profile: Path | None) -> Path:
+    if profile is not None:
+        return profile
+    directory = settings.profile_dir(org)
+    if not directory.is_dir():
+        raise ProfileError(f"unknown organisation {org or settings.org!r}: no {directory}")
+    return directory
+
+
+def _faq_service(settings: Settings, tr: Catalog, org: str | None, profile: Path | None):  # type: ignore[no-untyped-def]
+    from faq.service import FaqService
+
+    return FaqService.from_dir(_profile_dir(settings, org, profile), _missing_phrases(tr))
+
+
+def cmd_chat(args: argparse.Namespace, settings: Settings, tr: Catalog, out: TextIO) -> int:
+    from bot.terminal import run_terminal
+    from handlers.faq_chat import FaqChat
+
+    chat = FaqChat(_faq_service(settings, tr, args.org, args.profile), tr)
+    run_terminal(
+        chat, sys.stdin, out, as_json=args.json, prompt=sys.stdin.isatty() and not args.json
+    )
+    return 0
+
+
+def cmd_faq_build(args: argparse.Namespace, tr: Catalog, out: TextIO) -> int:
+    from faq.builder import GuideError, build_profile, format_report
+    from faq.profile import write_profile_dir
+
+    try:
+        text = args.guide.read_bytes().decode("utf-8", errors="replace")
+    except OSError:
+        print(tr("build-error-missing-file", path=str(args.guide)), file=sys.stderr)
+        return EXIT_FAILED
+    slug = args.slug or args.guide.stem
+    try:
+        profile, entries, report = build_profile(text, slug, tr.t, source=args.guide.name)
+    except GuideError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_FAILED
+    write_profile_dir(args.out, profile, entries)
+    labels = {f: tr(f"field-{f}") for f in CONTACT_FIELDS}
+    out.write(format_report(report, tr.t, labels) + "\n")
+    out.write(tr("build-report-written", path=str(args.out)) + "\n")
+    return 0
+
+
+def cmd_faq_match(args: argparse.Namespace, settings: Settings, tr: Catalog, out: TextIO) -> int:
+    service = _faq_service(settings, tr, args.org, args.profile)
+    for raw in sys.stdin:
+        query = raw.rstrip("\r\n")
+        answer = service.ask(query)
+        m = answer.match
+        record = {
+            "query": query,
+            "decision": m.decision,
+            "intent": m.intent,
+            "score": round(m.score, 4),
+            "answer": answer.text,
+            "candidates": [{"intent": c.intent, "score": round(c.score, 4)} for c in m.candidates],
+        }
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        out.flush()
+    return 0
+
+
+def cmd_faq_eval(args: argparse.Namespace, settings: Settings, tr: Catalog, out: TextIO) -> int:
+    from faq.evaluate import evaluate, read_tsv
+    from faq.matcher import Matcher
+
+    queries = read_tsv(args.queries)
+    if args.kb is not None:
+        matcher = Matcher.train(read_tsv(args.kb))
+    else:
+        matcher = _faq_service(settings, tr, args.org, args.profile).matcher
+    out.write(json.dumps(evaluate(matcher, queries), ensure_ascii=False) + "\n")
+    return 0
+
+
+def main(argv: Sequence[str], out: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    args = _parser().parse_args(list(argv))
+    settings = Settings()
+    tr = Catalog(args.locale or settings.locale)
+    try:
+        if args.command == "faq":
+            if args.faq_command == "build":
+                return cmd_faq_build(args, tr, out)
+            if args.faq_command == "match":
+                return cmd_faq_match(args, settings, tr, out)
+            return cmd_faq_eval(args, settings, tr, out)
+        if args.command is None:
+            # Until the conversation core and web chat exist, running the bot means the
+            # terminal Q&A on the configured association.
+            args = _parser().parse_args(["chat"])
+        return cmd_chat(args, settings, tr, out)
+    except (ProfileError, ValueError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILED

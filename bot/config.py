@@ -1,0 +1,22 @@
+"""Configuration from the environment (and `.env`), overridable by a mapping in tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+PROFILES_DIR = ROOT / "profiles"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TAWASUL_", env_file=".env", extra="ignore")
+
+    org: str = Field(default="little-hearts", pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")
+    data_dir: Path = Path("var")
+    locale: str = "ar"
+
+    def profile_dir(self, slug: str | None = None) -> Path:
+        return PROFILES_DIR / (slug or self.org)

@@ -1,0 +1,40 @@
+## The terminal chat and shared conversation texts.
+
+intent-greeting = تحية
+intent-thanks = شكر
+intent-about = عن الجمعية
+intent-services = الخدمات
+intent-channels = طرق التواصل
+intent-location = العنوان والفروع
+intent-working_hours = أوقات الدوام
+intent-how_to_apply = تقديم طلب
+intent-required_documents = المستندات المطلوبة
+intent-review_period = مدة دراسة الطلب
+intent-request_status = متابعة طلبي
+intent-complete_request = استكمال طلبي
+intent-data_responsibility = الإقرار بصحة البيانات
+intent-privacy = سرية بياناتي
+intent-talk_to_human = التحدث مع موظف
+intent-complaint = تقديم شكوى
+intent-feedback = تقييم الخدمة
+intent-volunteer = التطوع
+intent-donate = التبرع
+
+menu-ask = اسأل سؤالاً
+menu-apply = تقديم طلب
+menu-follow = متابعة طلبي
+menu-human = التحدث مع باحث
+menu-rate = تقييم الخدمة
+menu-ask-hint = تفضل، اكتب سؤالك بأسلوبك وأنا أجاوبك 😊
+
+chat-clarify = ما فهمت قصدك بالضبط 🤔 هل تقصد أحد هذه؟
+chat-none-of-these = لا شيء مما سبق
+chat-handover = المعذرة، ما قدرت أجاوب على سؤالك بثقة. تقدر تعيد صياغته بكلمات أخرى، أو أحولك لموظف من { $short }.
+chat-out-of-scope-hint = أنا مساعد { $short } وأجاوب عن خدمات الجمعية وطلبات الدعم.
+chat-helpful = 👍 مفيد
+chat-not-helpful = 👎 غير مفيد
+chat-thanks-feedback = شكراً لتقييمك 🌷
+chat-sorry-not-helpful = آسف أن الإجابة لم تفدك 🙏 تحب أحولك لموظف يساعدك؟
+chat-too-long = رسالتك طويلة جداً؛ اختصرها لو سمحت في سؤال واحد (حتى { $limit } حرف).
+chat-welcome = مرحباً بك في محادثة { $short } 🌿 اكتب سؤالك، أو اكتب «القائمة».
+chat-bye = مع السلامة 🌷

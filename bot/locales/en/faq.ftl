@@ -1,0 +1,69 @@
+term-beneficiary = beneficiary
+term-beneficiaries = beneficiaries
+term-member = member
+term-members = members
+default-request-form = support request
+default-referral-role = the responsible officer
+review-period-unstated = within a period the association sets
+
+answer-greeting = Peace be upon you, and welcome to { $name } 🌿
+    How can I help you today? Write your question, or choose from the menu.
+answer-thanks = You're welcome, always at your service 🌷
+answer-about-intro = We are { $name }.
+answer-about-goals = Our goals include:
+answer-about-licence = The association is registered under number { $licence }.
+answer-services = The services of { $short }, as its guide lists them:
+answer-services-generic = { $short } serves { $terms } through the { $form }. The list of services has not been filled in yet; I can hand you over to a staff member.
+answer-offer-request = You can file a { $form } right here in the chat.
+answer-channels = You can reach { $short } through these channels:
+answer-contacts = 📞 Phone: { $phone }
+    💬 WhatsApp: { $whatsapp }
+    🌐 Website: { $website }
+    ✉️ Email: { $email }
+answer-location = 📍 Address of { $short }: { $address }
+answer-location-branches = The association also has: { $branches }.
+answer-working-hours = 🕘 Working hours: { $working_hours }
+    I am available here in the chat at any time.
+answer-how-to-apply = You can file a { $form } right here: I ask for your details step by step, you review and confirm them, you get a reference number, and the committee answers { $period }. If anything is unclear you can ask for { $role }.
+answer-how-to-apply-generic = You can file a { $form } here: I ask for each detail step by step, you review and confirm it, and you get a reference number.
+answer-required-documents = Before starting the { $form }, have ready: your full name, national ID or iqama number, mobile number, city, the request type with a short description, and any supporting documents (such as a medical report).
+answer-review-period = Your request goes to the responsible committee, and you get an answer { $period }. You can follow your request here at any time.
+answer-review-period-unstated = The association studies your request and answers you; the guide states no period. You can follow your request here at any time.
+answer-request-status = I will list your requests with their status and dates. If you have the reference number, type it.
+answer-complete-request = If you were asked to complete your request, you can add the missing document or correct a detail here, and it goes back to review.
+answer-data-responsibility = Before sending, you review your details and declare they are correct, since the applicant is responsible for them. The guide says:
+answer-data-responsibility-generic = Before sending, you review a summary of your details and declare they are correct; your declaration is stored with its time.
+answer-privacy = Your data is confidential: ID and mobile numbers are stored encrypted and only the officer handling your request sees them. Under the Personal Data Protection Law you may ask to see, correct or delete your data.
+answer-talk-to-human = Of course. I will hand you over to { $role } to answer your questions.
+answer-talk-to-human-generic = Of course. I will hand you over to a staff member.
+answer-complaint = We are sorry about that 🙏 I will open a complaint for the responsible officer. Please describe what happened.
+answer-feedback = Your opinion matters: rating the service is your right and a tool for improvement, not punishment. Rate us from 1 to 5 and add a comment here.
+answer-volunteer = We'd love to have you volunteer with { $short } 🤝 Leave your details or contact us: { $phone } · { $website }
+answer-volunteer-generic = Thank you for wanting to volunteer with { $short } 🤝 Contact us: { $phone }
+answer-donate = Thank you for wanting to support { $short } 💚 How to donate: { $donation }
+
+missing-phone = not added yet (the association's admin will add it)
+missing-whatsapp = not added yet
+missing-email = not added yet
+missing-website = not added yet
+missing-address = not added yet; the association's admin will add it
+missing-working_hours = not set yet; the association's admin will add them
+missing-donation = not added yet; only donate through the association's official channels
+field-phone = phone number
+field-whatsapp = WhatsApp number
+field-email = email
+field-website = website
+field-address = address
+field-working_hours = working hours
+field-donation = donation details (account or link)
+
+build-error-binary = The file is not text: give me the guide as plain text (txt or md).
+build-error-unreadable = Could not read the guide: only { $found } sections recognised (at least two, and the association's name, are needed). Nothing was written.
+build-error-missing-file = File not found: { $path }
+build-note-no-period = No review period found in the guide.
+build-source-catalog = generic catalog text
+build-report-title = Built the profile of { $name } ({ $slug })
+build-report-counts = channels: { $channels } · tools: { $tools } · procedure steps: { $steps }
+build-report-missing-intents = Intents with no source in the guide (answered from the catalog): { $intents }
+build-report-admin = The association's admin must add in profile.yaml:
+build-report-written = Files written to: { $path }

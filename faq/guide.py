@@ -1,0 +1,187 @@
+"""Parse an association's policy guide (a PDF text extraction) into titled sections.
+
+The guides arrive as noisy PDF extractions: kashida (tatweel) stretching, lines whose
+fragments the PDF stored right-to-left in reverse order, repeated page headers, tables of
+contents, "Loading...", and lists numbered `1-`, `-1`, `1.`, `•` or `- 1 -`.  This module
+turns any of those shapes into plain sections the builder can reason about.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+TATWEEL = "\u0640"
+_NOISE_LINES = re.compile(r"^(loading\.*|\.+|-+|\*+|page \d+|صفحة \d+)$", re.IGNORECASE)
+_TOC_LINE = re.compile(r"(^\d+\s*\t)|(\.{4,}\s*\d*\s*$)")
+_BULLET = re.compile(
+    r"^\s*(?:[-•*▪◦●]\s*)?(?:\(?[0-9٠-٩]{1,2}\s*[-.)]|[-.)]\s*[0-9٠-٩]{1,2}(?=\s|[^\d]))\s*"
+    r"|^\s*[-•*▪◦●]\s*"
+    r"|^\s*[0-9٠-٩]{1,2}\s+(?=[\u0621-\u064a])"
+)
+_ORDINAL = "اولا|أولا|ثانيا|ثالثا|رابعا|خامسا|سادسا|سابعا|ثامنا|تاسعا|عاشرا|الحادي عشر|الثاني عشر"
+_ORDINAL_HEADING = re.compile(rf"^\s*(?:{_ORDINAL})ً?\s*[:\-–)]\s*(.+)$")
+_SENTENCE_END = re.compile(r"[.!؟?]\s*$")
+# A heading in these guides is a short noun phrase; longer lines are body text.
+_MAX_HEADING_WORDS = 12
+_ARABIC_LETTER = re.compile(r"[\u0621-\u064a]")
+
+
+@dataclass
+class Section:
+    title: str
+    paragraphs: list[str] = field(default_factory=list)
+    items: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n".join([*self.paragraphs, *self.items])
+
+
+@dataclass
+class ParsedGuide:
+    preamble: list[str]
+    sections: list[Section]
+    raw_lines: list[str]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.raw_lines)
+
+
+def repair_reversed_line(line: str) -> str:
+    """Undo a justified PDF line whose kashida-split fragments were stored in reverse.
+
+    Such a line reads e.g. "ــه  ــة طلب ــث لدراس ... ــح للمس 4- التوضي": every fragment
+    after the first starts with a tatweel, and the fragments appear last-first.  Reversing
+    the fragments and gluing them where the kashida was gives the sentence back.
+    """
+    tokens = line.split()
+    stretched = [t for t in tokens if t.startswith(TATWEEL)]
+    # One stretched fragment is enough when it opens the line: the wrapped tail of a
+    # reversed sentence ("ــه مسئول … المعلومات . وأن").
+    single_tail = len(stretched) == 1 and tokens[0].startswith(TATWEEL) and len(tokens) >= 3
+    if not single_tail and (len(stretched) < 2 or len(stretched) * 4 < len(tokens)):
+        return line
+    pieces = re.split(rf"(?:^|\s+){TATWEEL}+", line.strip())
+    head = pieces[0].strip()
+    segments = [p.strip() for p in pieces[1:]]
+    if not segments:
+        return line
+    # The sentence's first fragment (no kashida before it) sits at the very end of the line,
+    # glued after the last fragment; it starts at a list marker when there is one.
+    last = segments[-1]
+    marker = re.search(r"(?:^|\s)((?:[0-9٠-٩]{1,2}\s*[-.)]|[-•]\s*[0-9٠-٩]{0,2})\s*\S.*)$", last)
+    if marker and marker.start(1) > 0:
+        first, segments[-1] = marker.group(1), last[: marker.start(1)].strip()
+    else:
+        words = last.split()
+        if len(words) >= 2:
+            first, segments[-1] = words[-1], " ".join(words[:-1])
+        else:
+            first = ""
+    ordered = [first, *reversed(segments)]
+    if head:
+        ordered.append(" " + head)
+    return "".join(ordered).strip()
+
+
+def clean_line(line: str) -> str:
+    line = repair_reversed_line(line)
+    line = line.replace(TATWEEL, "").replace("\u00a0", " ").replace("\t", " ")
+    line = re.sub(r"\*\*|__", "", line)
+    line = re.sub(r"Loading\.\.\.", "", line)
+    line = re.sub(r"\s+([.,،:؛])", r"\1", line)
+    return re.sub(r"\s{2,}", " ", line).strip()
+
+
+def strip_bullet(line: str) -> tuple[bool, str]:
+    m = _BULLET.match(line)
+    if not m or m.end() == 0:
+        return False, line
+    rest = line[m.end() :].strip()
+    rest = re.sub(r"^[-.)]\s*", "", rest)
+    return bool(rest), rest or line
+
+
+def _is_heading(line: str, next_line: str | None) -> tuple[bool, str]:
+    if line.startswith("#"):
+        return True, line.lstrip("#").strip()
+    m = _ORDINAL_HEADING.match(line)
+    if m:
+        return True, m.group(1).strip()
+    words = line.split()
+    if not words or len(words) > _MAX_HEADING_WORDS:
+        return False, line
+    core = line.strip()
+    colon = re.search(r"\s*:\s*-?\s*$", core) or re.match(r"^\s*:\s*", core)
+    if colon:
+        title = re.sub(r"^\s*:\s*|\s*:\s*-?\s*$", "", core).strip()
+        return bool(title) and not _BULLET.match(core), title
+    # Plain short lines (alhuda's style) are headings only when they look like titles:
+    # no sentence ending, no list marker, and the next line starts a body.
+    if (
+        len(words) <= 7
+        and not _SENTENCE_END.search(core)
+        and not _BULLET.match(core)
+        and not re.search(r"[0-9٠-٩]{3,}", core)
+        and next_line is not None
+        and (len(next_line.split()) > len(words) or bool(_BULLET.match(next_line)))
+    ):
+        return True, core
+    return False, line
+
+
+def _page_headers(lines: list[str]) -> set[str]:
+    """Short lines repeated on several pages are headers or footers, not content."""
+    counts = Counter(line for line in lines if line and len(line.split()) <= 6)
+    return {line for line, n in counts.items() if n >= 2 and not _BULLET.match(line)}
+
+
+def parse_guide(text: str) -> ParsedGuide:
+    raw = [
+        "" if _TOC_LINE.search(line) else clean_line(line)
+        for line in text.replace("\r", "\n").split("\n")
+    ]
+    raw = [line for line in raw if not _NOISE_LINES.match(line)]
+    headers = _page_headers([line for line in raw if line])
+    lines: list[str] = []
+    for line in raw:
+        if not line or line in headers:
+            lines.append("")
+            continue
+        for header in headers:
+            # A page header can be glued in front of the next heading ("تكاتف Takatuf تمهيد :").
+            if line.startswith(header + " "):
+                line = line[len(header) :].strip()
+        lines.append(line)
+
+    preamble: list[str] = []
+    sections: list[Section] = []
+    current: Section | None = None
+    content = [(i, line) for i, line in enumerate(lines) if line]
+    for pos, (_, line) in enumerate(content):
+        nxt = content[pos + 1][1] if pos + 1 < len(content) else None
+        is_heading, title = _is_heading(line, nxt)
+        if is_heading and _ARABIC_LETTER.search(title or line):
+            current = Section(title=title)
+            sections.append(current)
+            continue
+        is_item, body = strip_bullet(line)
+        if current is None:
+            preamble.append(body)
+        elif is_item:
+            current.items.append(body)
+        elif current.items and not current.paragraphs and _continues(current.items[-1]):
+            current.items[-1] = f"{current.items[-1]} {body}"
+        elif current.paragraphs and _continues(current.paragraphs[-1]):
+            current.paragraphs[-1] = f"{current.paragraphs[-1]} {body}"
+        else:
+            current.paragraphs.append(body)
+    return ParsedGuide(preamble=preamble, sections=sections, raw_lines=[x for x in lines if x])
+
+
+def _continues(previous: str) -> bool:
+    """A wrapped PDF line continues the previous one when that one has not ended."""
+    return not re.search(r"[.:؛!؟?]\s*$", previous)

@@ -1,0 +1,180 @@
+"""An association's profile and FAQ, as files an admin can read and edit.
+
+A profile directory holds `profile.yaml` (what the guide says plus what the admin must add)
+and `faq.yaml` (one answer per intent, with the guide section it came from).  Contact
+details the guide lacks stay empty and are listed under `missing`; answers refer to them as
+`{phone}`, `{address}`, … so that filling the profile fixes every answer at once.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+PROFILE_FILE = "profile.yaml"
+FAQ_FILE = "faq.yaml"
+# The admin-side facts: never invented by the builder, filled in by hand or from a guide
+# that states them.
+CONTACT_FIELDS = (
+    "phone",
+    "whatsapp",
+    "email",
+    "website",
+    "address",
+    "working_hours",
+    "donation",
+)
+_PLACEHOLDER = re.compile(r"\{(" + "|".join(CONTACT_FIELDS) + r")\}")
+
+
+class ProfileError(ValueError):
+    """A profile directory that is missing or malformed."""
+
+
+@dataclass
+class ReviewPeriod:
+    days: int | None
+    phrase: str
+
+
+@dataclass
+class Profile:
+    slug: str
+    name: str
+    short_name: str
+    beneficiary_singular: str
+    beneficiary_plural: str
+    request_form: str
+    channels: list[str]
+    tools: list[str]
+    review_period: ReviewPeriod
+    referral_role: str | None
+    services: list[str]
+    goals: list[str] = field(default_factory=list)
+    licence: str | None = None
+    confidentiality: str | None = None
+    satisfaction: str | None = None
+    contacts: dict[str, str | None] = field(default_factory=dict)
+    source: str = ""
+
+    @property
+    def missing(self) -> list[str]:
+        return [f for f in CONTACT_FIELDS if not self.contacts.get(f)]
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["contacts"] = {f: self.contacts.get(f) for f in CONTACT_FIELDS}
+        data["missing"] = self.missing
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Profile:
+        try:
+            period = data["review_period"]
+            return cls(
+                slug=str(data["slug"]),
+                name=str(data["name"]),
+                short_name=str(data.get("short_name") or data["name"]),
+                beneficiary_singular=str(data["beneficiary_singular"]),
+                beneficiary_plural=str(data["beneficiary_plural"]),
+                request_form=str(data["request_form"]),
+                channels=[str(c) for c in data.get("channels") or []],
+                tools=[str(t) for t in data.get("tools") or []],
+                review_period=ReviewPeriod(
+                    days=int(period["days"]) if period.get("days") is not None else None,
+                    phrase=str(period["phrase"]),
+                ),
+                referral_role=data.get("referral_role"),
+                services=[str(s) for s in data.get("services") or []],
+                goals=[str(g) for g in data.get("goals") or []],
+                licence=data.get("licence"),
+                confidentiality=data.get("confidentiality"),
+                satisfaction=data.get("satisfaction"),
+                contacts={f: (data.get("contacts") or {}).get(f) for f in CONTACT_FIELDS},
+                source=str(data.get("source") or ""),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ProfileError(f"malformed profile: {exc!r}") from exc
+
+
+@dataclass
+class FaqEntry:
+    id: str
+    answer: str
+    source: str | None = None
+    action: str | None = None
+    questions: list[str] = field(default_factory=list)
+
+
+def render_answer(entry: FaqEntry, profile: Profile, missing_phrase: dict[str, str]) -> str:
+    """Fill contact placeholders from the profile, or with a 'not provided yet' phrase."""
+
+    def fill(m: re.Match[str]) -> str:
+        return profile.contacts.get(m.group(1)) or missing_phrase[m.group(1)]
+
+    return _PLACEHOLDER.sub(fill, entry.answer)
+
+
+def load_profile_dir(directory: Path) -> tuple[Profile, list[FaqEntry]]:
+    try:
+        profile_data = yaml.safe_load((directory / PROFILE_FILE).read_text(encoding="utf-8"))
+        faq_data = yaml.safe_load((directory / FAQ_FILE).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ProfileError(f"cannot read profile in {directory}: {exc}") from exc
+    if not isinstance(profile_data, dict) or not isinstance(faq_data, dict):
+        raise ProfileError(f"{directory}: profile.yaml and faq.yaml must be mappings")
+    profile = Profile.from_dict(profile_data)
+    entries = []
+    for raw in faq_data.get("entries") or []:
+        if not isinstance(raw, dict) or "id" not in raw or "answer" not in raw:
+            raise ProfileError(f"{directory}: every FAQ entry needs an id and an answer")
+        entries.append(
+            FaqEntry(
+                id=str(raw["id"]),
+                answer=str(raw["answer"]),
+                source=raw.get("source"),
+                action=raw.get("action"),
+                questions=[str(q) for q in raw.get("questions") or []],
+            )
+        )
+    return profile, entries
+
+
+class _Dumper(yaml.SafeDumper):
+    """Multi-line answers as literal blocks, so an admin edits them as they read."""
+
+
+def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str)
+
+
+def _dump(data: Any) -> str:
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
+
+
+def write_profile_dir(directory: Path, profile: Profile, entries: list[FaqEntry]) -> None:
+    """Render both files in memory, then replace each atomically: never half a file."""
+    texts = {
+        PROFILE_FILE: _dump(profile.to_dict()),
+        FAQ_FILE: _dump({"entries": [asdict(e) for e in entries]}),
+    }
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, text in texts.items():
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=directory)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+            os.replace(tmp, directory / name)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)

@@ -1,0 +1,98 @@
+"""The five committed association profiles say what their guides say, and nothing more."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import PROFILES_DIR
+from bot.i18n import Catalog
+from faq.builder import CANONICAL_INTENTS, build_profile
+from faq.profile import CONTACT_FIELDS, load_profile_dir, render_answer
+
+SLUGS = ("little-hearts", "takatuf", "qader", "alhuda", "health-coop")
+SHARED_GUIDES = Path(__file__).resolve().parents[3] / "shared" / "guides"
+tr = Catalog("ar")
+MISSING = {f: tr(f"missing-{f}") for f in CONTACT_FIELDS}
+
+
+def _load(slug: str):  # type: ignore[no-untyped-def]
+    return load_profile_dir(PROFILES_DIR / slug)
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_every_profile_answers_every_canonical_intent(slug: str) -> None:
+    profile, entries = _load(slug)
+    assert profile.slug == slug
+    assert {e.id for e in entries} >= set(CANONICAL_INTENTS)
+    for entry in entries:
+        text = render_answer(entry, profile, MISSING)
+        assert text.strip() and "{" not in text, (slug, entry.id)
+
+
+@pytest.mark.parametrize(
+    ("slug", "channels", "days", "phrase_word", "term", "form"),
+    [
+        ("little-hearts", 8, 14, "أسبوعين", "المستفيد", "طلب دعم مستفيد"),
+        ("takatuf", 8, 14, "أسبوعين", "المستفيد", "طلب دعم مستفيد"),
+        ("qader", 7, 30, "شهر", "المستفيد", "طلب دعم مستفيد"),
+        ("alhuda", 8, None, "محددة", "المستفيد", "طلب الدعم والخدمات"),
+        ("health-coop", 8, 14, "أسبوعين", "العضو", "طلب خدمة عضو"),
+    ],
+)
+def test_profile_facts_come_from_the_guide(
+    slug: str, channels: int, days: int | None, phrase_word: str, term: str, form: str
+) -> None:
+    profile, _ = _load(slug)
+    assert len(profile.channels) == channels
+    assert profile.review_period.days == days
+    assert phrase_word in profile.review_period.phrase
+    assert profile.beneficiary_singular == term
+    assert profile.request_form == form
+    assert profile.services
+
+
+def test_association_names_and_referral_roles() -> None:
+    names = {slug: _load(slug)[0] for slug in SLUGS}
+    assert names["little-hearts"].short_name == "القلوب الصغيرة"
+    assert names["takatuf"].short_name == "تكاتف"
+    assert names["qader"].name == "جمعية قادر لتعزيز الصحة النفسية بتبوك"
+    assert names["alhuda"].name == "جمعية الهدى لمساعدة الحجاج"
+    assert names["health-coop"].name == "الجمعية التعاونية للخدمات الصحية"
+    assert names["health-coop"].beneficiary_plural == "الأعضاء"
+    # qader's procedure has no referral step; alhuda refers to "the competent party".
+    assert names["qader"].referral_role is None
+    assert names["alhuda"].referral_role == "الجهة المختصة داخل الجمعية"
+    assert names["little-hearts"].referral_role == "مسئول البحث الاجتماعي"
+    assert "مناديب الجمعية في المواقع الميدانية" in names["alhuda"].channels
+    assert all("مناديب" not in c for c in names["qader"].channels)
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_answers_needing_admin_facts_say_they_are_missing(slug: str) -> None:
+    profile, entries = _load(slug)
+    assert set(profile.missing) >= {"phone", "address", "working_hours", "donation"}
+    by_id = {e.id: e for e in entries}
+    hours = render_answer(by_id["working_hours"], profile, MISSING)
+    donate = render_answer(by_id["donate"], profile, MISSING)
+    assert MISSING["working_hours"] in hours
+    assert MISSING["donation"] in donate
+    assert not any(ch.isdigit() for ch in hours)
+
+
+def test_a_filled_contact_reaches_every_answer_that_needs_it() -> None:
+    profile, entries = _load("little-hearts")
+    profile.contacts["phone"] = "0126543210"
+    by_id = {e.id: e for e in entries}
+    assert "0126543210" in render_answer(by_id["channels"], profile, MISSING)
+
+
+@pytest.mark.skipif(not SHARED_GUIDES.is_dir(), reason="../shared/guides is not beside this clone")
+@pytest.mark.parametrize("slug", SLUGS)
+def test_committed_profiles_match_what_the_builder_makes_of_the_guides(slug: str) -> None:
+    text = (SHARED_GUIDES / f"{slug}.txt").read_text(encoding="utf-8")
+    built, entries, _ = build_profile(text, slug, tr.t, source=f"{slug}.txt")
+    committed, committed_entries = _load(slug)
+    assert built.to_dict() == committed.to_dict(), "run `make profiles` and commit the result"
+    assert [e.answer for e in entries] == [e.answer for e in committed_entries]
