@@ -1,0 +1,117 @@
+"""Latency of ``Matcher.match`` on a 300-entry FAQ.
+
+The knowledge base is 300 pseudo-intents of real phrasings: ArBanking77 training texts
+(../shared) cut into groups of a few texts each, or, where ../shared is absent, the
+project's own question bank cut the same way. Queries are real questions (ArBanking Saudi
+test, or the bank itself), timed one by one with ``time.perf_counter_ns`` after a warm-up.
+
+    .venv/bin/python bench/bench_match_latency.py [--entries 300] [--queries 5000] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from faq.evaluate import read_tsv  # noqa: E402
+from faq.matcher import Matcher  # noqa: E402
+
+ARBANKING = ROOT.parent / "shared" / "bench" / "arbanking77"
+BANK = ROOT / "faq" / "data" / "questions.tsv"
+
+
+def build_kb(
+    rows: Sequence[tuple[str, str]], entries: int, per_entry: int
+) -> list[tuple[str, str]]:
+    """Deal each intent's texts into groups of ``per_entry``; every group is one entry."""
+    by_intent: dict[str, list[str]] = defaultdict(list)
+    for text, intent in rows:
+        if intent != "none":
+            by_intent[intent].append(text)
+    kb: list[tuple[str, str]] = []
+    group = 0
+    while len({i for _, i in kb}) < entries:
+        added = False
+        for intent, texts in sorted(by_intent.items()):
+            chunk = texts[group * per_entry : (group + 1) * per_entry]
+            if len(chunk) == per_entry and len({i for _, i in kb}) < entries:
+                kb.extend((t, f"{intent}#{group}") for t in chunk)
+                added = True
+        if not added:
+            break
+        group += 1
+    return kb
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Matcher.match latency on a 300-entry FAQ")
+    parser.add_argument("--entries", type=int, default=300)
+    parser.add_argument("--per-entry", type=int, default=5, help="phrasings per entry")
+    parser.add_argument("--queries", type=int, default=5000)
+    parser.add_argument("--warmup", type=int, default=500)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+
+    if (ARBANKING / "train-msa-pal.tsv").is_file():
+        source = "arbanking77"
+        rows = read_tsv(ARBANKING / "train-msa-pal.tsv")
+        queries = [t for t, _ in read_tsv(ARBANKING / "test-saudi.tsv")]
+    elif BANK.is_file():
+        source = "questions.tsv"
+        rows = read_tsv(BANK)
+        queries = [t for t, _ in rows]
+    else:
+        print("no knowledge source: neither ../shared/bench/arbanking77 nor", BANK, file=sys.stderr)
+        return 2
+    kb = build_kb(rows, args.entries, args.per_entry)
+    n_entries = len({i for _, i in kb})
+
+    import sklearn.svm  # noqa: F401  # keep import time out of the training time
+
+    start = time.perf_counter()
+    matcher = Matcher.train(kb)
+    train_s = time.perf_counter() - start
+
+    for i in range(args.warmup):
+        matcher.match(queries[i % len(queries)])
+    samples: list[int] = []
+    for i in range(args.queries):
+        text = queries[i % len(queries)]
+        t0 = time.perf_counter_ns()
+        matcher.match(text)
+        samples.append(time.perf_counter_ns() - t0)
+    samples.sort()
+
+    def pct(p: float) -> float:
+        return samples[min(len(samples) - 1, int(p * len(samples)))] / 1e6
+
+    result = {
+        "source": source,
+        "entries": n_entries,
+        "kb_texts": len(kb),
+        "train_s": round(train_s, 3),
+        "queries": len(samples),
+        "p50_ms": round(pct(0.50), 4),
+        "p99_ms": round(pct(0.99), 4),
+        "mean_ms": round(statistics.fmean(samples) / 1e6, 4),
+        "max_ms": round(samples[-1] / 1e6, 4),
+    }
+    if args.json:
+        print(json.dumps(result))
+    else:
+        for key, value in result.items():
+            print(f"{key:>10}: {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

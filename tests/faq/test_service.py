@@ -1,0 +1,66 @@
+"""An association's FAQ as a beneficiary meets it: the shared bank, a real profile."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.config import PROFILES_DIR
+from bot.i18n import Catalog
+from faq.profile import CONTACT_FIELDS
+from faq.service import FaqService
+
+tr = Catalog("ar")
+
+
+@pytest.fixture(scope="module")
+def faq() -> FaqService:
+    missing = {f: tr(f"missing-{f}") for f in CONTACT_FIELDS}
+    return FaqService.from_dir(PROFILES_DIR / "little-hearts", missing)
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("ابغى مساعده ماليه", "how_to_apply"),
+        ("ابي دعم", "how_to_apply"),
+        ("ابي ادعمكم", "donate"),
+        ("ابي اتبرع للجمعيه بمبلغ", "donate"),
+        ("وين الفرع حقكم في جده", "location"),
+        ("وش رقم جوالكم", "channels"),
+        ("عندي شكوى على الموظفه", "complaint"),
+        ("ابي اكلم احد من الموظفين", "talk_to_human"),
+        ("كم مده الدراسه", "review_period"),
+        ("ودي اضيف تقرير طبي لطلبي", "complete_request"),
+        ("هل معلوماتي محمية", "privacy"),
+        ("ليش اوقع على الاقرار", "data_responsibility"),
+        # typos: a dropped, a swapped and a wrong letter
+        ("ساعات الدوم", "working_hours"),
+        ("كيف اتطوغ معكم", "volunteer"),
+        ("وش الاوراق المطلوبه للتسجبل", "required_documents"),
+    ],
+)
+def test_dialect_questions_and_typos_get_the_guides_answer(
+    faq: FaqService, question: str, intent: str
+) -> None:
+    answer = faq.ask(question)
+    assert answer.match.decision == "answer"
+    assert answer.match.intent == intent
+    assert answer.text == faq.answer_text(intent)
+
+
+def test_the_answer_carries_the_guides_facts(faq: FaqService) -> None:
+    answer = faq.ask("كم يوم تاخذون عشان تدرسون الطلب")
+    assert answer.text is not None and "أسبوعين" in answer.text
+    human = faq.ask("ابي اكلم الباحث الاجتماعي")
+    assert human.action == "handover"
+    assert human.text is not None and "مسئول البحث الاجتماعي" in human.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["وش اخبار الدوري", "كم سعر الذهب", "عطني وصفة كبسة", "asdfgh", "٤٥٤٥٤٥", ""],
+)
+def test_out_of_scope_gets_no_answer(faq: FaqService, question: str) -> None:
+    answer = faq.ask(question)
+    assert answer.match.decision != "answer"
+    assert answer.text is None
