@@ -11,13 +11,15 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from bot.config import Settings
 from bot.i18n import Catalog
 from faq.profile import CONTACT_FIELDS, ProfileError
 
-EXIT_USAGE = 2
+if TYPE_CHECKING:
+    from faq.service import FaqService
+
 EXIT_FAILED = 1
 
 
@@ -66,7 +68,10 @@ def _profile_dir(settings: Settings, org: str | None, profile: Path | None) -> P
     return directory
 
 
-def _faq_service(settings: Settings, tr: Catalog, org: str | None, profile: Path | None):  # type: ignore[no-untyped-def]
+def _faq_service(
+    settings: Settings, tr: Catalog, org: str | None, profile: Path | None
+) -> FaqService:
+    # Imported here: `faq build` and `--help` need no model, so they start fast.
     from faq.service import FaqService
 
     return FaqService.from_dir(_profile_dir(settings, org, profile), _missing_phrases(tr))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.config import PROFILES_DIR
 from bot.i18n import Catalog
-from faq.profile import CONTACT_FIELDS
+from faq.profile import CONTACT_FIELDS, FaqEntry, load_profile_dir, write_profile_dir
 from faq.service import FaqService
 
 tr = Catalog("ar")
@@ -64,3 +66,28 @@ def test_out_of_scope_gets_no_answer(faq: FaqService, question: str) -> None:
     answer = faq.ask(question)
     assert answer.match.decision != "answer"
     assert answer.text is None
+
+
+def test_a_profile_can_add_its_own_entry_with_its_own_phrasings(tmp_path: Path) -> None:
+
+    profile, entries = load_profile_dir(PROFILES_DIR / "alhuda")
+    entries.append(
+        FaqEntry(
+            id="pilgrim_wheelchairs",
+            answer="نوفر عربات لكبار السن في الحرم عبر مناديبنا الميدانيين.",
+            questions=[
+                "عندكم عربيات لكبار السن في الحرم",
+                "ابي كرسي متحرك لابوي في العمرة",
+                "هل توفرون عربات للطواف",
+                "وين القى عربية للحاج الكبير",
+                "تأجير كرسي متحرك في المسجد الحرام",
+                "ابغى عربيه لامي وهي تعتمر",
+            ],
+        )
+    )
+    write_profile_dir(tmp_path, profile, entries)
+    missing = {f: tr(f"missing-{f}") for f in CONTACT_FIELDS}
+    service = FaqService.from_dir(tmp_path, missing)
+    answer = service.ask("ودي كرسي متحرك لجدتي عشان الطواف")
+    assert answer.match.intent == "pilgrim_wheelchairs"
+    assert answer.text == "نوفر عربات لكبار السن في الحرم عبر مناديبنا الميدانيين."
