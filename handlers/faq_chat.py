@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from faq.normalize import normalize
 from faq.service import FaqService
 from handlers.replies import Button, Reply
 
@@ -22,6 +23,8 @@ MENU = (
     ("menu-rate", "intent:feedback"),
 )
 _MENU_ACTIONS = {"menu"}
+# A person is about to take over: rating the bot's words would be out of place.
+_HANDOVER_ACTIONS = {"handover", "handover_complaint"}
 
 
 class FaqChat:
@@ -29,6 +32,8 @@ class FaqChat:
         self.faq = faq
         self.tr = tr
         self._args = {"short": faq.profile.short_name, "name": faq.profile.name}
+        # Words that open the menu in any state, as Telegram's /start and /menu do.
+        self._menu_words = {normalize(w) for w in tr("chat-menu-words").split(",") if w.strip()}
 
     def menu_buttons(self) -> tuple[Button, ...]:
         return tuple(Button(self.tr(label), payload) for label, payload in MENU)
@@ -42,6 +47,8 @@ class FaqChat:
             return []
         if len(text) > MAX_MESSAGE_CHARS:
             return [Reply(self.tr("chat-too-long", limit=MAX_MESSAGE_CHARS))]
+        if text.casefold() in self._menu_words or normalize(text) in self._menu_words:
+            return [self.welcome()]
         answer = self.faq.ask(text)
         match = answer.match
         if match.decision == "answer" and match.intent is not None:
@@ -79,7 +86,8 @@ class FaqChat:
 
     def _answer(self, intent: str) -> Reply:
         text = self.faq.answer_text(intent) or ""
-        if self.faq.action(intent) in _MENU_ACTIONS:
+        action = self.faq.action(intent)
+        if action in _MENU_ACTIONS or action in _HANDOVER_ACTIONS:
             return Reply(text, self.menu_buttons())
         return Reply(
             text,

@@ -20,6 +20,7 @@ intent-feedback = تقييم الخدمة
 intent-volunteer = التطوع
 intent-donate = التبرع
 
+chat-menu-words = القائمة, القائمة الرئيسية, قائمة, /start, /menu, /help, menu, start
 menu-ask = اسأل سؤالاً
 menu-apply = تقديم طلب
 menu-follow = متابعة طلبي

@@ -18,6 +18,7 @@ intent-feedback = Rate the service
 intent-volunteer = Volunteering
 intent-donate = Donating
 
+chat-menu-words = menu, main menu, /start, /menu, /help, start, القائمة
 menu-ask = Ask a question
 menu-apply = File a request
 menu-follow = Follow my request
