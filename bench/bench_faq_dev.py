@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 from bot.config import PROFILES_DIR  # noqa: E402
 from bot.i18n import Catalog  # noqa: E402
 from faq.evaluate import evaluate, read_tsv  # noqa: E402
-from faq.profile import CONTACT_FIELDS  # noqa: E402
+from faq.profile import missing_phrases  # noqa: E402
 from faq.service import FaqService  # noqa: E402
 
 SLUGS = ("little-hearts", "takatuf", "qader", "alhuda", "health-coop")
@@ -70,7 +70,7 @@ def main() -> int:
         "holdout+typos": with_typos(holdout),
     }
     tr = Catalog("ar")
-    missing = {f: tr(f"missing-{f}") for f in CONTACT_FIELDS}
+    missing = missing_phrases(tr.t)
     rows: dict[str, dict[str, object]] = {}
     wrong: list[str] = []
     for slug in SLUGS:

@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from bot.config import Settings
-from bot.i18n import Catalog
-from faq.profile import CONTACT_FIELDS, ProfileError
+from bot.config import PROFILES_DIR, Settings
+from bot.i18n import DEFAULT_LOCALE, Catalog
+from faq.profile import CONTACT_FIELDS, ProfileError, missing_phrases
 
 if TYPE_CHECKING:
     from faq.service import FaqService
@@ -42,12 +42,12 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--slug")
 
     match = faq_sub.add_parser("match", help="match questions read from stdin")
-    source = match.add_mutually_exclusive_group(required=True)
+    source = match.add_mutually_exclusive_group()
     source.add_argument("--org")
     source.add_argument("--profile", type=Path)
 
     ev = faq_sub.add_parser("eval", help="evaluate on labelled questions")
-    ev_source = ev.add_mutually_exclusive_group(required=True)
+    ev_source = ev.add_mutually_exclusive_group()
     ev_source.add_argument("--org")
     ev_source.add_argument("--profile", type=Path)
     ev_source.add_argument("--kb", type=Path)
@@ -55,8 +55,10 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _missing_phrases(tr: Catalog) -> dict[str, str]:
-    return {f: tr(f"missing-{f}") for f in CONTACT_FIELDS}
+class UnknownOrg(ProfileError):
+    def __init__(self, slug: str) -> None:
+        super().__init__(slug)
+        self.slug = slug
 
 
 def _profile_dir(settings: Settings, org: str | None, profile: Path | None) -> Path:
@@ -64,7 +66,7 @@ def _profile_dir(settings: Settings, org: str | None, profile: Path | None) -> P
         return profile
     directory = settings.profile_dir(org)
     if not directory.is_dir():
-        raise ProfileError(f"unknown organisation {org or settings.org!r}: no {directory}")
+        raise UnknownOrg(org or settings.org)
     return directory
 
 
@@ -74,7 +76,7 @@ def _faq_service(
     # Imported here: `faq build` and `--help` need no model, so they start fast.
     from faq.service import FaqService
 
-    return FaqService.from_dir(_profile_dir(settings, org, profile), _missing_phrases(tr))
+    return FaqService.from_dir(_profile_dir(settings, org, profile), missing_phrases(tr.t))
 
 
 def cmd_chat(args: argparse.Namespace, settings: Settings, tr: Catalog, out: TextIO) -> int:
@@ -145,9 +147,11 @@ def cmd_faq_eval(args: argparse.Namespace, settings: Settings, tr: Catalog, out:
 def main(argv: Sequence[str], out: TextIO | None = None) -> int:
     out = out or sys.stdout
     args = _parser().parse_args(list(argv))
-    settings = Settings()
-    tr = Catalog(args.locale or settings.locale)
+    tr = Catalog(args.locale or DEFAULT_LOCALE)
     try:
+        settings = Settings()
+        if args.locale is None and settings.locale != tr.locale:
+            tr = Catalog(settings.locale)
         if args.command == "faq":
             if args.faq_command == "build":
                 return cmd_faq_build(args, tr, out)
@@ -159,6 +163,12 @@ def main(argv: Sequence[str], out: TextIO | None = None) -> int:
             # terminal Q&A on the configured association.
             args = _parser().parse_args(["chat"])
         return cmd_chat(args, settings, tr, out)
-    except (ProfileError, ValueError, OSError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_FAILED
+    except UnknownOrg as exc:
+        known = ", ".join(sorted(p.name for p in PROFILES_DIR.iterdir() if p.is_dir()))
+        print(tr("cli-error-unknown-org", org=exc.slug, known=known), file=sys.stderr)
+    except ProfileError as exc:
+        print(tr("cli-error-profile", detail=str(exc)), file=sys.stderr)
+    except (ValueError, OSError) as exc:
+        # pydantic's ValidationError (a bad TAWASUL_* value) is a ValueError too.
+        print(tr("cli-error-input", detail=str(exc)), file=sys.stderr)
+    return EXIT_FAILED

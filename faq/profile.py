@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -110,6 +111,11 @@ class FaqEntry:
     source: str | None = None
     action: str | None = None
     questions: list[str] = field(default_factory=list)
+
+
+def missing_phrases(tr: Callable[[str], str]) -> dict[str, str]:
+    """The catalog's 'not provided yet' phrase for every contact field."""
+    return {f: tr(f"missing-{f}") for f in CONTACT_FIELDS}
 
 
 def render_answer(entry: FaqEntry, profile: Profile, missing_phrase: dict[str, str]) -> str:

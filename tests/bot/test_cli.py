@@ -61,8 +61,18 @@ def test_faq_match_prints_one_json_object_per_question() -> None:
 
 def test_faq_match_for_an_unknown_org_fails_clearly() -> None:
     result = run("faq", "match", "--org", "no-such-org", stdin="مرحبا\n")
-    assert result.returncode != 0
+    assert result.returncode == 1
     assert "no-such-org" in result.stderr
+    assert "qader" in result.stderr  # the message lists the associations that exist
+    assert "Traceback" not in result.stderr
+
+
+def test_the_association_comes_from_the_environment_by_default() -> None:
+    result = run("faq", "match", stdin="كم مدة دراسة طلبي عندكم\n", env={"TAWASUL_ORG": "qader"})
+    assert result.returncode == 0, result.stderr
+    record = json.loads(result.stdout)
+    assert record["intent"] == "review_period"
+    assert "شهر" in record["answer"]
 
 
 def test_faq_eval_prints_the_metrics(tmp_path: Path) -> None:

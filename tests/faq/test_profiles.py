@@ -9,12 +9,12 @@ import pytest
 from bot.config import PROFILES_DIR
 from bot.i18n import Catalog
 from faq.builder import CANONICAL_INTENTS, build_profile
-from faq.profile import CONTACT_FIELDS, load_profile_dir, render_answer
+from faq.profile import load_profile_dir, missing_phrases, render_answer
 
 SLUGS = ("little-hearts", "takatuf", "qader", "alhuda", "health-coop")
 SHARED_GUIDES = Path(__file__).resolve().parents[3] / "shared" / "guides"
 tr = Catalog("ar")
-MISSING = {f: tr(f"missing-{f}") for f in CONTACT_FIELDS}
+MISSING = missing_phrases(tr.t)
 
 
 def _load(slug: str):  # type: ignore[no-untyped-def]

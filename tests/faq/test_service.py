@@ -8,7 +8,7 @@ import pytest
 
 from bot.config import PROFILES_DIR
 from bot.i18n import Catalog
-from faq.profile import CONTACT_FIELDS, FaqEntry, load_profile_dir, write_profile_dir
+from faq.profile import FaqEntry, load_profile_dir, missing_phrases, write_profile_dir
 from faq.service import FaqService
 
 tr = Catalog("ar")
@@ -16,8 +16,7 @@ tr = Catalog("ar")
 
 @pytest.fixture(scope="module")
 def faq() -> FaqService:
-    missing = {f: tr(f"missing-{f}") for f in CONTACT_FIELDS}
-    return FaqService.from_dir(PROFILES_DIR / "little-hearts", missing)
+    return FaqService.from_dir(PROFILES_DIR / "little-hearts", missing_phrases(tr.t))
 
 
 @pytest.mark.parametrize(
@@ -86,8 +85,7 @@ def test_a_profile_can_add_its_own_entry_with_its_own_phrasings(tmp_path: Path) 
         )
     )
     write_profile_dir(tmp_path, profile, entries)
-    missing = {f: tr(f"missing-{f}") for f in CONTACT_FIELDS}
-    service = FaqService.from_dir(tmp_path, missing)
+    service = FaqService.from_dir(tmp_path, missing_phrases(tr.t))
     answer = service.ask("ودي كرسي متحرك لجدتي عشان الطواف")
     assert answer.match.intent == "pilgrim_wheelchairs"
     assert answer.text == "نوفر عربات لكبار السن في الحرم عبر مناديبنا الميدانيين."

@@ -6,7 +6,7 @@ import pytest
 
 from bot.config import PROFILES_DIR
 from bot.i18n import Catalog
-from faq.profile import CONTACT_FIELDS
+from faq.profile import missing_phrases
 from faq.service import FaqService
 from handlers.faq_chat import MAX_MESSAGE_CHARS, FaqChat
 from handlers.replies import Reply
@@ -16,8 +16,7 @@ tr = Catalog("ar")
 
 @pytest.fixture(scope="module")
 def chat() -> FaqChat:
-    missing = {f: tr(f"missing-{f}") for f in CONTACT_FIELDS}
-    return FaqChat(FaqService.from_dir(PROFILES_DIR / "takatuf", missing), tr)
+    return FaqChat(FaqService.from_dir(PROFILES_DIR / "takatuf", missing_phrases(tr.t)), tr)
 
 
 def labels(reply: Reply) -> list[str]:

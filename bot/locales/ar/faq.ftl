@@ -85,3 +85,7 @@ build-report-counts = القنوات: { $channels } · الأدوات: { $tools 
 build-report-missing-intents = أسئلة بلا مصدر في الدليل (أجابها الكتالوج): { $intents }
 build-report-admin = على مسؤول الجمعية أن يضيف في profile.yaml:
 build-report-written = كُتبت الملفات في: { $path }
+
+cli-error-unknown-org = لا توجد جمعية بالمعرّف «{ $org }». المتاح: { $known }
+cli-error-profile = تعذّر تحميل ملف الجمعية: { $detail }
+cli-error-input = تعذّر قراءة المدخلات: { $detail }

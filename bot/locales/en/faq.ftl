@@ -67,3 +67,7 @@ build-report-counts = channels: { $channels } · tools: { $tools } · procedure 
 build-report-missing-intents = Intents with no source in the guide (answered from the catalog): { $intents }
 build-report-admin = The association's admin must add in profile.yaml:
 build-report-written = Files written to: { $path }
+
+cli-error-unknown-org = No association with the id "{ $org }". Available: { $known }
+cli-error-profile = Could not load the association's profile: { $detail }
+cli-error-input = Could not read the input: { $detail }
