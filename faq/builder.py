@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from faq.guide import ParsedGuide, Section, parse_guide
-from faq.normalize import normalize
+from faq.normalize import normalize, to_ascii_digits
 from faq.profile import CONTACT_FIELDS, FaqEntry, Profile, ReviewPeriod
 
 Translate = Callable[..., str]
@@ -67,12 +67,20 @@ _SECTION_KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("address", ("العنوان", "المقر", "الفروع", "موقع الجمعيه")),
     ("donation", ("التبرع", "الدعم المالي", "الحساب البنكي")),
     ("volunteering", ("التطوع", "المتطوعين")),
+    ("services", ("خدماتنا", "الخدمات", "خدمات الجمعيه", "البرامج", "برامج")),
     ("general_goal", ("الهدف العام", "الرساله", "الرويه")),
     ("goals", ("الاهداف",)),
-    ("preamble", ("تمهيد", "مقدمه", "المقدمه", "نبذه", "من نحن", "تعريف")),
+    # A policy's "تمهيد" is legal boilerplate about the policy itself; an introduction or
+    # "about us" section describes the association and answers "who are you".
+    ("intro", ("مقدمه", "المقدمه", "نبذه", "من نحن", "تعريف", "عن الجمعيه")),
+    ("preamble", ("تمهيد",)),
     ("scope", ("نطاق",)),
 )
-_PHONE = re.compile(r"(?<!\d)(?:\+?966\s?|0)?5\d(?:[\s-]?\d){7}(?!\d)|(?<!\d)9200\d{5}(?!\d)")
+_PHONE = re.compile(
+    r"(?<!\d)(?:\+?966\s?|0)?5\d(?:[\s-]?\d){7}(?!\d)"  # mobile
+    r"|(?<!\d)9200\d{5}(?!\d)"  # unified number
+    r"|(?<!\d)01\d(?:[\s-]?\d){7}(?!\d)"  # landline with area code
+)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 _URL = re.compile(r"(?:https?://|www\.)[^\s،,]+")
 _ORG_IN_SENTENCE = re.compile(
@@ -83,7 +91,7 @@ _ORG_LINE = re.compile(r"^((?:ال)?جمعي[ةه]\s.{3,90})$")
 _LICENCE = re.compile(r"(?:برقم|تصريح رقم|ترخيص رقم|رقم الترخيص)\s*\(?([0-9٠-٩]{2,8})")
 _REVIEW_PHRASE = re.compile(r"(خلال\s+[^.،,]*)")
 _REFERRAL = re.compile(
-    r"(?:احالته|إحالته|تحويله)\s+(?:إلى\s+|الى\s+)?(.+?)(?:\s+للإجابة|\s+للاجابة|[.،,]|$)"
+    r"(?:احالته|إحالته|تحويله|يحال\s+\S+)\s+(?:إلى\s+|الى\s+)?(.+?)(?:\s+للإجابة|\s+للاجابة|[.،,]|$)"
 )
 
 
@@ -218,6 +226,19 @@ def _review_period(steps: list[str]) -> tuple[ReviewPeriod | None, str | None]:
     return None, None
 
 
+# Counted periods as guides write them ("خلال ثلاثة أسابيع"), in normalised spelling.
+_NUMBER_WORDS = {
+    "ثلاثه": 3,
+    "اربعه": 4,
+    "خمسه": 5,
+    "سته": 6,
+    "سبعه": 7,
+    "ثمانيه": 8,
+    "تسعه": 9,
+    "عشره": 10,
+}
+
+
 def _period_days(phrase: str) -> int | None:
     norm = normalize(phrase)
     number = re.search(r"(\d+)\s*(يوم|ايام|اسبوع|اسابيع|شهر|اشهر)", norm)
@@ -225,6 +246,10 @@ def _period_days(phrase: str) -> int | None:
         unit = number.group(2)
         scale = 1 if unit in {"يوم", "ايام"} else 7 if unit.startswith(("اسبوع", "اسابيع")) else 30
         return int(number.group(1)) * scale
+    counted = re.search(rf"({'|'.join(_NUMBER_WORDS)})\s+(ايام|اسابيع|اشهر)", norm)
+    if counted:
+        scale = {"ايام": 1, "اسابيع": 7, "اشهر": 30}[counted.group(2)]
+        return _NUMBER_WORDS[counted.group(1)] * scale
     for word, days in (
         ("اسبوعين", 14),
         ("شهرين", 60),
@@ -250,9 +275,9 @@ def _contacts_from_guide(
     kinds: dict[str, list[Section]], guide: ParsedGuide, channels: list[str]
 ) -> dict[str, str]:
     found: dict[str, str] = {}
-    text = guide.text
+    text = to_ascii_digits(guide.text)
     # A channel line names what its number is for ("الجوال وواتساب 05…").
-    for item in channels:
+    for item in map(to_ascii_digits, channels):
         number = _PHONE.search(item)
         if number is None:
             continue
@@ -285,7 +310,7 @@ def build_profile(
     """Parse a guide and compose the profile and its FAQ; raise GuideError if unreadable."""
     if "\x00" in text:
         raise GuideError(tr("build-error-binary"))
-    guide = parse_guide(text)
+    guide = parse_guide(text, is_known_title=lambda title: _kind(title) is not None)
     kinds = _classify(guide)
     recognised = {k for k in kinds if k not in {"approval", "scope"}}
     name = _find_name(guide)
@@ -328,18 +353,22 @@ def build_profile(
     if period is None:
         period = ReviewPeriod(days=None, phrase=tr("review-period-unstated"))
         report.notes.append(tr("build-note-no-period"))
-    referral_step = _step(steps, "احالته", "تحويله")
+    referral_step = _step(steps, "احالته", "تحويله", "يحال")
     referral_role = None
     if referral_step and (m := _REFERRAL.search(referral_step)):
         referral_role = _drop_lam(_tidy(m.group(1)))
-    declaration = _step(steps, "التوقيع", "اقرار", "مسوول", "مسيول")
+    declaration = _step(steps, "التوقيع", "اقرار", "يقر ", "مسوول", "مسيول")
     complete_step = _step(steps, "استكمال")
     licence_m = next((m for line in guide.raw_lines if (m := _LICENCE.search(line))), None)
 
-    field_phrase = _field_of(name)
-    services = [field_phrase] if field_phrase else []
-    services += [c for c in channels if "خدم" in normalize(c) and "تطوع" not in normalize(c)]
-    services += [g for g in goals if re.search(r"خدمات\s+\S+\s+و", g)]
+    services_sec = first("services")
+    if services_sec is not None and _entries(services_sec):
+        services = [_tidy(x) for x in _entries(services_sec)]
+    else:
+        field_phrase = _field_of(name)
+        services = [field_phrase] if field_phrase else []
+        services += [c for c in channels if "خدم" in normalize(c) and "تطوع" not in normalize(c)]
+        services += [g for g in goals if re.search(r"خدمات\s+\S+\s+و", g)]
     profile = Profile(
         slug=slug,
         name=name,
@@ -385,13 +414,14 @@ def build_profile(
     add("greeting", tr("answer-greeting", args), None)
     add("thanks", tr("answer-thanks", args), None)
 
-    # The preamble is legal boilerplate about policies; the goals say who the association is.
-    about_parts = [general_goal] if general_goal else []
+    intro_sec = first("intro")
+    intro = _tidy(" ".join(intro_sec.paragraphs)) if intro_sec else ""
+    about_parts = [p for p in (intro, general_goal) if p]
     if goals:
         about_parts.append(tr("answer-about-goals") + "\n" + _bullets(goals[:4]))
     if profile.licence:
         about_parts.append(tr("answer-about-licence", licence=profile.licence))
-    about_src = " + ".join(t for t in (title("general_goal"), title("goals")) if t)
+    about_src = " + ".join(t for t in (title("intro"), title("general_goal"), title("goals")) if t)
     add("about", "\n\n".join([tr("answer-about-intro", args), *about_parts]), about_src or None)
 
     if services:
@@ -402,7 +432,7 @@ def build_profile(
             + _bullets(services)
             + "\n\n"
             + tr("answer-offer-request", args),
-            title("goals") or title("channels"),
+            title("services") or title("goals") or title("channels"),
         )
     else:
         add("services", tr("answer-services-generic", args), None)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 TATWEEL = "\u0640"
@@ -19,7 +20,10 @@ _BULLET = re.compile(
     r"^\s*(?:[-•*▪◦●]\s*)?(?:\(?[0-9٠-٩]{1,2}\s*[-.)]|[-.)]\s*[0-9٠-٩]{1,2}(?=\s|[^\d]))\s*"
     r"|^\s*[-•*▪◦●]\s*"
     r"|^\s*[0-9٠-٩]{1,2}\s+(?=[\u0621-\u064a])"
+    # Arabic letters as list markers: "أ) …", "ب- …", "ج. …"
+    r"|^\s*[\u0621-\u064a]\s*[-.)]\s+"
 )
+_DIGIT_ITEM = re.compile(r"^\s*[-•]?\s*[0-9٠-٩]{1,2}\s*[-.)]|^\s*[-.]\s*[0-9٠-٩]{1,2}\s")
 _ORDINAL = "اولا|أولا|ثانيا|ثالثا|رابعا|خامسا|سادسا|سابعا|ثامنا|تاسعا|عاشرا|الحادي عشر|الثاني عشر"
 _ORDINAL_HEADING = re.compile(rf"^\s*(?:{_ORDINAL})ً?\s*[:\-–)]\s*(.+)$")
 _SENTENCE_END = re.compile(r"[.!؟?]\s*$")
@@ -139,7 +143,12 @@ def _page_headers(lines: list[str]) -> set[str]:
     return {line for line, n in counts.items() if n >= 2 and not _BULLET.match(line)}
 
 
-def parse_guide(text: str) -> ParsedGuide:
+def parse_guide(text: str, is_known_title: Callable[[str], bool] | None = None) -> ParsedGuide:
+    """Split a guide into sections.
+
+    ``is_known_title`` recognises a numbered line ("١- قنوات التواصل") as a heading rather
+    than a list item when its words name a section the caller knows.
+    """
     raw = [
         "" if _TOC_LINE.search(line) else clean_line(line)
         for line in text.replace("\r", "\n").split("\n")
@@ -169,6 +178,20 @@ def parse_guide(text: str) -> ParsedGuide:
             sections.append(current)
             continue
         is_item, body = strip_bullet(line)
+        prev = content[pos - 1][1] if pos > 0 else None
+        if (
+            is_item
+            and is_known_title is not None
+            and len(body.split()) <= 6
+            and not _SENTENCE_END.search(body)
+            and is_known_title(body)
+            # "3. وسائل التواصل الاجتماعي" between "2." and "4." is a list item that
+            # happens to name a section; a numbered heading has no numbered neighbours.
+            and not any(_DIGIT_ITEM.match(n) for n in (prev, nxt) if n is not None)
+        ):
+            current = Section(title=body)
+            sections.append(current)
+            continue
         if current is None:
             preamble.append(body)
         elif is_item:

@@ -75,3 +75,25 @@ def test_text_that_is_not_a_guide_is_refused_with_a_reason(text: str) -> None:
     with pytest.raises(GuideError) as err:
         _build(text)
     assert str(err.value)
+
+
+def test_unseen_guide_with_numbered_headings_and_letter_lists() -> None:
+    text = (GUIDES / "noor.txt").read_text(encoding="utf-8")
+    profile, entries, report = _build(text, "noor")
+    assert profile.name == "جمعية نور لرعاية المكفوفين بجازان"
+    assert profile.short_name == "نور"
+    assert profile.services == [
+        "التأهيل والتدريب على طريقة برايل",
+        "توفير الأجهزة المساعدة للمكفوفين",
+        "الدعم الأسري والاستشارات",
+    ]
+    # Arabic-Indic digits in the guide, ASCII in the profile
+    assert profile.contacts["phone"] == "0173214567"
+    assert profile.contacts["whatsapp"] == "0501234567"
+    assert profile.contacts["working_hours"] == "الأحد إلى الخميس من 7:30 صباحاً إلى 2:30 ظهراً"
+    assert profile.review_period.days == 21  # "خلال ثلاثة أسابيع"
+    assert profile.referral_role == "الأخصائية الاجتماعية"
+    assert report.sources["about"] == "نبذة عن الجمعية"
+    about = next(e.answer for e in entries if e.id == "about")
+    assert "تأهيل المكفوفين" in about
+    assert set(profile.missing) == {"website", "address", "donation"}
