@@ -7,6 +7,7 @@ scripts parse them, so they change only together with that document.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import sys
 from collections.abc import Sequence
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from bot.config import PROFILES_DIR, Settings
+from bot.errors import NotMigrated, UnknownOrg
 from bot.i18n import DEFAULT_LOCALE, Catalog
 from faq.profile import CONTACT_FIELDS, ProfileError, missing_phrases
 
@@ -33,6 +35,10 @@ def _parser() -> argparse.ArgumentParser:
     chat.add_argument("--profile", type=Path, help="a profile directory")
     chat.add_argument("--user", default="terminal", help="beneficiary id")
     chat.add_argument("--json", action="store_true", help="one JSON line per input line")
+
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    db_sub.add_parser("upgrade", help="apply the migrations (PostgreSQL needs this)")
 
     faq = sub.add_parser("faq", help="build, query and evaluate the FAQ")
     faq_sub = faq.add_subparsers(dest="faq_command", required=True)
@@ -55,12 +61,6 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-class UnknownOrg(ProfileError):
-    def __init__(self, slug: str) -> None:
-        super().__init__(slug)
-        self.slug = slug
-
-
 def _profile_dir(settings: Settings, org: str | None, profile: Path | None) -> Path:
     if profile is not None:
         return profile
@@ -81,12 +81,33 @@ def _faq_service(
 
 def cmd_chat(args: argparse.Namespace, settings: Settings, tr: Catalog, out: TextIO) -> int:
     from bot.terminal import run_terminal
-    from handlers.faq_chat import FaqChat
+    from bot.wiring import open_core
 
-    chat = FaqChat(_faq_service(settings, tr, args.org, args.profile), tr)
-    run_terminal(
-        chat, sys.stdin, out, as_json=args.json, prompt=sys.stdin.isatty() and not args.json
-    )
+    faq = _faq_service(settings, tr, args.org, args.profile)
+
+    async def chat() -> None:
+        async with open_core(settings, tr, faq=faq) as core:
+            prompt = sys.stdin.isatty() and not args.json
+            await run_terminal(
+                core.engine, args.user, sys.stdin, out, as_json=args.json, prompt=prompt
+            )
+
+    asyncio.run(chat())
+    return 0
+
+
+def cmd_db_upgrade(settings: Settings, tr: Catalog, out: TextIO) -> int:
+    from bot.wiring import database_for
+
+    async def upgrade() -> None:
+        db = database_for(settings)
+        try:
+            await db.upgrade()
+        finally:
+            await db.dispose()
+
+    asyncio.run(upgrade())
+    out.write(tr("db-upgraded") + "\n")
     return 0
 
 
@@ -158,11 +179,15 @@ def main(argv: Sequence[str], out: TextIO | None = None) -> int:
             if args.faq_command == "match":
                 return cmd_faq_match(args, settings, tr, out)
             return cmd_faq_eval(args, settings, tr, out)
+        if args.command == "db":
+            return cmd_db_upgrade(settings, tr, out)
         if args.command is None:
             # Until the conversation core and web chat exist, running the bot means the
             # terminal Q&A on the configured association.
             args = _parser().parse_args(["chat"])
         return cmd_chat(args, settings, tr, out)
+    except NotMigrated as exc:
+        print(str(exc), file=sys.stderr)
     except UnknownOrg as exc:
         known = ", ".join(sorted(p.name for p in PROFILES_DIR.iterdir() if p.is_dir()))
         print(tr("cli-error-unknown-org", org=exc.slug, known=known), file=sys.stderr)

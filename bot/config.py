@@ -17,6 +17,12 @@ class Settings(BaseSettings):
     org: str = Field(default="little-hearts", pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")
     data_dir: Path = Path("var")
     locale: str = "ar"
+    database_url: str | None = None
+    secret_key: str | None = None
+    http_host: str = "127.0.0.1"
+    http_port: int = Field(default=8080, ge=1, le=65535)
+    # Set behind HTTPS so the visitor cookie is only sent over TLS.
+    cookie_secure: bool = False
 
     def profile_dir(self, slug: str | None = None) -> Path:
         return PROFILES_DIR / (slug or self.org)

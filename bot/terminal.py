@@ -1,8 +1,9 @@
 """The terminal channel: `python bot.py chat` reads lines and prints the bot's replies.
 
 Buttons print as `[1] label` and are chosen by typing the number (Arabic-Indic digits
-too) or the label.  With `--json` every input line gives exactly one output line, so a
-script can hold a conversation turn by turn.
+too) or the label. With `--json` every input line gives exactly one output line, so a
+script can hold a conversation turn by turn. The same `--user` later resumes the same
+conversation, its last buttons included.
 """
 
 from __future__ import annotations
@@ -12,15 +13,17 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from faq.normalize import normalize
-from handlers.faq_chat import FaqChat
 from handlers.replies import Button, Reply
+from handlers.types import ChatEngine, Incoming
+
+CHANNEL = "terminal"
 
 
 def _choose(text: str, buttons: tuple[Button, ...]) -> Button | None:
     typed = normalize(text)
     if typed.isdigit() and 1 <= int(typed) <= len(buttons):
         return buttons[int(typed) - 1]
-    return next((b for b in buttons if normalize(b.label) == typed and typed), None)
+    return next((b for b in buttons if typed and normalize(b.label) == typed), None)
 
 
 def _render(reply: Reply) -> str:
@@ -29,28 +32,53 @@ def _render(reply: Reply) -> str:
     return "\n".join(lines)
 
 
-def run_terminal(
-    chat: FaqChat, lines: Iterable[str], out: TextIO, *, as_json: bool, prompt: bool
+async def _last_buttons(engine: ChatEngine, user: str) -> tuple[Reply | None, tuple[Button, ...]]:
+    history = await engine.transcript(CHANNEL, user, limit=20)
+    for entry in reversed(history):
+        if entry.direction == "out":
+            buttons = tuple(
+                Button(lbl, p) for lbl, p in zip(entry.buttons, entry.payloads, strict=False)
+            )
+            return Reply(entry.text, buttons), buttons
+    return None, ()
+
+
+async def run_terminal(
+    engine: ChatEngine,
+    user: str,
+    lines: Iterable[str],
+    out: TextIO,
+    *,
+    as_json: bool,
+    prompt: bool,
 ) -> None:
-    buttons: tuple[Button, ...] = ()
+    last, buttons = await _last_buttons(engine, user)
     if not as_json:
-        out.write(_render(chat.welcome()) + "\n")
-        buttons = chat.welcome().buttons
+        if last is None:
+            replies = await engine.handle(Incoming(CHANNEL, user, user, text="/start"))
+            last = replies[-1] if replies else None
+            buttons = last.buttons if last else ()
+        if last is not None:
+            out.write(_render(last) + "\n")
     if prompt:
         out.write("> ")
         out.flush()
     for raw in lines:
         text = raw.rstrip("\r\n")
         chosen = _choose(text, buttons) if text.strip() else None
-        replies = chat.on_payload(chosen.payload) if chosen else chat.on_text(text)
+        incoming = (
+            Incoming(CHANNEL, user, user, payload=chosen.payload)
+            if chosen
+            else Incoming(CHANNEL, user, user, text=text)
+        )
+        replies = await engine.handle(incoming)
         # Buttons stay choosable until the bot offers new ones, as in Telegram.
         offered = [r.buttons for r in replies if r.buttons]
         if offered:
             buttons = offered[-1]
         if as_json:
-            out.write(
-                json.dumps({"replies": [r.to_json() for r in replies]}, ensure_ascii=False) + "\n"
-            )
+            record = {"replies": [r.to_json() for r in replies]}
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
         else:
             for reply in replies:
                 out.write(_render(reply) + "\n")

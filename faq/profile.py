@@ -62,6 +62,9 @@ class Profile:
     confidentiality: str | None = None
     satisfaction: str | None = None
     contacts: dict[str, str | None] = field(default_factory=dict)
+    # Structured working hours for "when will a researcher answer" (admin-filled), e.g.
+    # {days: [sun, mon, tue, wed, thu], open: "08:00", close: "16:00", timezone: Asia/Riyadh}
+    schedule: dict[str, Any] | None = None
     source: str = ""
 
     @property
@@ -98,6 +101,7 @@ class Profile:
                 confidentiality=data.get("confidentiality"),
                 satisfaction=data.get("satisfaction"),
                 contacts={f: (data.get("contacts") or {}).get(f) for f in CONTACT_FIELDS},
+                schedule=data.get("schedule") or None,
                 source=str(data.get("source") or ""),
             )
         except (KeyError, TypeError, ValueError) as exc:

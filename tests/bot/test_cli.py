@@ -8,9 +8,21 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 GUIDES = ROOT / "tests" / "faq" / "guides"
 MATCH_KEYS = {"query", "decision", "intent", "score", "answer", "candidates"}
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every command of a test shares one fresh data dir, never the developer's var/."""
+    path = tmp_path / "var"
+    monkeypatch.setenv("TAWASUL_DATA_DIR", str(path))
+    monkeypatch.delenv("TAWASUL_DATABASE_URL", raising=False)
+    monkeypatch.delenv("TAWASUL_ORG", raising=False)
+    return path
 
 
 def run(
@@ -136,3 +148,17 @@ def test_health_coop_speaks_to_members() -> None:
     result = run("chat", "--org", "health-coop", "--json", stdin="ابي اقدم طلب\n")
     text = json.loads(result.stdout)["replies"][0]["text"]
     assert "طلب خدمة عضو" in text
+
+
+def test_the_same_user_resumes_the_same_conversation_with_its_buttons(data_dir: Path) -> None:
+    first = run("chat", "--json", "--user", "amina", stdin="وين مقركم\n")
+    assert json.loads(first.stdout)["replies"][0]["buttons"] == ["👍 مفيد", "👎 غير مفيد"]
+    # a new process: the 👎 button of the last answer is still the button "2"
+    again = run("chat", "--json", "--user", "amina", stdin="2\n")
+    assert "موظف" in json.loads(again.stdout)["replies"][0]["text"]
+    other = run("chat", "--json", "--user", "omar", stdin="2\n")
+    # omar has no buttons: "2" is just text to him, which the bot can't answer
+    assert json.loads(other.stdout)["replies"][0]["text"].startswith("المعذرة")
+    assert (data_dir / "tawasul.db").is_file()
+    key = data_dir / "secret.key"
+    assert not key.exists() or oct(key.stat().st_mode & 0o777) == "0o600"

@@ -89,3 +89,5 @@ build-report-written = كُتبت الملفات في: { $path }
 cli-error-unknown-org = لا توجد جمعية بالمعرّف «{ $org }». المتاح: { $known }
 cli-error-profile = تعذّر تحميل ملف الجمعية: { $detail }
 cli-error-input = تعذّر قراءة المدخلات: { $detail }
+cli-error-not-migrated = قاعدة البيانات ليست محدّثة: شغّل أولاً  python bot.py db upgrade
+db-upgraded = قاعدة البيانات محدّثة ✅

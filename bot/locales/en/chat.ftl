@@ -37,3 +37,17 @@ chat-sorry-not-helpful = Sorry that didn't help 🙏 Shall I hand you over to a 
 chat-too-long = Your message is very long; please shorten it to one question (up to { $limit } characters).
 chat-welcome = Welcome to the { $short } chat 🌿 Type your question, or type "menu".
 chat-bye = Goodbye 🌷
+
+chat-help = I am the { $short } assistant 🤖 I answer about the association's services, how to apply and how long a review takes, and hand you over to a person whenever you need.
+    Type your question, or choose from the menu. Commands: /menu · /cancel · /help
+chat-nothing-to-cancel = There is nothing to cancel right now. Here is the menu:
+case-opened-request = I have handed your conversation to the association's team ✅
+case-opened-complaint = Your complaint is recorded and passed to the officer in charge ✅ Please describe what happened here.
+case-opened-unanswered = It seems I did not understand your question 🙏 I have handed your conversation to the association's team.
+case-opened-not_helpful = Sorry my answer did not help 🙏 I have handed your conversation to the association's team.
+case-opened-media = I received your file 📎 but cannot read it myself, so I passed it to the association's team.
+case-when-unknown = { $role } will answer you here as soon as possible.
+case-when-open = { $role } will answer you here shortly.
+case-when-later = We are outside working hours now; { $role } will answer you here from { $day } at { $time }.
+case-waiting = Your message reached { $role }, who will answer you here. To end the conversation with staff, type /cancel
+case-closed-by-you = You ended the conversation with staff. We are always at your service 🌷

@@ -71,3 +71,5 @@ build-report-written = Files written to: { $path }
 cli-error-unknown-org = No association with the id "{ $org }". Available: { $known }
 cli-error-profile = Could not load the association's profile: { $detail }
 cli-error-input = Could not read the input: { $detail }
+cli-error-not-migrated = The database is not migrated: run  python bot.py db upgrade  first
+db-upgraded = The database is up to date ✅

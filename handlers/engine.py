@@ -1,0 +1,194 @@
+"""The engine: one update in, one transaction, replies out.
+
+For every `Incoming` the engine opens the one session of that update, records the inbound
+id (a duplicate stops here), locks the conversation, lets the dialog decide, and writes the
+new state, the transcript, any case change and the outgoing messages in that same
+transaction. A crash before the commit loses nothing the channel considers delivered; a
+crash after it loses nothing at all, because the replies are in the outbox and the
+transcript.
+
+One beneficiary's updates run one at a time (a lock per chat here, the row lock across
+processes); different beneficiaries run concurrently.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from handlers.clock import Clock
+from handlers.conversation import Dialog, Turn
+from handlers.replies import Reply
+from handlers.types import Incoming, TranscriptEntry
+from storage import repositories as repo
+from storage.db import Database
+
+# Channels whose replies travel back in the response to the request that carried the
+# message (terminal, web chat): their outbox rows are recorded as already delivered.
+IMMEDIATE_CHANNELS = frozenset({"terminal", "web"})
+
+
+class _ChatLocks:
+    """An asyncio lock per chat, dropped when nobody holds or waits for it."""
+
+    def __init__(self) -> None:
+        self._locks: dict[tuple[str, str], tuple[asyncio.Lock, int]] = {}
+
+    @asynccontextmanager
+    async def hold(self, key: tuple[str, str]) -> AsyncIterator[None]:
+        lock, users = self._locks.get(key, (asyncio.Lock(), 0))
+        self._locks[key] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[key]
+            if users <= 1:
+                del self._locks[key]
+            else:
+                self._locks[key] = (lock, users - 1)
+
+
+class Engine:
+    def __init__(
+        self,
+        db: Database,
+        dialog: Dialog,
+        clock: Clock,
+        *,
+        immediate: frozenset[str] = IMMEDIATE_CHANNELS,
+        on_commit: Callable[[], None] | None = None,
+    ) -> None:
+        self.db = db
+        self.dialog = dialog
+        self.clock = clock
+        self.immediate = immediate
+        # Wakes the outbox dispatcher when a message for a queued channel was committed.
+        self.on_commit = on_commit
+        self._locks = _ChatLocks()
+
+    async def handle(self, incoming: Incoming) -> list[Reply]:
+        async with self._locks.hold((incoming.channel, incoming.chat_id)):
+            replies, queued = await self._transaction(incoming)
+        if queued and self.on_commit is not None:
+            self.on_commit()
+        return replies
+
+    async def _transaction(self, incoming: Incoming) -> tuple[list[Reply], bool]:
+        now = self.clock.now()
+        async with self.db.session() as session, session.begin():
+            if incoming.external_id and not await repo.claim_inbound(
+                session, incoming.channel, incoming.external_id, now
+            ):
+                return [], False
+            conversation = await repo.conversation_for_update(
+                session,
+                channel=incoming.channel,
+                chat_id=incoming.chat_id,
+                user_id=incoming.user_id,
+                display_name=incoming.display_name,
+                now=now,
+            )
+            turn = self.dialog.handle(conversation.state or {}, incoming)
+            case_id = await self._apply_case(session, conversation, turn, now)
+            text = incoming.text
+            if incoming.payload and not text:
+                # The transcript shows what the person pressed, not an internal payload.
+                pressed = await repo.last_buttons(session, conversation.id)
+                text = next(
+                    (b["label"] for b in pressed if b.get("payload") == incoming.payload), ""
+                )
+            repo.add_message(
+                session,
+                conversation,
+                direction="in",
+                author="beneficiary",
+                text=text,
+                data=_inbound_data(incoming),
+                case_id=case_id if turn.on_case or turn.open_case else None,
+                now=now,
+            )
+            delivered = incoming.channel in self.immediate
+            for reply in turn.replies:
+                body = reply.to_dict()
+                repo.add_message(
+                    session,
+                    conversation,
+                    direction="out",
+                    author="bot",
+                    text=reply.text,
+                    data={"buttons": body["buttons"]},
+                    case_id=case_id,
+                    now=now,
+                )
+                repo.add_outbox(
+                    session, conversation, body=body, due_at=now, now=now, delivered=delivered
+                )
+            conversation.state = turn.state
+            conversation.updated_at = now
+        return turn.replies, bool(turn.replies) and not delivered
+
+    async def _apply_case(
+        self, session: Any, conversation: Any, turn: Turn, now: Any
+    ) -> int | None:
+        state = turn.state
+        if turn.open_case is not None:
+            case = await repo.open_case(session, conversation, turn.open_case, now)
+            state["case_id"] = case.id
+            repo.audit(
+                session,
+                actor=f"{conversation.channel}:{conversation.chat_id}",
+                action="case.opened",
+                subject=f"case:{case.id}",
+                details={"reason": turn.open_case},
+                now=now,
+            )
+            return case.id
+        previous = (conversation.state or {}).get("case_id")
+        if turn.close_case and previous is not None:
+            await repo.close_case(session, int(previous), now)
+            repo.audit(
+                session,
+                actor=f"{conversation.channel}:{conversation.chat_id}",
+                action="case.closed_by_beneficiary",
+                subject=f"case:{previous}",
+                details={},
+                now=now,
+            )
+            return int(previous)
+        return int(state["case_id"]) if turn.on_case and state.get("case_id") else None
+
+    async def transcript(
+        self, channel: str, chat_id: str, limit: int = 200
+    ) -> list[TranscriptEntry]:
+        async with self.db.session() as session:
+            messages = await repo.transcript(session, channel, chat_id, limit)
+        entries = []
+        for m in messages:
+            buttons = m.data.get("buttons") or [] if m.direction == "out" else []
+            entries.append(
+                TranscriptEntry(
+                    direction="out" if m.direction == "out" else "in",
+                    text=m.text,
+                    buttons=tuple(str(b["label"]) for b in buttons),
+                    payloads=tuple(str(b["payload"]) for b in buttons),
+                    at=m.created_at,
+                )
+            )
+        return entries
+
+
+def _inbound_data(incoming: Incoming) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    if incoming.payload:
+        data["payload"] = incoming.payload
+    if incoming.external_id:
+        data["external_id"] = incoming.external_id
+    if incoming.attachments:
+        data["attachments"] = [
+            {"file_id": a.file_id, "kind": a.kind, "size": a.size, "name": a.name}
+            for a in incoming.attachments
+        ]
+    return data

@@ -1,0 +1,64 @@
+"""What the conversation core receives and keeps: channel-agnostic values.
+
+Channel adapters (terminal, web chat, Telegram, WhatsApp) translate their updates into an
+`Incoming` and render `Reply` objects back; nothing here knows any channel's library.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal, Protocol
+
+from handlers.replies import Reply
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file the beneficiary sent, kept as the channel's own reference."""
+
+    file_id: str
+    kind: str  # "photo" | "document" | "audio" | "video" | "other"
+    size: int | None = None
+    name: str | None = None
+    mime: str | None = None
+
+
+@dataclass(frozen=True)
+class Incoming:
+    channel: str  # "terminal" | "web" | "telegram" | "whatsapp"
+    chat_id: str  # where replies go on that channel
+    user_id: str  # who wrote, on that channel
+    text: str = ""
+    payload: str | None = None  # a pressed button's payload
+    contact: str | None = None  # a shared phone number
+    attachments: tuple[Attachment, ...] = field(default_factory=tuple)
+    # The channel's id of this update; a second update with the same id is ignored.
+    external_id: str | None = None
+    display_name: str | None = None
+
+
+@dataclass(frozen=True)
+class TranscriptEntry:
+    direction: Literal["in", "out"]
+    text: str
+    buttons: tuple[str, ...]  # labels
+    at: datetime
+    payloads: tuple[str, ...] = ()  # the buttons' payloads, in the same order
+
+
+class ChatEngine(Protocol):
+    """What a channel needs from the core."""
+
+    async def handle(self, incoming: Incoming) -> list[Reply]:
+        """Process one update; returns the replies for channels that answer at once.
+
+        A duplicate (same channel and external_id) returns [] and changes nothing.
+        """
+        ...
+
+    async def transcript(
+        self, channel: str, chat_id: str, limit: int = 200
+    ) -> list[TranscriptEntry]:
+        """The conversation so far, oldest first, for a channel that redraws it."""
+        ...

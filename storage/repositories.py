@@ -1,0 +1,218 @@
+"""Small repositories over one session. They add, lock and read; they never commit."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import (
+    AuditEvent,
+    Beneficiary,
+    ChannelIdentity,
+    Conversation,
+    HandoverCase,
+    Message,
+    OutboxMessage,
+    ProcessedInbound,
+)
+
+
+async def claim_inbound(
+    session: AsyncSession, channel: str, external_id: str, now: datetime
+) -> bool:
+    """Record an inbound id; False when it was already recorded (a duplicate delivery)."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = (
+        insert(ProcessedInbound)
+        .values(channel=channel, external_id=external_id, created_at=now)
+        .on_conflict_do_nothing(index_elements=["channel", "external_id"])
+    )
+    result = await session.execute(stmt)
+    return bool(getattr(result, "rowcount", 0))
+
+
+async def conversation_for_update(
+    session: AsyncSession,
+    *,
+    channel: str,
+    chat_id: str,
+    user_id: str,
+    display_name: str | None,
+    now: datetime,
+) -> Conversation:
+    """The chat's conversation, locked for this transaction; created on first contact."""
+    query = (
+        select(Conversation)
+        .where(Conversation.channel == channel, Conversation.chat_id == chat_id)
+        .with_for_update()
+    )
+    conversation = (await session.execute(query)).scalar_one_or_none()
+    if conversation is not None:
+        return conversation
+    try:
+        async with session.begin_nested():
+            beneficiary_id = await _beneficiary_for(session, channel, user_id, display_name, now)
+            conversation = Conversation(
+                beneficiary_id=beneficiary_id,
+                channel=channel,
+                chat_id=chat_id,
+                state={},
+                created_at=now,
+                updated_at=now,
+            )
+            session.add(conversation)
+            await session.flush()
+    except IntegrityError:
+        # Another process created it between our read and our insert: use theirs.
+        conversation = (await session.execute(query)).scalar_one()
+    return conversation
+
+
+async def _beneficiary_for(
+    session: AsyncSession, channel: str, user_id: str, display_name: str | None, now: datetime
+) -> int:
+    found = await session.execute(
+        select(ChannelIdentity.beneficiary_id).where(
+            ChannelIdentity.channel == channel, ChannelIdentity.external_user_id == user_id
+        )
+    )
+    beneficiary_id = found.scalar_one_or_none()
+    if beneficiary_id is not None:
+        return beneficiary_id
+    beneficiary = Beneficiary(created_at=now, display_name=display_name)
+    session.add(beneficiary)
+    await session.flush()
+    session.add(
+        ChannelIdentity(
+            beneficiary_id=beneficiary.id,
+            channel=channel,
+            external_user_id=user_id,
+            created_at=now,
+        )
+    )
+    await session.flush()
+    return beneficiary.id
+
+
+def add_message(
+    session: AsyncSession,
+    conversation: Conversation,
+    *,
+    direction: str,
+    author: str,
+    text: str,
+    data: dict[str, Any],
+    case_id: int | None,
+    now: datetime,
+) -> None:
+    session.add(
+        Message(
+            conversation_id=conversation.id,
+            case_id=case_id,
+            direction=direction,
+            author=author,
+            text=text,
+            data=data,
+            created_at=now,
+        )
+    )
+
+
+def add_outbox(
+    session: AsyncSession,
+    conversation: Conversation,
+    *,
+    body: dict[str, Any],
+    due_at: datetime,
+    now: datetime,
+    delivered: bool,
+    kind: str = "reply",
+) -> None:
+    """Queue a message; one a channel already delivered in its response is stored as sent."""
+    session.add(
+        OutboxMessage(
+            conversation_id=conversation.id,
+            channel=conversation.channel,
+            chat_id=conversation.chat_id,
+            kind=kind,
+            body=body,
+            state="sent" if delivered else "pending",
+            due_at=due_at,
+            created_at=now,
+            sent_at=now if delivered else None,
+        )
+    )
+
+
+async def open_case(
+    session: AsyncSession, conversation: Conversation, reason: str, now: datetime
+) -> HandoverCase:
+    case = HandoverCase(
+        beneficiary_id=conversation.beneficiary_id,
+        conversation_id=conversation.id,
+        reason=reason,
+        status="open",
+        opened_at=now,
+    )
+    session.add(case)
+    await session.flush()
+    return case
+
+
+async def close_case(session: AsyncSession, case_id: int, now: datetime) -> None:
+    case = await session.get(HandoverCase, case_id, with_for_update=True)
+    if case is not None and case.status != "closed":
+        case.status = "closed"
+        case.closed_at = now
+
+
+async def last_buttons(session: AsyncSession, conversation_id: int) -> list[dict[str, Any]]:
+    """The buttons of the bot's latest message: what a pressed payload was labelled."""
+    row = await session.execute(
+        select(Message.data)
+        .where(Message.conversation_id == conversation_id, Message.direction == "out")
+        .order_by(Message.id.desc())
+        .limit(1)
+    )
+    data = row.scalar_one_or_none() or {}
+    buttons = data.get("buttons") or []
+    return [b for b in buttons if isinstance(b, dict)]
+
+
+async def transcript(
+    session: AsyncSession, channel: str, chat_id: str, limit: int
+) -> list[Message]:
+    conversation_id = (
+        await session.execute(
+            select(Conversation.id).where(
+                Conversation.channel == channel, Conversation.chat_id == chat_id
+            )
+        )
+    ).scalar_one_or_none()
+    if conversation_id is None:
+        return []
+    rows = await session.execute(
+        select(Message)
+        .where(Message.conversation_id == conversation_id)
+        .order_by(Message.id.desc())
+        .limit(limit)
+    )
+    return list(reversed(rows.scalars().all()))
+
+
+def audit(
+    session: AsyncSession,
+    *,
+    actor: str,
+    action: str,
+    subject: str,
+    details: dict[str, Any],
+    now: datetime,
+) -> None:
+    session.add(AuditEvent(at=now, actor=actor, action=action, subject=subject, details=details))

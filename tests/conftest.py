@@ -1,0 +1,39 @@
+"""Shared fixtures: real databases (SQLite always, PostgreSQL when the URL is given)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+import pytest_asyncio
+
+from storage.db import Database
+
+PG_URL = os.environ.get("TAWASUL_TEST_DATABASE_URL")
+BACKENDS = ["sqlite", *(["postgresql"] if PG_URL else [])]
+
+
+@pytest_asyncio.fixture(params=BACKENDS)
+async def database(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Database]:
+    """A migrated, empty database; on PostgreSQL a schema of its own, dropped afterwards."""
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("db") / "tawasul.db"
+        db = Database(f"sqlite+aiosqlite:///{path}")
+        await db.upgrade()
+        yield db
+        await db.dispose()
+        return
+    assert PG_URL is not None
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    db = Database(PG_URL, schema=schema)
+    await db.create_schema()
+    await db.upgrade()
+    try:
+        yield db
+    finally:
+        await db.drop_schema()
+        await db.dispose()
