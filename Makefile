@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 SHARED ?= ../shared
 
-.PHONY: run test lint typecheck pytest bench profiles lock clean
+.PHONY: run chat test lint typecheck pytest bench profiles lock clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,6 +16,9 @@ $(STAMP): pyproject.toml constraints.txt
 
 run: $(STAMP)
 	$(BIN)/python bot.py
+
+chat: $(STAMP)
+	$(BIN)/python bot.py chat
 
 test: lint typecheck pytest
 
@@ -32,6 +35,7 @@ pytest: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/bench_faq_dev.py --shared $(SHARED)
 	$(BIN)/python bench/bench_match_latency.py
+	$(BIN)/python bench/bench_ask_latency.py
 	$(BIN)/python bench/bench_arbanking77.py --data $(SHARED)/bench/arbanking77
 
 # Rebuild the five committed profiles from the associations' guides.

@@ -78,9 +78,9 @@ def main() -> int:
         service = FaqService.from_dir(PROFILES_DIR / slug, missing)
         build_s = time.perf_counter() - started
         for name, queries in sets.items():
-            rows[f"{slug} {name}"] = {**evaluate(service.matcher, queries), "build_s": build_s}
+            rows[f"{slug} {name}"] = {**evaluate(service, queries), "build_s": build_s}
             for text, label in queries:
-                m = service.matcher.match(text)
+                m = service.match(text)
                 if m.decision == "answer" and m.intent != label:
                     wrong.append(
                         f"  wrong [{slug} {name}] {text!r}: {label} answered as {m.intent}"

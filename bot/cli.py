@@ -96,6 +96,14 @@ def cmd_chat(args: argparse.Namespace, settings: Settings, tr: Catalog, out: Tex
     return 0
 
 
+def cmd_serve(settings: Settings, tr: Catalog) -> int:
+    from bot.server import serve
+
+    faq = _faq_service(settings, tr, None, None)
+    asyncio.run(serve(settings, tr, faq))
+    return 0
+
+
 def cmd_db_upgrade(settings: Settings, tr: Catalog, out: TextIO) -> int:
     from bot.wiring import database_for
 
@@ -153,15 +161,16 @@ def cmd_faq_match(args: argparse.Namespace, settings: Settings, tr: Catalog, out
 
 
 def cmd_faq_eval(args: argparse.Namespace, settings: Settings, tr: Catalog, out: TextIO) -> int:
-    from faq.evaluate import evaluate, read_tsv
+    from faq.evaluate import Matches, evaluate, read_tsv
     from faq.matcher import Matcher
 
     queries = read_tsv(args.queries)
+    decider: Matches
     if args.kb is not None:
-        matcher = Matcher.train(read_tsv(args.kb))
+        decider = Matcher.train(read_tsv(args.kb))
     else:
-        matcher = _faq_service(settings, tr, args.org, args.profile).matcher
-    out.write(json.dumps(evaluate(matcher, queries), ensure_ascii=False) + "\n")
+        decider = _faq_service(settings, tr, args.org, args.profile)
+    out.write(json.dumps(evaluate(decider, queries), ensure_ascii=False) + "\n")
     return 0
 
 
@@ -182,9 +191,7 @@ def main(argv: Sequence[str], out: TextIO | None = None) -> int:
         if args.command == "db":
             return cmd_db_upgrade(settings, tr, out)
         if args.command is None:
-            # Until the conversation core and web chat exist, running the bot means the
-            # terminal Q&A on the configured association.
-            args = _parser().parse_args(["chat"])
+            return cmd_serve(settings, tr)
         return cmd_chat(args, settings, tr, out)
     except NotMigrated as exc:
         print(str(exc), file=sys.stderr)

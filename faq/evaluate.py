@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from faq.matcher import Matcher
+from faq.matcher import Match
 
 __all__ = ["evaluate", "read_tsv"]
 
@@ -30,8 +30,14 @@ def read_tsv(path: str | Path) -> list[tuple[str, str]]:
     return rows
 
 
+class Matches(Protocol):
+    """A matcher, or a whole FAQ service: anything that decides on a question."""
+
+    def match(self, text: str) -> Match: ...
+
+
 def evaluate(
-    matcher: Matcher, queries: list[tuple[str, str]], *, none_label: str = NONE_LABEL
+    matcher: Matches, queries: list[tuple[str, str]], *, none_label: str = NONE_LABEL
 ) -> dict[str, Any]:
     """Ranking and decision quality of ``matcher`` on labelled ``queries``."""
     n = len(queries)

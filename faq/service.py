@@ -7,6 +7,7 @@ matcher when the service is built, so answering a question is only a lookup.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,11 @@ from faq.profile import FaqEntry, Profile, load_profile_dir, render_answer
 
 BANK_PATH = Path(__file__).resolve().parent / "data" / "questions.tsv"
 NONE_LABEL = "none"
+# Intents that open or close a chat; people put them in front of their real question.
+SOCIAL_INTENTS = frozenset({"greeting", "thanks"})
+_OPENING_WORDS = 4
+_OPENINGS_CACHE = 4096
+_SEGMENT = re.compile(r"[\n،,.!؟?]+")
 
 
 def load_bank(path: Path = BANK_PATH) -> list[tuple[str, str]]:
@@ -42,6 +48,7 @@ class FaqService:
         self.entries = {e.id: e for e in entries}
         self.matcher = matcher
         self._missing = dict(missing_phrases)
+        self._openings: dict[str, bool] = {}
 
     @classmethod
     def build(
@@ -73,8 +80,52 @@ class FaqService:
         entry = self.entries.get(intent or "")
         return entry.action if entry else None
 
+    def _is_social(self, opening: str) -> bool:
+        # Openings repeat endlessly ("السلام عليكم", "مرحبا"): remember what each one is.
+        known = self._openings.get(opening)
+        if known is None:
+            lead = self.matcher.match(opening)
+            known = lead.decision == "answer" and lead.intent in SOCIAL_INTENTS
+            if len(self._openings) < _OPENINGS_CACHE:
+                self._openings[opening] = known
+        return known
+
+    def _question_after_opening(self, text: str, first: Match) -> Match:
+        """Match "السلام عليكم، وش خدماتكم؟" by its question, not by its greeting.
+
+        Only when the whole message got no confident answer: the leading segment (or first
+        words) must itself be a confident greeting or thanks, and what follows must be a
+        confident answer of its own.
+        """
+        if first.decision == "answer":
+            # Confidently a question, or confidently just a greeting or thanks
+            # ("شكراً جزيلاً على المساعدة" is thanks, whatever "المساعدة" says alone).
+            return first
+        if not any(c.intent in SOCIAL_INTENTS for c in first.candidates):
+            return first  # nothing greeting-like in it: no opening to strip
+        parts = [p for p in _SEGMENT.split(text, maxsplit=1) if p.strip()]
+        words = text.split()
+        splits = [(parts[0], parts[1])] if len(parts) == 2 else []
+        # Longest opening first, and only one: "السلام عليكم ورحمة الله" rather than "السلام".
+        splits += [
+            (" ".join(words[:k]), " ".join(words[k:]))
+            for k in range(min(_OPENING_WORDS, len(words) - 1), 0, -1)
+        ]
+        rest = next((r for opening, r in splits if self._is_social(opening)), None)
+        if rest is not None:
+            question = self.matcher.match(rest)
+            if question.decision == "answer" and question.intent not in SOCIAL_INTENTS:
+                return Match(
+                    text, question.decision, question.intent, question.score, question.candidates
+                )
+        return first
+
+    def match(self, text: str) -> Match:
+        """The decision the bot takes on ``text`` (what `faq eval` measures)."""
+        return self.ask(text).match
+
     def ask(self, text: str) -> Answer:
-        match = self.matcher.match(text)
+        match = self._question_after_opening(text, self.matcher.match(text))
         if match.decision != "answer" or match.intent is None:
             return Answer(match=match, text=None, action=None)
         return Answer(

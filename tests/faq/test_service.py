@@ -89,3 +89,27 @@ def test_a_profile_can_add_its_own_entry_with_its_own_phrasings(tmp_path: Path) 
     answer = service.ask("ودي كرسي متحرك لجدتي عشان الطواف")
     assert answer.match.intent == "pilgrim_wheelchairs"
     assert answer.text == "نوفر عربات لكبار السن في الحرم عبر مناديبنا الميدانيين."
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("السلام عليكم\nوش خدماتكم؟", "services"),
+        ("السلام عليكم وش خدماتكم", "services"),
+        ("هلا، وين مقركم؟", "location"),
+        ("مساء الخير ابغى اعرف وش صار على طلبي", "request_status"),
+        ("السلام عليكم ممكن سؤال", "greeting"),
+        ("شكراً جزيلاً على المساعدة", "thanks"),
+    ],
+)
+def test_a_greeting_in_front_of_a_question_does_not_hide_it(
+    faq: FaqService, question: str, intent: str
+) -> None:
+    answer = faq.ask(question)
+    assert answer.match.decision == "answer"
+    assert answer.match.intent == intent
+    assert answer.match.query == question
+
+
+def test_a_greeting_in_front_of_an_out_of_scope_question_is_still_declined(faq: FaqService) -> None:
+    assert faq.ask("مرحبا كم سعر الذهب").match.decision != "answer"

@@ -1,0 +1,253 @@
+// Tawasul web chat page. Talks to /api/chat and /api/chat/history (see bot/web.py).
+// Every message is inserted with textContent, never as HTML: what anyone types stays text.
+(() => {
+  "use strict";
+
+  const texts = JSON.parse(document.getElementById("tawasul-texts").textContent);
+  const list = document.getElementById("messages");
+  const form = document.getElementById("composer");
+  const input = document.getElementById("input");
+  const sendButton = document.getElementById("send");
+  const banner = document.getElementById("banner");
+  const bannerText = document.getElementById("banner-text");
+  const bannerRetry = document.getElementById("banner-retry");
+
+  // Sent once for a new visitor so the bot greets; not the visitor's own words, so not shown.
+  const START_COMMAND = "/start";
+
+  let busy = false;
+  // The last message that failed on the way; retrying re-sends it with the same id so the
+  // server processes it at most once.
+  let pending = null;
+  let typingTurn = null;
+
+  function newId() {
+    // crypto.randomUUID needs a secure context; getRandomValues works on plain http too.
+    const bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
+  function setBusy(value) {
+    busy = value;
+    sendButton.disabled = value;
+    document.body.dataset.state = value ? "busy" : "idle";
+    list.setAttribute("aria-busy", value ? "true" : "false");
+  }
+
+  function scrollToEnd() {
+    list.scrollTop = list.scrollHeight;
+  }
+
+  function disableChips() {
+    list.querySelectorAll(".chip").forEach((chip) => {
+      chip.disabled = true;
+    });
+  }
+
+  function addTurn(direction, text, buttons, active) {
+    const turn = document.createElement("div");
+    turn.className = "turn " + (direction === "in" ? "me" : "bot");
+    const who = document.createElement("span");
+    who.className = "visually-hidden";
+    who.textContent = (direction === "in" ? texts["web-from-me"] : texts["web-from-bot"]) + ": ";
+    turn.appendChild(who);
+    const bubble = document.createElement("div");
+    bubble.className = "bubble";
+    bubble.dir = "auto";
+    bubble.textContent = text;
+    turn.appendChild(bubble);
+    if (buttons && buttons.length) {
+      const chips = document.createElement("div");
+      chips.className = "chips";
+      for (const button of buttons) {
+        const chip = document.createElement("button");
+        chip.type = "button";
+        chip.className = "chip";
+        chip.dir = "auto";
+        chip.textContent = button.label;
+        chip.disabled = !active;
+        chip.addEventListener("click", () => press(button));
+        chips.appendChild(chip);
+      }
+      turn.appendChild(chips);
+    }
+    list.insertBefore(turn, typingTurn);
+    scrollToEnd();
+    return turn;
+  }
+
+  function showTyping() {
+    if (typingTurn) return;
+    typingTurn = document.createElement("div");
+    typingTurn.className = "turn bot typing";
+    const bubble = document.createElement("div");
+    bubble.className = "bubble";
+    bubble.textContent = texts["web-typing"];
+    const dots = document.createElement("span");
+    dots.className = "dots";
+    dots.setAttribute("aria-hidden", "true");
+    for (let i = 0; i < 3; i += 1) dots.appendChild(document.createElement("span"));
+    bubble.appendChild(dots);
+    typingTurn.appendChild(bubble);
+    list.appendChild(typingTurn);
+    scrollToEnd();
+  }
+
+  function hideTyping() {
+    if (typingTurn) typingTurn.remove();
+    typingTurn = null;
+  }
+
+  function showBanner(message, retryable) {
+    bannerText.textContent = message;
+    bannerRetry.hidden = !retryable;
+    banner.hidden = false;
+  }
+
+  function hideBanner() {
+    banner.hidden = true;
+  }
+
+  function markFailed() {
+    if (pending && pending.turn) pending.turn.classList.add("failed");
+  }
+
+  async function readJson(response) {
+    try {
+      return await response.json();
+    } catch (_) {
+      return null;
+    }
+  }
+
+  async function loadHistory() {
+    let response;
+    try {
+      response = await fetch("/api/chat/history", { credentials: "same-origin" });
+    } catch (_) {
+      showBanner(texts["web-error-load"], false);
+      return null;
+    }
+    const data = await readJson(response);
+    if (!response.ok || !data || !Array.isArray(data.messages)) {
+      showBanner((data && data.error) || texts["web-error-load"], false);
+      return null;
+    }
+    hideTyping();
+    list.replaceChildren();
+    for (const message of data.messages) {
+      if (message.direction === "in" && message.text === START_COMMAND) continue;
+      const actions = Array.isArray(message.actions) ? message.actions : null;
+      const buttons = actions || (message.buttons || []).map((label) => ({ label, payload: null }));
+      addTurn(message.direction, message.text, buttons, Boolean(actions));
+    }
+    return data.messages;
+  }
+
+  async function post(body, resync) {
+    setBusy(true);
+    hideBanner();
+    showTyping();
+    try {
+      const response = await fetch("/api/chat", {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      const data = await readJson(response);
+      if (!response.ok || !data || !Array.isArray(data.replies)) {
+        // A refusal (bad session, too long) will not change on retry; a server or network
+        // hiccup may.
+        const retryable = response.status >= 500 || response.status === 429 || !data;
+        markFailed();
+        if (!retryable) {
+          // Give back what was typed (a message too long, say) so it can be fixed, not retyped.
+          if (pending && pending.typed && !input.value) {
+            input.value = pending.typed;
+            autosize();
+          }
+          pending = null;
+        }
+        showBanner((data && data.error) || texts["web-error-send"], retryable);
+        return;
+      }
+      const wasRetry = resync;
+      if (pending && pending.turn) pending.turn.classList.remove("failed");
+      pending = null;
+      hideTyping();
+      if (wasRetry) {
+        // The first attempt may have reached the server and its replies been lost on the way
+        // back (a retry with the same id then answers nothing): redraw from the transcript.
+        await loadHistory();
+      } else {
+        for (const reply of data.replies) {
+          addTurn("out", reply.text, reply.buttons || [], true);
+        }
+      }
+    } catch (_) {
+      markFailed();
+      showBanner(texts["web-error-send"], true);
+    } finally {
+      hideTyping();
+      setBusy(false);
+    }
+  }
+
+  function send(body, shown, typed) {
+    if (busy) return;
+    disableChips();
+    const turn = shown === null ? null : addTurn("in", shown, [], false);
+    const message = { ...body, id: newId() };
+    pending = { body: message, turn, typed: typed || null };
+    post(message, false);
+  }
+
+  function press(button) {
+    if (busy) return;
+    // Without a known payload the label goes as text, which the engine reads as the button.
+    const body = button.payload ? { payload: button.payload } : { text: button.label };
+    send(body, button.label);
+  }
+
+  function autosize() {
+    input.style.height = "auto";
+    input.style.height = Math.min(input.scrollHeight + 2, 140) + "px";
+  }
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const text = input.value;
+    if (busy || !text.trim()) return;
+    input.value = "";
+    autosize();
+    send({ text }, text, text);
+    input.focus();
+  });
+
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
+  input.addEventListener("input", autosize);
+
+  bannerRetry.addEventListener("click", () => {
+    if (busy || !pending) return;
+    post(pending.body, true);
+  });
+
+  async function start() {
+    setBusy(true);
+    const messages = await loadHistory();
+    setBusy(false);
+    if (messages && messages.length === 0) {
+      // A new visitor: /start makes the bot greet, as on Telegram.
+      send({ text: START_COMMAND }, null);
+    }
+  }
+
+  start();
+})();

@@ -1,0 +1,363 @@
+"""The website chat channel: a FastAPI app serving the chat page and its JSON API.
+
+`create_app(...)` builds the app; the engine is entered in the app's lifespan and kept on
+`app.state.engine`, so nothing is created at import time.
+
+Who is talking: each visitor gets a random id in a cookie (`tawasul_visitor`) signed with
+itsdangerous, HttpOnly, SameSite=Lax (Secure when `cookie_secure`).  The conversation is
+`Incoming(channel="web", chat_id=<visitor>, user_id=<visitor>)`, so the cookie is the only
+key to it: the API answers 401 without a valid one and never looks at anyone else's chat.
+
+API (every error is `{"error": <text from the catalog>}`, never FastAPI's English default):
+
+- `POST /api/chat` — body `{"text": str}` or `{"payload": str}`, exactly one of them, plus
+  an optional `"id"` (1-64 characters of `A-Z a-z 0-9 . _ : -`) chosen by the page for
+  this message.  A retried POST with the same id is processed once; the engine sees it as
+  `external_id = "<visitor>:<id>"`, so one visitor's ids can never shadow another's.
+  Answers `{"replies": [{"text": str, "buttons": [{"label": str, "payload": str}]}]}`;
+  blank text answers `{"replies": []}` without reaching the engine.
+  401 bad or missing cookie · 400 not JSON, not an object, wrong types, both or neither of
+  text and payload · 413 text over `MAX_TEXT_CHARS` or body over `MAX_BODY_BYTES` ·
+  415 not `application/json` (which also keeps other sites from posting a plain form).
+- `GET /api/chat/history` — the visitor's transcript, oldest first:
+  `{"messages": [{"direction": "in"|"out", "text": str, "buttons": [label, …],
+  "at": ISO 8601, "actions"?: [{"label": str, "payload": str|null}]}]}`.
+  `actions` is present on the outgoing messages after the visitor's last message (the
+  bot's latest turn) that have buttons: those buttons are still pressable after a reload.
+  `payload` is null when the transcript kept no payloads for them; the page then sends the
+  label as text, which the engine matches like a typed button label.
+- `GET /healthz` — `{"status": "ok"}`.
+- `GET /` — the chat page; `/static/…` its stylesheet and script (nothing from a CDN).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import secrets
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from datetime import UTC
+from pathlib import Path
+from typing import Any, cast
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from itsdangerous import BadSignature, URLSafeSerializer
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from bot.i18n import Catalog
+from handlers.replies import Reply
+from handlers.types import ChatEngine, Incoming, TranscriptEntry
+
+log = logging.getLogger(__name__)
+
+EngineFactory = Callable[[], AbstractAsyncContextManager[ChatEngine]]
+
+WEB_DIR = Path(__file__).resolve().parent
+TEMPLATES_DIR = WEB_DIR / "templates"
+STATIC_DIR = WEB_DIR / "static"
+
+COOKIE_NAME = "tawasul_visitor"
+COOKIE_MAX_AGE = 365 * 24 * 3600
+_COOKIE_SALT = "tawasul.web.visitor"
+_VISITOR_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+_MESSAGE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+
+# Arabic is two bytes a character in UTF-8, so 20,000 characters of it fit well inside the
+# body limit: for real messages the character limit is the one that speaks.
+MAX_TEXT_CHARS = 20_000
+MAX_BODY_BYTES = 64 * 1024
+MAX_PAYLOAD_CHARS = 256
+
+# The page loads only its own files; the texts blob is JSON, which CSP does not execute.
+_SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; base-uri 'none'; form-action 'self'; object-src 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+_NO_STORE = {"Cache-Control": "no-store", "Vary": "Cookie"}
+
+_PAGE_TEXTS = (
+    "web-subtitle",
+    "web-placeholder",
+    "web-input-label",
+    "web-send",
+    "web-typing",
+    "web-from-bot",
+    "web-from-me",
+    "web-error-send",
+    "web-error-load",
+    "web-retry",
+)
+
+_STATUS_MESSAGES = {
+    400: "web-error-bad-request",
+    401: "web-error-unauthorized",
+    404: "web-error-not-found",
+    405: "web-error-method",
+    413: "web-error-too-large",
+    415: "web-error-unsupported-type",
+    422: "web-error-bad-request",
+}
+
+
+class ApiError(Exception):
+    """A refusal the visitor can read: status code plus a catalog message id."""
+
+    def __init__(self, status: int, msg_id: str, **args: Any) -> None:
+        super().__init__(msg_id)
+        self.status = status
+        self.msg_id = msg_id
+        self.args_ = args
+
+
+def _asset_version(path: Path) -> str:
+    # Browsers cache /static; the content hash in the URL makes a deploy reach them at once.
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+
+
+def _reply_json(reply: Reply) -> dict[str, object]:
+    return {
+        "text": reply.text,
+        "buttons": [{"label": b.label, "payload": b.payload} for b in reply.buttons],
+    }
+
+
+def _history_json(entries: list[TranscriptEntry]) -> list[dict[str, object]]:
+    last_in = max((i for i, e in enumerate(entries) if e.direction == "in"), default=-1)
+    messages: list[dict[str, object]] = []
+    for i, entry in enumerate(entries):
+        at = entry.at if entry.at.tzinfo is not None else entry.at.replace(tzinfo=UTC)
+        item: dict[str, object] = {
+            "direction": entry.direction,
+            "text": entry.text,
+            "buttons": list(entry.buttons),
+            "at": at.isoformat(),
+        }
+        if entry.direction == "out" and i > last_in and entry.buttons:
+            # An engine that keeps no payloads (or not all of them) still offers the labels.
+            payloads = entry.payloads
+            known = len(payloads) == len(entry.buttons)
+            item["actions"] = [
+                {"label": label, "payload": payloads[n] if known else None}
+                for n, label in enumerate(entry.buttons)
+            ]
+        messages.append(item)
+    return messages
+
+
+def _parse_chat_body(raw: bytes) -> tuple[str, str | None, str | None]:
+    """(text, payload, message id) from a POST body, or ApiError."""
+    try:
+        # JSON between systems is UTF-8 (RFC 8259); json.loads would also guess UTF-16/32.
+        data = json.loads(raw.decode("utf-8"))
+    except (ValueError, RecursionError):
+        # ValueError covers bad JSON and bytes that are not UTF-8.
+        raise ApiError(400, "web-error-bad-request") from None
+    if not isinstance(data, dict):
+        raise ApiError(400, "web-error-bad-request")
+    text, payload, message_id = data.get("text"), data.get("payload"), data.get("id")
+    if (text is None) == (payload is None):
+        raise ApiError(400, "web-error-bad-request")
+    if message_id is not None and (
+        not isinstance(message_id, str) or not _MESSAGE_ID.fullmatch(message_id)
+    ):
+        raise ApiError(400, "web-error-bad-request")
+    if payload is not None:
+        if not isinstance(payload, str) or not payload or len(payload) > MAX_PAYLOAD_CHARS:
+            raise ApiError(400, "web-error-bad-request")
+        _require_encodable(payload)
+        return "", payload, message_id
+    if not isinstance(text, str):
+        raise ApiError(400, "web-error-bad-request")
+    if len(text) > MAX_TEXT_CHARS:
+        raise ApiError(413, "web-error-too-long", limit=MAX_TEXT_CHARS)
+    _require_encodable(text)
+    # NUL truncates text in some databases and drivers; it is never meant by a visitor.
+    return text.replace("\x00", ""), None, message_id
+
+
+def _require_encodable(value: str) -> None:
+    # JSON may carry lone surrogates ("\ud800"), which no database or channel can store.
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ApiError(400, "web-error-bad-request") from None
+
+
+async def _read_body(request: Request) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None:
+        if not declared.isdigit():
+            raise ApiError(400, "web-error-bad-request")
+        if int(declared) > MAX_BODY_BYTES:
+            raise ApiError(413, "web-error-too-large")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY_BYTES:
+            raise ApiError(413, "web-error-too-large")
+    return bytes(body)
+
+
+def create_app(
+    *,
+    engine_factory: EngineFactory,
+    catalog: Catalog,
+    org_name: str,
+    secret_key: str,
+    cookie_secure: bool = False,
+) -> FastAPI:
+    if not secret_key:
+        raise ValueError("secret_key must not be empty: it signs the visitors' cookies")
+    signer = URLSafeSerializer(secret_key, salt=_COOKIE_SALT)
+    templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+    assets = {
+        "css": f"/static/chat.css?v={_asset_version(STATIC_DIR / 'chat.css')}",
+        "js": f"/static/chat.js?v={_asset_version(STATIC_DIR / 'chat.js')}",
+    }
+    rtl = catalog.locale == "ar"
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with engine_factory() as engine:
+            app.state.engine = engine
+            try:
+                yield
+            finally:
+                del app.state.engine
+
+    app = FastAPI(
+        title="Tawasul web chat",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
+    app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+
+    def error_response(
+        status: int,
+        msg_id: str,
+        args: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> JSONResponse:
+        return JSONResponse(
+            {"error": catalog.t(msg_id, args)},
+            status_code=status,
+            headers={**_NO_STORE, **(headers or {})},
+        )
+
+    async def on_api_error(request: Request, exc: Exception) -> Response:
+        err = cast(ApiError, exc)
+        return error_response(err.status, err.msg_id, err.args_)
+
+    async def on_http_error(request: Request, exc: Exception) -> Response:
+        err = cast(StarletteHTTPException, exc)
+        fallback = "web-error-internal" if err.status_code >= 500 else "web-error-bad-request"
+        msg_id = _STATUS_MESSAGES.get(err.status_code, fallback)
+        return error_response(err.status_code, msg_id, headers=err.headers)
+
+    async def on_validation_error(request: Request, exc: Exception) -> Response:
+        return error_response(422, "web-error-bad-request")
+
+    async def on_crash(request: Request, exc: Exception) -> Response:
+        log.exception("web chat: unhandled error on %s", request.url.path, exc_info=exc)
+        return error_response(500, "web-error-internal")
+
+    app.add_exception_handler(ApiError, on_api_error)
+    app.add_exception_handler(StarletteHTTPException, on_http_error)
+    app.add_exception_handler(RequestValidationError, on_validation_error)
+    app.add_exception_handler(Exception, on_crash)
+
+    def visitor_of(request: Request) -> str | None:
+        raw = request.cookies.get(COOKIE_NAME)
+        if not raw:
+            return None
+        try:
+            value = signer.loads(raw)
+        except BadSignature:
+            return None
+        if isinstance(value, str) and _VISITOR_ID.fullmatch(value):
+            return value
+        return None
+
+    def require_visitor(request: Request) -> str:
+        visitor = visitor_of(request)
+        if visitor is None:
+            raise ApiError(401, "web-error-unauthorized")
+        return visitor
+
+    def engine_of(request: Request) -> ChatEngine:
+        return cast(ChatEngine, request.app.state.engine)
+
+    @app.get("/", response_class=HTMLResponse)
+    async def page(request: Request) -> Response:
+        visitor = visitor_of(request) or secrets.token_urlsafe(16)
+        texts = {key: catalog.t(key) for key in _PAGE_TEXTS}
+        response = templates.TemplateResponse(
+            request,
+            "chat.html",
+            {
+                "lang": catalog.locale,
+                "dir": "rtl" if rtl else "ltr",
+                "title": catalog.t("web-title", name=org_name),
+                "org_name": org_name,
+                "noscript": catalog.t("web-noscript"),
+                "texts": texts,
+                "assets": assets,
+            },
+            headers={**_NO_STORE, **_SECURITY_HEADERS},
+        )
+        # Re-set on every visit: it renews the expiry for visitors who keep coming back.
+        response.set_cookie(
+            COOKIE_NAME,
+            signer.dumps(visitor),
+            max_age=COOKIE_MAX_AGE,
+            path="/",
+            httponly=True,
+            samesite="lax",
+            secure=cookie_secure,
+        )
+        return response
+
+    @app.api_route("/healthz", methods=["GET", "HEAD"])
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.post("/api/chat")
+    async def chat(request: Request) -> JSONResponse:
+        visitor = require_visitor(request)
+        content_type = request.headers.get("content-type", "")
+        if content_type.split(";")[0].strip().lower() != "application/json":
+            raise ApiError(415, "web-error-unsupported-type")
+        text, payload, message_id = _parse_chat_body(await _read_body(request))
+        if payload is None and not text.strip():
+            return JSONResponse({"replies": []}, headers=_NO_STORE)
+        incoming = Incoming(
+            channel="web",
+            chat_id=visitor,
+            user_id=visitor,
+            text=text,
+            payload=payload,
+            external_id=f"{visitor}:{message_id}" if message_id else None,
+        )
+        replies = await engine_of(request).handle(incoming)
+        return JSONResponse({"replies": [_reply_json(r) for r in replies]}, headers=_NO_STORE)
+
+    @app.get("/api/chat/history")
+    async def history(request: Request) -> JSONResponse:
+        visitor = require_visitor(request)
+        entries = await engine_of(request).transcript("web", visitor)
+        return JSONResponse({"messages": _history_json(entries)}, headers=_NO_STORE)
+
+    return app
