@@ -16,7 +16,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import datetime
 from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.clock import Clock
 from handlers.conversation import Dialog, Turn
@@ -24,6 +27,7 @@ from handlers.replies import Reply
 from handlers.types import Incoming, TranscriptEntry
 from storage import repositories as repo
 from storage.db import Database
+from storage.models import Conversation
 
 # Channels whose replies travel back in the response to the request that carried the
 # message (terminal, web chat): their outbox rows are recorded as already delivered.
@@ -131,7 +135,7 @@ class Engine:
         return turn.replies, bool(turn.replies) and not delivered
 
     async def _apply_case(
-        self, session: Any, conversation: Any, turn: Turn, now: Any
+        self, session: AsyncSession, conversation: Conversation, turn: Turn, now: datetime
     ) -> int | None:
         state = turn.state
         if turn.open_case is not None:
