@@ -357,7 +357,8 @@ def build_profile(
     referral_role = None
     if referral_step and (m := _REFERRAL.search(referral_step)):
         referral_role = _drop_lam(_tidy(m.group(1)))
-    declaration = _step(steps, "التوقيع", "اقرار", "يقر ", "مسوول", "مسيول")
+    # "مسئولية" is the declaration's word; "مسئول البحث" (the referral step) is not.
+    declaration = _step(steps, "التوقيع", "اقرار", "يقر ", "مسووليه", "مسيوليه", "صحه البيانات")
     complete_step = _step(steps, "استكمال")
     licence_m = next((m for line in guide.raw_lines if (m := _LICENCE.search(line))), None)
 
@@ -385,6 +386,7 @@ def build_profile(
         licence=licence_m.group(1) if licence_m else None,
         confidentiality=confidentiality,
         satisfaction=satisfaction,
+        declaration=declaration,
         contacts={f: None for f in CONTACT_FIELDS} | _contacts_from_guide(kinds, guide, channels),
         source=source,
     )

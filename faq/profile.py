@@ -61,6 +61,8 @@ class Profile:
     licence: str | None = None
     confidentiality: str | None = None
     satisfaction: str | None = None
+    # The guide's own declaration line, shown before a request is filed.
+    declaration: str | None = None
     contacts: dict[str, str | None] = field(default_factory=dict)
     # Structured working hours for "when will a researcher answer" (admin-filled), e.g.
     # {days: [sun, mon, tue, wed, thu], open: "08:00", close: "16:00", timezone: Asia/Riyadh}
@@ -100,6 +102,7 @@ class Profile:
                 licence=data.get("licence"),
                 confidentiality=data.get("confidentiality"),
                 satisfaction=data.get("satisfaction"),
+                declaration=data.get("declaration"),
                 contacts={f: (data.get("contacts") or {}).get(f) for f in CONTACT_FIELDS},
                 schedule=data.get("schedule") or None,
                 source=str(data.get("source") or ""),

@@ -96,3 +96,12 @@ def test_committed_profiles_match_what_the_builder_makes_of_the_guides(slug: str
     committed, committed_entries = _load(slug)
     assert built.to_dict() == committed.to_dict(), "run `make profiles` and commit the result"
     assert [e.answer for e in entries] == [e.answer for e in committed_entries]
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_the_declaration_quotes_the_guides_declaration_line(slug: str) -> None:
+    profile, entries = _load(slug)
+    answer = next(e.answer for e in entries if e.id == "data_responsibility")
+    assert profile.declaration is not None and "صحة البيانات" in profile.declaration
+    assert profile.declaration in answer
+    assert "إحالته" not in answer  # not the referral step, which also says "مسئول"
