@@ -40,6 +40,14 @@ def _parser() -> argparse.ArgumentParser:
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="apply the migrations (PostgreSQL needs this)")
 
+    req = sub.add_parser("request", help="support requests (staff)")
+    req_sub = req.add_subparsers(dest="request_command", required=True)
+    status = req_sub.add_parser("set-status", help="move a request through its lifecycle")
+    status.add_argument("reference")
+    status.add_argument("status")
+    status.add_argument("--note", default=None)
+    status.add_argument("--actor", default="cli", help="who is making the change")
+
     faq = sub.add_parser("faq", help="build, query and evaluate the FAQ")
     faq_sub = faq.add_subparsers(dest="faq_command", required=True)
     build = faq_sub.add_parser("build", help="build a profile from a guide")
@@ -102,6 +110,45 @@ def cmd_serve(settings: Settings, tr: Catalog) -> int:
     faq = _faq_service(settings, tr, None, None)
     asyncio.run(serve(settings, tr, faq))
     return 0
+
+
+def cmd_request_set_status(
+    args: argparse.Namespace, settings: Settings, tr: Catalog, out: TextIO
+) -> int:
+    from bot.wiring import database_for
+    from handlers.clock import SystemClock
+    from handlers.staff_requests import TransitionError, set_status
+
+    async def change() -> int:
+        db = database_for(settings)
+        try:
+            if not await db.is_current():
+                raise NotMigrated(tr("cli-error-not-migrated"))
+            result = await set_status(
+                db,
+                SystemClock(),
+                tr.t,
+                reference=args.reference,
+                status=args.status,
+                note=args.note,
+                actor=f"staff:{args.actor}",
+            )
+        except TransitionError as exc:
+            print(tr(exc.message_id, exc.args_), file=sys.stderr)
+            return EXIT_FAILED
+        finally:
+            await db.dispose()
+        changed = tr(
+            "status-changed",
+            {"from": tr(f"status-{result.from_status}")},
+            reference=result.reference,
+            to=tr(f"status-{result.to_status}"),
+            notified="yes" if result.notified else "no",
+        )
+        out.write(changed + "\n")
+        return 0
+
+    return asyncio.run(change())
 
 
 def cmd_db_upgrade(settings: Settings, tr: Catalog, out: TextIO) -> int:
@@ -188,6 +235,8 @@ def main(argv: Sequence[str], out: TextIO | None = None) -> int:
             if args.faq_command == "match":
                 return cmd_faq_match(args, settings, tr, out)
             return cmd_faq_eval(args, settings, tr, out)
+        if args.command == "request":
+            return cmd_request_set_status(args, settings, tr, out)
         if args.command == "db":
             return cmd_db_upgrade(settings, tr, out)
         if args.command is None:

@@ -19,6 +19,11 @@ class Settings(BaseSettings):
     locale: str = "ar"
     database_url: str | None = None
     secret_key: str | None = None
+    # Encrypts national IDs and phone numbers at rest (urlsafe base64 of 32 bytes);
+    # generated into the data dir (0600) when unset.
+    encryption_key: str | None = None
+    # An unfinished request form is dropped (with a notice) after this many days.
+    draft_ttl_days: int = Field(default=7, ge=1, le=365)
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=1, le=65535)
     # Set behind HTTPS so the visitor cookie is only sent over TLS.

@@ -6,19 +6,24 @@ their own settings, database and clock.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 
 from bot.config import Settings
 from bot.errors import NotMigrated
 from bot.i18n import Catalog
 from faq.profile import missing_phrases
 from faq.service import FaqService
+from handlers import fields
 from handlers.clock import Clock, SystemClock
 from handlers.conversation import Dialog
 from handlers.engine import Engine
 from handlers.hours import Schedule
+from handlers.request_form import FormConfig, RequestForm
+from storage.crypto import Vault, load_or_create_master_key
 from storage.db import Database, sqlite_url
 
 
@@ -39,6 +44,23 @@ def build_faq(settings: Settings, catalog: Catalog) -> FaqService:
     return FaqService.from_dir(settings.profile_dir(), missing_phrases(catalog.t))
 
 
+def build_form(settings: Settings, catalog: Catalog, faq: FaqService, clock: Clock) -> RequestForm:
+    profile = faq.profile
+    declaration = profile.declaration or catalog.t("form-default-declaration")
+    config = FormConfig(
+        form_name=profile.request_form,
+        services=profile.services,
+        period=profile.review_period.phrase,
+        declaration=declaration,
+        # The wording a person accepted is identified with the request.
+        declaration_version=hashlib.sha256(declaration.encode()).hexdigest()[:12],
+        draft_ttl=timedelta(days=settings.draft_ttl_days),
+        cities=fields.KNOWN_CITIES,
+    )
+    vault = Vault(load_or_create_master_key(settings.data_dir, settings.encryption_key))
+    return RequestForm(catalog.t, vault, config, clock.now)
+
+
 @asynccontextmanager
 async def open_core(
     settings: Settings,
@@ -56,7 +78,8 @@ async def open_core(
         elif not await db.is_current():
             raise NotMigrated(catalog.t("cli-error-not-migrated"))
         schedule = Schedule.from_profile(faq.profile.schedule)
-        engine = Engine(db, Dialog(faq, catalog.t, clock, schedule), clock)
+        form = build_form(settings, catalog, faq, clock)
+        engine = Engine(db, Dialog(faq, catalog.t, clock, schedule, form), clock)
         yield Core(settings=settings, catalog=catalog, faq=faq, db=db, engine=engine)
     finally:
         await db.dispose()

@@ -8,10 +8,9 @@ and the flow (design.md, flows 1, 2 and 5).
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
 from faq.normalize import normalize
 from faq.service import FaqService
@@ -19,10 +18,11 @@ from handlers.clock import Clock
 from handlers.dates import format_time
 from handlers.hours import Schedule
 from handlers.replies import Button, Reply
+from handlers.request_form import RequestForm, describe_request
+from handlers.turn import Context, RequestView, State, Turn
 from handlers.types import Incoming
 
 Translate = Callable[..., str]
-State = dict[str, Any]
 
 MAX_MESSAGE_CHARS = 4000
 # Two questions in a row the bot could not answer: a person takes over.
@@ -40,25 +40,40 @@ MENU = (
 _CASE_ACTIONS = {"handover": "request", "handover_complaint": "complaint"}
 _MENU_ACTIONS = {"menu"}
 CASE_REASONS = ("request", "complaint", "unanswered", "not_helpful", "media")
-
-
-@dataclass
-class Turn:
-    state: State
-    replies: list[Reply] = field(default_factory=list)
-    open_case: str | None = None  # the reason, when this turn hands over to a person
-    close_case: bool = False
-    on_case: bool = False  # the incoming message belongs to the open case's transcript
+# Fields a beneficiary may correct when their request needs more information.
+CORRECTABLE = ("name", "national_id", "phone", "city", "description")
+# Questions answered in the middle of the form (then the form goes on): information only.
+_FORM_ANSWERABLE = frozenset(
+    {
+        "about",
+        "services",
+        "channels",
+        "location",
+        "working_hours",
+        "required_documents",
+        "review_period",
+        "data_responsibility",
+        "privacy",
+        "volunteer",
+        "donate",
+    }
+)
 
 
 class Dialog:
     def __init__(
-        self, faq: FaqService, tr: Translate, clock: Clock, schedule: Schedule | None = None
+        self,
+        faq: FaqService,
+        tr: Translate,
+        clock: Clock,
+        schedule: Schedule | None = None,
+        form: RequestForm | None = None,
     ) -> None:
         self.faq = faq
         self.tr = tr
         self.clock = clock
         self.schedule = schedule
+        self.form = form
         profile = faq.profile
         self._args = {"short": profile.short_name, "name": profile.name}
         self._role = profile.referral_role or tr("default-referral-role")
@@ -66,14 +81,30 @@ class Dialog:
 
     # -- entry point ----------------------------------------------------------------------
 
-    def handle(self, state: State, incoming: Incoming) -> Turn:
-        state = dict(state)
+    def handle(self, state: State, incoming: Incoming, ctx: Context | None = None) -> Turn:
+        # A deep copy: the caller's state must stay as it was (the engine compares them).
+        state = copy.deepcopy(state)
+        ctx = ctx or Context()
         text = incoming.text.strip()
         command = self._command(text)
         if state.get("mode") == "handover":
             return self._during_handover(state, command)
+        notices: list[Reply] = []
+        if self.form is not None and self.form.has_draft(state) and self.form.expired(state):
+            notices.append(self.form.drop_expired(state))
+        turn = self._route(state, incoming, text, command, ctx)
+        turn.replies[:0] = notices
+        return turn
+
+    def _route(
+        self, state: State, incoming: Incoming, text: str, command: str | None, ctx: Context
+    ) -> Turn:
+        if state.get("complete"):
+            return self._completing(state, incoming, text, command, ctx)
+        if self.form is not None and self.form.has_draft(state):
+            return self._in_form(state, incoming, text, command, ctx)
         if incoming.payload:
-            return self._on_payload(state, incoming.payload)
+            return self._on_payload(state, incoming.payload, ctx)
         if command is not None:
             return self._on_command(state, command)
         if incoming.attachments and not text:
@@ -82,7 +113,7 @@ class Dialog:
             return Turn(state)
         if len(text) > MAX_MESSAGE_CHARS:
             return Turn(state, [Reply(self.tr("chat-too-long", limit=MAX_MESSAGE_CHARS))])
-        return self._on_question(state, text)
+        return self._on_question(state, text, ctx)
 
     # -- handlers ---------------------------------------------------------------------------
 
@@ -103,10 +134,14 @@ class Dialog:
             return Turn(state, [Reply(self.tr("chat-nothing-to-cancel"), self.menu_buttons())])
         return Turn(state, [self.welcome()])
 
-    def _on_payload(self, state: State, payload: str) -> Turn:
+    def _on_payload(self, state: State, payload: str, ctx: Context) -> Turn:
         kind, _, value = payload.partition(":")
         if kind == "intent" and value in self.faq.entries:
-            return self._on_intent(state, value)
+            return self._on_intent(state, value, ctx)
+        if kind == "complete" and value.isdigit():
+            return self._start_completing(state, int(value), ctx)
+        if payload in ("form:continue", "form:restart") and self.form is not None:
+            return self.form.start(state, ctx)
         if kind == "handover" and value in CASE_REASONS:
             return self._open_case(state, value)
         if payload == "rate:up":
@@ -118,10 +153,10 @@ class Dialog:
             return Turn(state, [Reply(self.tr("menu-ask-hint"))])
         return Turn(state, [self.welcome()])
 
-    def _on_question(self, state: State, text: str) -> Turn:
+    def _on_question(self, state: State, text: str, ctx: Context) -> Turn:
         match = self.faq.ask(text).match
         if match.decision == "answer" and match.intent is not None:
-            return self._on_intent(state, match.intent)
+            return self._on_intent(state, match.intent, ctx)
         state["unanswered"] = int(state.get("unanswered", 0)) + 1
         if state["unanswered"] >= UNANSWERED_LIMIT:
             return self._open_case(state, "unanswered")
@@ -135,12 +170,122 @@ class Dialog:
         offer = Button(self.tr("intent-talk_to_human"), "handover:unanswered")
         return Turn(state, [Reply(self.tr("chat-handover", self._args), (offer,))])
 
-    def _on_intent(self, state: State, intent: str) -> Turn:
+    def _on_intent(self, state: State, intent: str, ctx: Context) -> Turn:
         state["unanswered"] = 0
-        reason = _CASE_ACTIONS.get(self.faq.action(intent) or "")
+        action = self.faq.action(intent) or ""
+        reason = _CASE_ACTIONS.get(action)
         if reason is not None:
             return self._open_case(state, reason)
+        if action == "start_request" and self.form is not None:
+            return self.form.start(state, ctx)
+        if action == "list_requests":
+            return self._list_requests(state, ctx)
+        if action == "complete_request":
+            waiting = [r for r in ctx.requests if r.status == "needs_info"]
+            if len(waiting) == 1:
+                return self._start_completing(state, waiting[0].id, ctx)
+            if waiting:
+                return self._list_requests(state, ctx)
         return Turn(state, [self._answer(intent)])
+
+    # -- support requests -------------------------------------------------------------------
+
+    def _list_requests(self, state: State, ctx: Context) -> Turn:
+        if not ctx.requests:
+            apply = Button(self.tr("menu-apply"), "intent:how_to_apply")
+            return Turn(state, [Reply(self.tr("requests-none"), (apply,))])
+        lines = [describe_request(r, self.tr) for r in ctx.requests]
+        buttons = tuple(
+            Button(self.tr("requests-complete", reference=r.reference), f"complete:{r.id}")
+            for r in ctx.requests
+            if r.status == "needs_info"
+        )
+        text = self.tr("requests-title", count=len(ctx.requests)) + "\n\n" + "\n\n".join(lines)
+        return Turn(state, [Reply(text, buttons)])
+
+    def _start_completing(self, state: State, request_id: int, ctx: Context) -> Turn:
+        request = next((r for r in ctx.requests if r.id == request_id), None)
+        if request is None or request.status != "needs_info":
+            return Turn(
+                state, [Reply(self.tr("requests-nothing-to-complete"), self.menu_buttons())]
+            )
+        state["complete"] = {"request_id": request.id, "reference": request.reference}
+        return Turn(state, [self._completion_prompt(request)])
+
+    def _completion_prompt(self, request: RequestView) -> Reply:
+        buttons = tuple(
+            Button(self.tr(f"form-field-{f}"), f"complete-field:{f}") for f in CORRECTABLE
+        )
+        text = self.tr(
+            "complete-prompt",
+            reference=request.reference,
+            missing=request.missing_info or self.tr("complete-missing-unstated"),
+        )
+        return Reply(text, (*buttons, Button(self.tr("form-cancel"), "complete-cancel")))
+
+    def _completing(
+        self, state: State, incoming: Incoming, text: str, command: str | None, ctx: Context
+    ) -> Turn:
+        pending = state["complete"]
+        request = next((r for r in ctx.requests if r.id == pending["request_id"]), None)
+        if command is not None or incoming.payload == "complete-cancel" or request is None:
+            state.pop("complete", None)
+            if request is None or incoming.payload == "complete-cancel" or command == "/cancel":
+                return Turn(state, [Reply(self.tr("complete-cancelled"), self.menu_buttons())])
+            return self._on_command(state, command or "/menu")
+        payload = incoming.payload or ""
+        if payload.startswith("complete-field:") and payload[15:] in CORRECTABLE:
+            pending["field"] = payload[15:]
+            return Turn(state, [Reply(self.tr(f"form-ask-{pending['field']}"))])
+        if incoming.attachments:
+            files = [
+                {
+                    "file_id": a.file_id,
+                    "kind": a.kind,
+                    "size": a.size,
+                    "name": a.name,
+                    "mime": a.mime,
+                }
+                for a in incoming.attachments
+            ]
+            state.pop("complete", None)
+            done = Reply(self.tr("complete-done", reference=request.reference))
+            return Turn(state, [done], complete={"request_id": request.id, "attachments": files})
+        field = pending.get("field")
+        if field is None or self.form is None:
+            return Turn(state, [self._completion_prompt(request)])
+        return self._correct_field(state, request, field, text)
+
+    def _correct_field(self, state: State, request: RequestView, field: str, text: str) -> Turn:
+        assert self.form is not None
+        result, stored, redacted = self.form.check_field(field, text)
+        if result is not None:
+            return Turn(state, [result], redact_inbound=redacted)
+        state.pop("complete", None)
+        done = Reply(self.tr("complete-done", reference=request.reference))
+        change = {"request_id": request.id, "field": field, **stored}
+        return Turn(state, [done], complete=change, redact_inbound=redacted)
+
+    def _in_form(
+        self, state: State, incoming: Incoming, text: str, command: str | None, ctx: Context
+    ) -> Turn:
+        assert self.form is not None
+        if command == "/cancel":
+            incoming = Incoming(
+                incoming.channel, incoming.chat_id, incoming.user_id, payload="form:cancel"
+            )
+        elif command is not None or (self.form.stale(state) and not incoming.payload):
+            self.form.touch(state)
+            return self.form.offer_resume(state)
+        elif text and not incoming.payload and self.form.may_be_question(state, text):
+            match = self.faq.ask(text).match
+            reason = _CASE_ACTIONS.get(self.faq.action(match.intent) or "")
+            if match.decision == "answer" and reason is not None:
+                return self._open_case(state, reason)  # the draft waits for later
+            if match.decision == "answer" and match.intent in _FORM_ANSWERABLE:
+                reply = self._answer(match.intent)
+                return self.form.after_question(state, Reply(reply.text))
+        return self.form.handle(state, incoming, ctx)
 
     def _open_case(self, state: State, reason: str) -> Turn:
         state.update(mode="handover", unanswered=0)

@@ -20,14 +20,16 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import flag_modified
 
 from handlers.clock import Clock
-from handlers.conversation import Dialog, Turn
+from handlers.conversation import Dialog
 from handlers.replies import Reply
+from handlers.turn import Context, RequestView, Turn
 from handlers.types import Incoming, TranscriptEntry
 from storage import repositories as repo
 from storage.db import Database
-from storage.models import Conversation
+from storage.models import Conversation, RequestTransition, SupportRequest
 
 # Channels whose replies travel back in the response to the request that carried the
 # message (terminal, web chat): their outbox rows are recorded as already delivered.
@@ -95,10 +97,18 @@ class Engine:
                 display_name=incoming.display_name,
                 now=now,
             )
-            turn = self.dialog.handle(conversation.state or {}, incoming)
+            requests = await repo.requests_of(session, conversation.beneficiary_id)
+            ctx = Context(requests=tuple(_view(r) for r in requests))
+            turn = self.dialog.handle(conversation.state or {}, incoming, ctx)
             case_id = await self._apply_case(session, conversation, turn, now)
-            text = incoming.text
-            if incoming.payload and not text:
+            actor = f"{conversation.channel}:{conversation.chat_id}"
+            if turn.submit is not None and self.dialog.form is not None:
+                reference = await self._file_request(session, conversation, turn.submit, actor, now)
+                turn.replies.extend(self.dialog.form.submitted(reference))
+            if turn.complete is not None:
+                await self._complete_request(session, conversation, turn.complete, actor, now)
+            text = incoming.text if turn.redact_inbound is None else turn.redact_inbound
+            if incoming.payload and not text and turn.redact_inbound is None:
                 # The transcript shows what the person pressed, not an internal payload.
                 pressed = await repo.last_buttons(session, conversation.id)
                 text = next(
@@ -131,6 +141,8 @@ class Engine:
                     session, conversation, body=body, due_at=now, now=now, delivered=delivered
                 )
             conversation.state = turn.state
+            # JSON columns don't track changes inside the dict: say it changed.
+            flag_modified(conversation, "state")
             conversation.updated_at = now
         return turn.replies, bool(turn.replies) and not delivered
 
@@ -164,6 +176,94 @@ class Engine:
             return int(previous)
         return int(state["case_id"]) if turn.on_case and state.get("case_id") else None
 
+    async def _file_request(
+        self,
+        session: AsyncSession,
+        conversation: Conversation,
+        data: dict[str, Any],
+        actor: str,
+        now: datetime,
+    ) -> str:
+        beneficiary_id = await repo.link_national_id(
+            session, conversation, str(data["national_id_hash"])
+        )
+        request = SupportRequest(
+            beneficiary_id=beneficiary_id,
+            conversation_id=conversation.id,
+            type=str(data["type"]),
+            status="submitted",
+            full_name=str(data["name"]),
+            national_id_enc=str(data["national_id_enc"]),
+            phone_enc=str(data["phone_enc"]),
+            city=str(data["city"]),
+            description=str(data["description"]),
+            declaration_version=str(data["declaration_version"]),
+            declared_at=datetime.fromisoformat(str(data["declared_at"])),
+            submitted_at=now,
+            updated_at=now,
+        )
+        session.add(request)
+        await session.flush()
+        # Read over the phone: the month it was filed and a number nobody else has.
+        request.reference = f"{now:%y%m}-{request.id:05d}"
+        session.add(
+            RequestTransition(
+                request_id=request.id,
+                from_status=None,
+                to_status="submitted",
+                actor=actor,
+                note=None,
+                at=now,
+            )
+        )
+        repo.add_attachments(
+            session, request.id, conversation.channel, list(data.get("attachments") or []), now
+        )
+        repo.audit(
+            session,
+            actor=actor,
+            action="request.submitted",
+            subject=f"request:{request.reference}",
+            details={"type": request.type},
+            now=now,
+        )
+        return request.reference
+
+    async def _complete_request(
+        self,
+        session: AsyncSession,
+        conversation: Conversation,
+        change: dict[str, Any],
+        actor: str,
+        now: datetime,
+    ) -> None:
+        request = await session.get(SupportRequest, int(change["request_id"]), with_for_update=True)
+        if request is None or request.beneficiary_id != conversation.beneficiary_id:
+            return
+        if change.get("attachments"):
+            repo.add_attachments(
+                session, request.id, conversation.channel, change["attachments"], now
+            )
+            note = "attachment"
+        else:
+            field = str(change["field"])
+            if field == "national_id":
+                request.national_id_enc = str(change["national_id_enc"])
+            elif field == "phone":
+                request.phone_enc = str(change["phone_enc"])
+            elif field == "name":
+                request.full_name = str(change["name"])
+            else:
+                setattr(request, field, str(change[field]))
+            note = f"corrected:{field}"
+        if request.status == "needs_info":
+            repo.add_transition(
+                session, request, to_status="under_review", actor=actor, note=note, now=now
+            )
+            request.status = "under_review"
+            request.missing_info = None
+        request.updated_at = now
+
     async def transcript(
         self, channel: str, chat_id: str, limit: int = 200
     ) -> list[TranscriptEntry]:
@@ -182,6 +282,18 @@ class Engine:
                 )
             )
         return entries
+
+
+def _view(request: SupportRequest) -> RequestView:
+    return RequestView(
+        id=request.id,
+        reference=request.reference or "",
+        type=request.type,
+        status=request.status,
+        submitted_at=request.submitted_at,
+        updated_at=request.updated_at,
+        missing_info=request.missing_info,
+    )
 
 
 def _inbound_data(incoming: Incoming) -> dict[str, Any]:

@@ -60,6 +60,9 @@ class Beneficiary(Base):
     created_at: Mapped[datetime]
     locale: Mapped[str] = mapped_column(String(8), default="ar")
     display_name: Mapped[str | None] = mapped_column(String(200))
+    # Keyed hash of the national ID: the same person from two channels is one beneficiary,
+    # found without storing the number in the clear.
+    national_id_hash: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
 
 
 class ChannelIdentity(Base):
@@ -172,3 +175,55 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(64))
     subject: Mapped[str] = mapped_column(String(64))
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class SupportRequest(Base):
+    """A submitted support request (the draft lives in the conversation until submit)."""
+
+    __tablename__ = "requests"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    reference: Mapped[str | None] = mapped_column(String(16), unique=True)
+    beneficiary_id: Mapped[int] = mapped_column(ForeignKey("beneficiaries.id"), index=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"))
+    type: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(24), index=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    national_id_enc: Mapped[str] = mapped_column(Text)  # Fernet token, never the number
+    phone_enc: Mapped[str] = mapped_column(Text)
+    city: Mapped[str] = mapped_column(String(80))
+    description: Mapped[str] = mapped_column(Text)
+    missing_info: Mapped[str | None] = mapped_column(Text)  # what staff asked for
+    declaration_version: Mapped[str] = mapped_column(String(32))
+    declared_at: Mapped[datetime]
+    submitted_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    decided_at: Mapped[datetime | None]
+
+
+class RequestAttachment(Base):
+    __tablename__ = "request_attachments"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    file_id: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(16))
+    size: Mapped[int | None] = mapped_column(BigInteger)
+    name: Mapped[str | None] = mapped_column(String(255))
+    mime: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime]
+
+
+class RequestTransition(Base):
+    """Every status change, with who made it and why."""
+
+    __tablename__ = "request_transitions"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id"), index=True)
+    from_status: Mapped[str | None] = mapped_column(String(24))
+    to_status: Mapped[str] = mapped_column(String(24))
+    actor: Mapped[str] = mapped_column(String(64))
+    note: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime]

@@ -19,6 +19,9 @@ from storage.models import (
     Message,
     OutboxMessage,
     ProcessedInbound,
+    RequestAttachment,
+    RequestTransition,
+    SupportRequest,
 )
 
 
@@ -216,3 +219,101 @@ def audit(
     now: datetime,
 ) -> None:
     session.add(AuditEvent(at=now, actor=actor, action=action, subject=subject, details=details))
+
+
+async def requests_of(session: AsyncSession, beneficiary_id: int) -> list[SupportRequest]:
+    rows = await session.execute(
+        select(SupportRequest)
+        .where(SupportRequest.beneficiary_id == beneficiary_id)
+        .order_by(SupportRequest.id)
+    )
+    return list(rows.scalars().all())
+
+
+async def request_by_reference(session: AsyncSession, reference: str) -> SupportRequest | None:
+    rows = await session.execute(
+        select(SupportRequest).where(SupportRequest.reference == reference).with_for_update()
+    )
+    return rows.scalar_one_or_none()
+
+
+async def link_national_id(
+    session: AsyncSession, conversation: Conversation, national_id_hash: str
+) -> int:
+    """Make this conversation's person the beneficiary who owns the national ID.
+
+    The same ID from a second channel joins the first channel's beneficiary: the
+    conversation and its channel identity move over; nothing else belonged to the
+    channel-only beneficiary, which had no ID until now.
+    """
+    owner = (
+        await session.execute(
+            select(Beneficiary).where(Beneficiary.national_id_hash == national_id_hash)
+        )
+    ).scalar_one_or_none()
+    current = await session.get(Beneficiary, conversation.beneficiary_id)
+    if owner is None:
+        assert current is not None
+        current.national_id_hash = national_id_hash
+        return current.id
+    if owner.id != conversation.beneficiary_id:
+        identities = await session.execute(
+            select(ChannelIdentity).where(
+                ChannelIdentity.beneficiary_id == conversation.beneficiary_id
+            )
+        )
+        for identity in identities.scalars():
+            identity.beneficiary_id = owner.id
+        for case in (
+            await session.execute(
+                select(HandoverCase).where(
+                    HandoverCase.beneficiary_id == conversation.beneficiary_id
+                )
+            )
+        ).scalars():
+            case.beneficiary_id = owner.id
+        conversation.beneficiary_id = owner.id
+    return owner.id
+
+
+def add_transition(
+    session: AsyncSession,
+    request: SupportRequest,
+    *,
+    to_status: str,
+    actor: str,
+    note: str | None,
+    now: datetime,
+) -> None:
+    session.add(
+        RequestTransition(
+            request_id=request.id,
+            from_status=request.status if request.id is not None else None,
+            to_status=to_status,
+            actor=actor,
+            note=note,
+            at=now,
+        )
+    )
+
+
+def add_attachments(
+    session: AsyncSession,
+    request_id: int,
+    channel: str,
+    files: list[dict[str, Any]],
+    now: datetime,
+) -> None:
+    for f in files:
+        session.add(
+            RequestAttachment(
+                request_id=request_id,
+                channel=channel,
+                file_id=str(f["file_id"]),
+                kind=str(f.get("kind") or "other"),
+                size=f.get("size"),
+                name=f.get("name"),
+                mime=f.get("mime"),
+                created_at=now,
+            )
+        )

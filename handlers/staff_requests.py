@@ -1,0 +1,139 @@
+"""The staff side of a request's lifecycle (design.md, "Request lifecycle").
+
+`set_status` moves a request along `submitted → under_review → needs_info ⇄ under_review
+→ accepted | rejected → service_delivered → closed`, records who did it and why, and puts
+a status message for the beneficiary in the outbox, all in one transaction. The command
+line (`bot.py request set-status`) and, later, the staff inbox call it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from handlers.clock import Clock
+from handlers.dates import format_date
+from handlers.replies import Button, Reply
+from storage import repositories as repo
+from storage.db import Database
+from storage.models import Conversation
+
+Translate = Callable[..., str]
+
+TRANSITIONS: dict[str, frozenset[str]] = {
+    "submitted": frozenset({"under_review", "needs_info", "accepted", "rejected", "closed"}),
+    "under_review": frozenset({"needs_info", "accepted", "rejected"}),
+    "needs_info": frozenset({"under_review", "rejected", "closed"}),
+    "accepted": frozenset({"service_delivered", "closed"}),
+    "rejected": frozenset({"closed"}),
+    "service_delivered": frozenset({"closed"}),
+    "closed": frozenset(),
+}
+STATUSES = tuple(TRANSITIONS)
+# Every change after filing concerns the beneficiary, so every one is told.
+BENEFICIARY_FACING = frozenset(STATUSES) - {"submitted"}
+DECISIONS = frozenset({"accepted", "rejected"})
+
+
+class TransitionError(ValueError):
+    """A change the lifecycle does not allow; `message_id` names the catalog text."""
+
+    def __init__(self, message_id: str, **args: object) -> None:
+        super().__init__(message_id)
+        self.message_id = message_id
+        self.args_ = args
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    reference: str
+    from_status: str
+    to_status: str
+    notified: bool
+
+
+async def set_status(
+    db: Database,
+    clock: Clock,
+    tr: Translate,
+    *,
+    reference: str,
+    status: str,
+    note: str | None,
+    actor: str,
+) -> StatusChange:
+    if status not in TRANSITIONS:
+        raise TransitionError("status-error-unknown", status=status, known=", ".join(STATUSES))
+    note = (note or "").strip() or None
+    if status == "needs_info" and note is None:
+        raise TransitionError("status-error-needs-note")
+    now = clock.now()
+    async with db.session() as session, session.begin():
+        request = await repo.request_by_reference(session, reference.strip())
+        if request is None:
+            raise TransitionError("status-error-no-request", reference=reference)
+        previous = request.status
+        if status not in TRANSITIONS[previous]:
+            raise TransitionError(
+                "status-error-transition",
+                current=tr(f"status-{previous}"),
+                wanted=tr(f"status-{status}"),
+            )
+        repo.add_transition(session, request, to_status=status, actor=actor, note=note, now=now)
+        request.status = status
+        request.updated_at = now
+        request.missing_info = note if status == "needs_info" else None
+        if status in DECISIONS:
+            request.decided_at = now
+        repo.audit(
+            session,
+            actor=actor,
+            action="request.status",
+            subject=f"request:{request.reference}",
+            details={"from": previous, "to": status},
+            now=now,
+        )
+        conversation = await session.get(Conversation, request.conversation_id)
+        notified = status in BENEFICIARY_FACING and conversation is not None
+        if notified and conversation is not None:
+            text = tr(
+                "status-message",
+                reference=request.reference or "",
+                status=tr(f"status-{status}"),
+                date=format_date(now, tr),
+                next=tr(f"status-next-{status}"),
+            )
+            if note:
+                text += "\n" + tr("status-message-note", note=note)
+            buttons: tuple[Button, ...] = ()
+            if status == "needs_info":
+                buttons = (
+                    Button(
+                        tr("requests-complete", reference=request.reference),
+                        f"complete:{request.id}",
+                    ),
+                )
+            reply = Reply(text, buttons)
+            body = reply.to_dict()
+            repo.add_message(
+                session,
+                conversation,
+                direction="out",
+                author="staff",
+                text=reply.text,
+                data={"buttons": body["buttons"]},
+                case_id=None,
+                now=now,
+            )
+            # Web chat and terminal show it from the transcript on the next visit; other
+            # channels get it from the outbox dispatcher.
+            repo.add_outbox(
+                session,
+                conversation,
+                body=body,
+                due_at=now,
+                now=now,
+                delivered=conversation.channel in {"web", "terminal"},
+                kind="status",
+            )
+        return StatusChange(request.reference or reference, previous, status, notified)

@@ -1,0 +1,54 @@
+"""What one turn of the conversation decided, for the engine to record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from handlers.replies import Reply
+
+State = dict[str, Any]
+
+# A request is "open" while the association is still working on it: one of the same type
+# can't be filed again meanwhile.
+OPEN_STATUSES = frozenset({"submitted", "under_review", "needs_info", "accepted"})
+
+
+@dataclass(frozen=True)
+class RequestView:
+    """What the dialog may know of one of the beneficiary's requests."""
+
+    id: int
+    reference: str
+    type: str
+    status: str
+    submitted_at: datetime
+    updated_at: datetime
+    missing_info: str | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+@dataclass(frozen=True)
+class Context:
+    """Facts from the database the dialog needs this turn, loaded by the engine."""
+
+    requests: tuple[RequestView, ...] = ()
+
+
+@dataclass
+class Turn:
+    state: State
+    replies: list[Reply] = field(default_factory=list)
+    open_case: str | None = None  # the reason, when this turn hands over to a person
+    close_case: bool = False
+    on_case: bool = False  # the incoming message belongs to the open case's transcript
+    # The transcript keeps this instead of what was typed (a national ID, a phone number).
+    redact_inbound: str | None = None
+    # A completed form to file: the engine stores it and asks the dialog for the receipt.
+    submit: dict[str, Any] | None = None
+    # Something a needs-info request was waiting for: an attachment or a corrected field.
+    complete: dict[str, Any] | None = None

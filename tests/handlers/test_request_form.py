@@ -1,0 +1,310 @@
+"""The support request form through the engine, on real databases."""
+
+from __future__ import annotations
+
+import base64
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from bot.config import PROFILES_DIR
+from bot.i18n import Catalog
+from faq.profile import missing_phrases
+from faq.service import FaqService
+from handlers import fields
+from handlers.clock import FixedClock
+from handlers.conversation import Dialog
+from handlers.engine import Engine
+from handlers.replies import Reply
+from handlers.request_form import FormConfig, RequestForm
+from handlers.staff_requests import TransitionError, set_status
+from handlers.types import Attachment, Incoming
+from storage.crypto import Vault
+from storage.db import Database
+from storage.models import (
+    Beneficiary,
+    Message,
+    OutboxMessage,
+    RequestAttachment,
+    RequestTransition,
+    SupportRequest,
+)
+
+tr = Catalog("ar")
+KEY = bytes(range(32))
+NATIONAL_ID = "1098765439"
+SUNDAY = datetime(2026, 11, 22, 7, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def faq() -> FaqService:
+    return FaqService.from_dir(PROFILES_DIR / "little-hearts", missing_phrases(tr.t))
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(SUNDAY)
+
+
+@pytest.fixture
+def engine(database: Database, faq: FaqService, clock: FixedClock) -> Engine:
+    profile = faq.profile
+    config = FormConfig(
+        form_name=profile.request_form,
+        services=profile.services,
+        period=profile.review_period.phrase,
+        declaration=profile.declaration or "",
+        declaration_version="v-test",
+        draft_ttl=timedelta(days=7),
+        cities=fields.KNOWN_CITIES,
+    )
+    form = RequestForm(tr.t, Vault(KEY), config, clock.now)
+    return Engine(database, Dialog(faq, tr.t, clock, form=form), clock)
+
+
+class Chat:
+    """One beneficiary typing into the engine, remembering the last buttons offered."""
+
+    def __init__(self, engine: Engine, chat: str = "amina", channel: str = "web") -> None:
+        self.engine, self.chat, self.channel = engine, chat, channel
+        self.last: list[Reply] = []
+
+    async def say(self, text: str = "", **kw: object) -> list[Reply]:
+        incoming = Incoming(self.channel, self.chat, self.chat, text=text, **kw)  # type: ignore[arg-type]
+        self.last = await self.engine.handle(incoming)
+        return self.last
+
+    async def press(self, label: str) -> list[Reply]:
+        button = next(b for r in self.last for b in r.buttons if b.label == label)
+        return await self.say(payload=button.payload)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(r.text for r in self.last)
+
+
+async def fill_until_summary(chat: Chat, *, national_id: str = NATIONAL_ID) -> None:
+    await chat.say("ابي اقدم طلب مساعدة")
+    assert "1️⃣" in chat.text
+    for answer in ("سارة محمد العتيبي", national_id, "٠٥٥٨٧٦٤٣٢١"):
+        await chat.say(answer)
+    await chat.press("جدة")
+    await chat.press("الرعاية الصحية لأمراض القلب لدى الأطفال")
+    await chat.say("بنتي عمرها سنتين وعندها ثقب في القلب وتحتاج عملية")
+    await chat.say(
+        attachments=(Attachment("file-1", "photo", 120_000, "report.jpg", "image/jpeg"),)
+    )
+    assert "المجموع: 1" in chat.text
+    await chat.press("✔️ تم")
+    assert "📋" in chat.text
+
+
+async def submit(chat: Chat) -> str:
+    await fill_until_summary(chat)
+    await chat.press("✅ البيانات صحيحة")
+    await chat.press("أقرّ وأوافق")
+    assert "رقم طلبك" in chat.text
+    return chat.text.split("رقم طلبك: ")[1].split()[0]
+
+
+async def test_the_form_files_a_request_with_a_reference_and_the_review_period(
+    engine: Engine, database: Database
+) -> None:
+    chat = Chat(engine)
+    reference = await submit(chat)
+    assert reference.startswith("2611-")
+    assert "خلال مدة لا تقل عن أسبوعين" in chat.text
+    async with database.session() as s:
+        request = (await s.execute(select(SupportRequest))).scalar_one()
+        transitions = (await s.execute(select(RequestTransition))).scalars().all()
+        files = (await s.execute(select(RequestAttachment))).scalars().all()
+        beneficiary = await s.get(Beneficiary, request.beneficiary_id)
+    assert request.status == "submitted" and request.reference == reference
+    assert request.full_name == "سارة محمد العتيبي" and request.city == "جدة"
+    assert Vault(KEY).decrypt(request.national_id_enc) == NATIONAL_ID
+    assert Vault(KEY).decrypt(request.phone_enc) == "+966558764321"
+    assert request.declaration_version == "v-test" and request.declared_at == SUNDAY
+    assert [(t.from_status, t.to_status) for t in transitions] == [(None, "submitted")]
+    assert [(f.file_id, f.kind, f.size) for f in files] == [("file-1", "photo", 120_000)]
+    assert beneficiary is not None and beneficiary.national_id_hash == Vault(KEY).keyed_hash(
+        NATIONAL_ID
+    )
+
+
+async def test_each_bad_field_names_its_rule_and_keeps_the_step(engine: Engine) -> None:
+    chat = Chat(engine)
+    await chat.say("ابي اقدم طلب")
+    await chat.say("Sara Alotaibi")
+    assert tr("form-name-latin") in chat.text
+    await chat.say("سارة العتيبي")
+    await chat.say("١٠٠٠٠٠٠٠٠")  # nine digits
+    assert "9" in chat.text and "2️⃣" not in chat.text
+    await chat.say("1098765438")
+    assert tr("form-national-id-checksum") in chat.text
+    await chat.say("1098-7654-39")
+    assert "3️⃣" in chat.text
+    await chat.say("0112345678")
+    assert tr("form-mobile-landline") in chat.text
+    await chat.say("+966 50 123 4567")
+    assert "4️⃣" in chat.text
+
+
+async def test_back_cancel_and_a_question_in_the_middle(engine: Engine) -> None:
+    chat = Chat(engine)
+    await chat.say("ابي اقدم طلب")
+    await chat.say("سارة العتيبي")
+    await chat.say("رجوع")
+    assert "1️⃣" in chat.text
+    await chat.say("سارة العتيبي")
+    await chat.say(NATIONAL_ID)
+    await chat.say("كم مدة دراسة الطلب؟")
+    assert "أسبوعين" in chat.last[0].text and "3️⃣" in chat.last[-1].text
+    await chat.say("0501234567")
+    assert "4️⃣" in chat.text
+    await chat.press("✖️ إلغاء")
+    assert "ألغيت" in chat.text
+    await chat.say("كم مدة دراسة الطلب")
+    assert "أسبوعين" in chat.text and "4️⃣" not in chat.text
+
+
+async def test_edit_a_field_from_the_summary_then_back_to_the_summary(engine: Engine) -> None:
+    chat = Chat(engine)
+    await fill_until_summary(chat)
+    await chat.press("✏️ تعديل حقل")
+    await chat.press("المدينة")
+    await chat.say("الطائف")
+    assert "📋" in chat.text and "الطائف" in chat.text
+
+
+async def test_refusing_the_declaration_keeps_the_draft(engine: Engine, database: Database) -> None:
+    chat = Chat(engine)
+    await fill_until_summary(chat)
+    await chat.press("✅ البيانات صحيحة")
+    await chat.press("لا أوافق")
+    assert "محفوظ" in chat.text
+    await chat.press("أقرّ وأوافق")
+    assert "رقم طلبك" in chat.text
+
+
+async def test_an_unfinished_form_resumes_later_and_expires_after_its_time(
+    engine: Engine, clock: FixedClock
+) -> None:
+    chat = Chat(engine)
+    await chat.say("ابي اقدم طلب")
+    await chat.say("سارة العتيبي")
+    clock.advance(timedelta(days=2))
+    await chat.say("السلام عليكم")
+    assert tr("form-continue") in [b.label for b in chat.last[-1].buttons]
+    await chat.press(tr("form-continue"))
+    assert "2️⃣" in chat.text
+    clock.advance(timedelta(days=8))
+    await chat.say("وين مقركم")
+    assert "انتهت صلاحية" in chat.last[0].text
+    assert "📍" in chat.last[-1].text
+
+
+async def test_two_open_requests_of_one_type_are_refused(engine: Engine) -> None:
+    chat = Chat(engine)
+    reference = await submit(chat)
+    await chat.say("ابي اقدم طلب")
+    for answer in ("سارة محمد العتيبي", NATIONAL_ID, "0501234567"):
+        await chat.say(answer)
+    await chat.press("جدة")
+    await chat.press("الرعاية الصحية لأمراض القلب لدى الأطفال")
+    assert reference in chat.text and "5️⃣" not in chat.text
+
+
+async def test_the_same_national_id_on_two_channels_is_one_beneficiary(
+    engine: Engine, database: Database
+) -> None:
+    await submit(Chat(engine, "amina"))
+    other = Chat(engine, "tg-777", channel="telegram")
+    await other.say("ابي اقدم طلب")
+    for answer in ("سارة محمد العتيبي", NATIONAL_ID, "0501234567"):
+        await other.say(answer)
+    await other.press("جدة")
+    await other.press("خدمات طلب المساعدة")
+    await other.say("احتاج مساعدة في مصاريف السفر للعلاج في جدة")
+    await other.press("✔️ تم")
+    await other.press("✅ البيانات صحيحة")
+    await other.press("أقرّ وأوافق")
+    async with database.session() as s:
+        owners = (await s.execute(select(SupportRequest.beneficiary_id))).scalars().all()
+    assert len(owners) == 2 and len(set(owners)) == 1
+    await other.say("وش صار على طلبي")
+    assert other.text.count("📄") == 2
+
+
+async def test_needs_info_reaches_the_beneficiary_who_completes_it(
+    engine: Engine, database: Database, clock: FixedClock
+) -> None:
+    chat = Chat(engine)
+    reference = await submit(chat)
+    with pytest.raises(TransitionError):
+        await set_status(
+            database,
+            clock,
+            tr.t,
+            reference=reference,
+            status="needs_info",
+            note=None,
+            actor="staff:huda",
+        )
+    with pytest.raises(TransitionError):
+        await set_status(
+            database,
+            clock,
+            tr.t,
+            reference=reference,
+            status="service_delivered",
+            note=None,
+            actor="staff:huda",
+        )
+    change = await set_status(
+        database,
+        clock,
+        tr.t,
+        reference=reference,
+        status="needs_info",
+        note="صورة التقرير الطبي الأخير",
+        actor="staff:huda",
+    )
+    assert change.notified
+    history = await engine.transcript("web", "amina")
+    assert (
+        "بحاجة إلى استكمال" in history[-1].text and "صورة التقرير الطبي الأخير" in history[-1].text
+    )
+    await chat.say("وش صار على طلبي")
+    assert "صورة التقرير الطبي الأخير" in chat.text
+    await chat.press(tr("requests-complete", reference=reference))
+    await chat.say(
+        attachments=(Attachment("file-2", "document", 50_000, "report.pdf", "application/pdf"),)
+    )
+    assert "عاد طلبك" in chat.text
+    async with database.session() as s:
+        request = (await s.execute(select(SupportRequest))).scalar_one()
+        transitions = (
+            await s.execute(select(RequestTransition.to_status, RequestTransition.actor))
+        ).all()
+        statuses = (await s.execute(select(OutboxMessage.kind))).scalars().all()
+    assert request.status == "under_review" and request.missing_info is None
+    assert transitions[-1] == ("under_review", "web:amina")
+    assert "status" in statuses
+
+
+async def test_no_identifier_is_kept_in_the_clear(engine: Engine, database: Database) -> None:
+    await submit(Chat(engine))
+    async with database.session() as s:
+        texts = (await s.execute(select(Message.text))).scalars().all()
+    joined = "\n".join(texts)
+    assert NATIONAL_ID not in joined and "558764321" not in joined
+    assert "1*******39" in joined
+    if database.is_sqlite:
+        await database.dispose()  # flush the WAL into the file
+        path = Path(database.url.split(":///", 1)[1])
+        raw = b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))
+        for secret in (NATIONAL_ID, "558764321", base64.b64encode(NATIONAL_ID.encode()).decode()):
+            assert secret.encode() not in raw
+            assert secret.encode("utf-16-le") not in raw
