@@ -26,6 +26,7 @@ class Settings(BaseSettings):
     draft_ttl_days: int = Field(default=7, ge=1, le=365)
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=1, le=65535)
+    log_level: str = Field(default="info", pattern=r"^(critical|error|warning|info|debug)$")
     # Set behind HTTPS so the visitor cookie is only sent over TLS.
     cookie_secure: bool = False
 

@@ -37,6 +37,6 @@ async def serve(settings: Settings, catalog: Catalog, faq: FaqService | None = N
         host=settings.http_host,
         port=settings.http_port,
         proxy_headers=True,
-        log_level="info",
+        log_level=settings.log_level,
     )
     await uvicorn.Server(config).serve()

@@ -8,6 +8,7 @@ matcher when the service is built, so answering a question is only a lookup.
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,7 @@ NONE_LABEL = "none"
 SOCIAL_INTENTS = frozenset({"greeting", "thanks"})
 _OPENING_WORDS = 4
 _OPENINGS_CACHE = 4096
+_ANSWERS_CACHE = 1024
 _SEGMENT = re.compile(r"[\n،,.!؟?]+")
 
 
@@ -49,6 +51,7 @@ class FaqService:
         self.matcher = matcher
         self._missing = dict(missing_phrases)
         self._openings: dict[str, bool] = {}
+        self._recent: OrderedDict[str, Answer] = OrderedDict()
 
     @classmethod
     def build(
@@ -125,6 +128,19 @@ class FaqService:
         return self.ask(text).match
 
     def ask(self, text: str) -> Answer:
+        # The engine asks once before its transaction and the dialog again inside it;
+        # common questions also recur across people.
+        cached = self._recent.get(text)
+        if cached is not None:
+            self._recent.move_to_end(text)
+            return cached
+        answer = self._ask(text)
+        self._recent[text] = answer
+        if len(self._recent) > _ANSWERS_CACHE:
+            self._recent.popitem(last=False)
+        return answer
+
+    def _ask(self, text: str) -> Answer:
         match = self._question_after_opening(text, self.matcher.match(text))
         if match.decision != "answer" or match.intent is None:
             return Answer(match=match, text=None, action=None)

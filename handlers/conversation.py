@@ -81,6 +81,12 @@ class Dialog:
 
     # -- entry point ----------------------------------------------------------------------
 
+    def prepare(self, incoming: Incoming) -> None:
+        """Match the text ahead of the turn: the FAQ remembers it for `handle`."""
+        text = incoming.text.strip()
+        if text and not text.startswith("/") and len(text) <= MAX_MESSAGE_CHARS:
+            self.faq.ask(text)
+
     def handle(self, state: State, incoming: Incoming, ctx: Context | None = None) -> Turn:
         # A deep copy: the caller's state must stay as it was (the engine compares them).
         state = copy.deepcopy(state)

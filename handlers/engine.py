@@ -76,7 +76,10 @@ class Engine:
         self._locks = _ChatLocks()
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
-        async with self._locks.hold((incoming.channel, incoming.chat_id)):
+        # The costly, state-free part (matching the question) happens before any lock, so
+        # that the write transaction holds the database only for reads and writes.
+        self.dialog.prepare(incoming)
+        async with self._locks.hold((incoming.channel, incoming.chat_id)), self.db.writer():
             replies, queued = await self._transaction(incoming)
         if queued and self.on_commit is not None:
             self.on_commit()

@@ -68,7 +68,7 @@ async def set_status(
     if status == "needs_info" and note is None:
         raise TransitionError("status-error-needs-note")
     now = clock.now()
-    async with db.session() as session, session.begin():
+    async with db.writer(), db.session() as session, session.begin():
         request = await repo.request_by_reference(session, reference.strip())
         if request is None:
             raise TransitionError("status-error-no-request", reference=reference)
