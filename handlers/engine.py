@@ -26,14 +26,10 @@ from handlers.clock import Clock
 from handlers.conversation import Dialog
 from handlers.replies import Reply
 from handlers.turn import Context, RequestView, Turn
-from handlers.types import Incoming, TranscriptEntry
+from handlers.types import IMMEDIATE_CHANNELS, Incoming, TranscriptEntry
 from storage import repositories as repo
 from storage.db import Database
 from storage.models import Conversation, RequestTransition, SupportRequest
-
-# Channels whose replies travel back in the response to the request that carried the
-# message (terminal, web chat): their outbox rows are recorded as already delivered.
-IMMEDIATE_CHANNELS = frozenset({"terminal", "web"})
 
 
 class _ChatLocks:
@@ -129,19 +125,14 @@ class Engine:
             )
             delivered = incoming.channel in self.immediate
             for reply in turn.replies:
-                body = reply.to_dict()
-                repo.add_message(
+                repo.record_reply(
                     session,
                     conversation,
-                    direction="out",
+                    reply.to_dict(),
                     author="bot",
-                    text=reply.text,
-                    data={"buttons": body["buttons"]},
                     case_id=case_id,
                     now=now,
-                )
-                repo.add_outbox(
-                    session, conversation, body=body, due_at=now, now=now, delivered=delivered
+                    delivered=delivered,
                 )
             conversation.state = turn.state
             # JSON columns don't track changes inside the dict: say it changed.

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from handlers.clock import Clock
 from handlers.dates import format_date
 from handlers.replies import Button, Reply
+from handlers.types import IMMEDIATE_CHANNELS
 from storage import repositories as repo
 from storage.db import Database
 from storage.models import Conversation
@@ -113,27 +114,14 @@ async def set_status(
                         f"complete:{request.id}",
                     ),
                 )
-            reply = Reply(text, buttons)
-            body = reply.to_dict()
-            repo.add_message(
+            repo.record_reply(
                 session,
                 conversation,
-                direction="out",
+                Reply(text, buttons).to_dict(),
                 author="staff",
-                text=reply.text,
-                data={"buttons": body["buttons"]},
                 case_id=None,
                 now=now,
-            )
-            # Web chat and terminal show it from the transcript on the next visit; other
-            # channels get it from the outbox dispatcher.
-            repo.add_outbox(
-                session,
-                conversation,
-                body=body,
-                due_at=now,
-                now=now,
-                delivered=conversation.channel in {"web", "terminal"},
+                delivered=conversation.channel in IMMEDIATE_CHANNELS,
                 kind="status",
             )
         return StatusChange(request.reference or reference, previous, status, notified)

@@ -12,6 +12,11 @@ from typing import Literal, Protocol
 
 from handlers.replies import Reply
 
+# Channels whose replies travel back in the response to the request that carried the
+# message, and that redraw the transcript on the next visit (terminal, web chat): their
+# outbox rows are recorded as already delivered.
+IMMEDIATE_CHANNELS = frozenset({"terminal", "web"})
+
 
 @dataclass(frozen=True)
 class Attachment:

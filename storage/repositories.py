@@ -153,6 +153,33 @@ def add_outbox(
     )
 
 
+def record_reply(
+    session: AsyncSession,
+    conversation: Conversation,
+    body: dict[str, Any],
+    *,
+    author: str,
+    case_id: int | None,
+    now: datetime,
+    delivered: bool,
+    kind: str = "reply",
+) -> None:
+    """An outgoing message: into the transcript and, in the same transaction, the outbox."""
+    add_message(
+        session,
+        conversation,
+        direction="out",
+        author=author,
+        text=str(body.get("text", "")),
+        data={"buttons": body.get("buttons") or []},
+        case_id=case_id,
+        now=now,
+    )
+    add_outbox(
+        session, conversation, body=body, due_at=now, now=now, delivered=delivered, kind=kind
+    )
+
+
 async def open_case(
     session: AsyncSession, conversation: Conversation, reason: str, now: datetime
 ) -> HandoverCase:
