@@ -137,7 +137,11 @@ class ProcessedInbound(Base):
 
 class OutboxMessage(Base):
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_due", "state", "due_at"),)
+    __table_args__ = (
+        Index("ix_outbox_due", "state", "due_at"),
+        # The dispatcher looks for each chat's oldest unsent message.
+        Index("ix_outbox_chat", "channel", "chat_id", "id"),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     conversation_id: Mapped[int | None] = mapped_column(ForeignKey("conversations.id"))
@@ -150,6 +154,8 @@ class OutboxMessage(Base):
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
+    # When a dispatcher took it; a row claimed long ago by a dead process is taken back.
+    claimed_at: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
 
 

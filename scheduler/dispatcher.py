@@ -1,0 +1,267 @@
+"""The outbox dispatcher: sends queued messages within each channel's limits.
+
+Rows are claimed (`FOR UPDATE SKIP LOCKED` on PostgreSQL, so several processes never take
+the same row; one claimer per process on SQLite), sent through the channel's `Sender`, and
+recorded as sent, retried later (429 with its retry_after, server errors with backoff), or
+failed for good (the person blocked the bot, the chat is gone), which also marks the
+beneficiary unreachable on that channel so nobody retries in a loop. A row claimed by a
+process that died is taken back after a while: at least once, never lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import deque
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any, Protocol
+
+from sqlalchemy import exists, or_, select, update
+from sqlalchemy.orm import aliased
+
+from handlers.clock import Clock
+from storage.db import Database
+from storage.models import ChannelIdentity, OutboxMessage
+
+log = logging.getLogger(__name__)
+
+
+class RetryLater(Exception):
+    """The channel asked us to slow down (Telegram's 429)."""
+
+    def __init__(self, retry_after: float) -> None:
+        super().__init__(f"retry after {retry_after}s")
+        self.retry_after = retry_after
+
+
+class Transient(Exception):
+    """A failure worth retrying: a 5xx, a timeout, a dropped connection."""
+
+
+class Permanent(Exception):
+    """A failure retrying cannot fix: blocked by the user, chat not found."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class Sender(Protocol):
+    async def send(self, chat_id: str, body: dict[str, Any]) -> None: ...
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Telegram's published limits by default; configurable per channel."""
+
+    per_chat_interval: float = 1.0  # seconds between two messages to one private chat
+    per_second: int = 30  # messages per second across all chats
+    group_per_minute: int = 20  # messages per minute to one group chat
+
+
+@dataclass
+class _Pace:
+    limits: Limits
+    last_by_chat: dict[str, float] = field(default_factory=dict)
+    recent: deque[float] = field(default_factory=deque)
+    group_recent: dict[str, deque[float]] = field(default_factory=dict)
+    paused_until: dict[str, float] = field(default_factory=dict)
+
+    def wait_for(self, chat_id: str, now: float) -> float:
+        """Seconds until a message to this chat is allowed; 0 when it may go now."""
+        waits = [self.paused_until.get(chat_id, 0.0) - now]
+        while self.recent and now - self.recent[0] >= 1.0:
+            self.recent.popleft()
+        if len(self.recent) >= self.limits.per_second:
+            waits.append(1.0 - (now - self.recent[0]))
+        if chat_id.startswith("-"):
+            window = self.group_recent.setdefault(chat_id, deque())
+            while window and now - window[0] >= 60.0:
+                window.popleft()
+            if len(window) >= self.limits.group_per_minute:
+                waits.append(60.0 - (now - window[0]))
+        else:
+            last = self.last_by_chat.get(chat_id)
+            if last is not None:
+                waits.append(self.limits.per_chat_interval - (now - last))
+        return max(0.0, *waits)
+
+    def sent(self, chat_id: str, now: float) -> None:
+        self.recent.append(now)
+        self.last_by_chat[chat_id] = now
+        if chat_id.startswith("-"):
+            self.group_recent.setdefault(chat_id, deque()).append(now)
+
+
+MAX_ATTEMPTS = 8
+# A row claimed longer ago than this by a process that never finished it is taken back.
+RECLAIM_AFTER = timedelta(minutes=2)
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        db: Database,
+        senders: Mapping[str, Sender],
+        clock: Clock,
+        *,
+        limits: Mapping[str, Limits] | None = None,
+        batch: int = 100,
+        idle_poll: float = 1.0,
+    ) -> None:
+        self.db = db
+        self.senders = dict(senders)
+        self.clock = clock
+        self.batch = batch
+        self.idle_poll = idle_poll
+        self._pace = {ch: _Pace((limits or {}).get(ch, Limits())) for ch in self.senders}
+        self._wake = asyncio.Event()
+
+    def wake(self) -> None:
+        """A message was queued: look at the outbox now, not at the next poll."""
+        self._wake.set()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            try:
+                busy = await self.dispatch_once()
+            except Exception:  # a dispatcher that dies takes every later message with it
+                log.exception("outbox dispatch failed; retrying")
+                busy = 0
+            if busy:
+                continue
+            self._wake.clear()
+            waiter = asyncio.ensure_future(self._wake.wait())
+            stopper = asyncio.ensure_future(stop.wait())
+            await asyncio.wait(
+                {waiter, stopper}, timeout=self.idle_poll, return_when=asyncio.FIRST_COMPLETED
+            )
+            for task in (waiter, stopper):
+                task.cancel()
+
+    async def dispatch_once(self) -> int:
+        """Claim due rows and send those the limits allow now; returns how many were sent."""
+        rows = await self._claim()
+        if not rows:
+            return 0
+        done = 0
+        for row in rows:  # at most one per chat: the head of its queue
+            pace = self._pace[row["channel"]]
+            now = self._monotonic()
+            wait = pace.wait_for(row["chat_id"], now)
+            if wait > 0:
+                await self._release(row["id"], delay=wait)
+                continue
+            pace.sent(row["chat_id"], now)
+            done += await self._send(row, pace)
+        return done
+
+    async def _send(self, row: dict[str, Any], pace: _Pace) -> int:
+        sender = self.senders[row["channel"]]
+        try:
+            await sender.send(row["chat_id"], row["body"])
+        except RetryLater as exc:
+            pace.paused_until[row["chat_id"]] = self._monotonic() + exc.retry_after
+            await self._release(row["id"], delay=exc.retry_after, error=str(exc), attempt=True)
+            return 0
+        except Permanent as exc:
+            await self._fail(row, exc.reason)
+            return 0
+        except Exception as exc:  # Transient and anything unexpected: retry with backoff
+            attempts = row["attempts"] + 1
+            if attempts >= MAX_ATTEMPTS:
+                await self._fail(row, f"gave up after {attempts} attempts: {exc!r}")
+            else:
+                backoff = min(300.0, 2.0**attempts)
+                await self._release(row["id"], delay=backoff, error=repr(exc), attempt=True)
+            return 0
+        await self._mark_sent(row["id"])
+        return 1
+
+    # -- database --------------------------------------------------------------------------
+
+    async def _claim(self) -> list[dict[str, Any]]:
+        now = self.clock.now()
+        earlier = aliased(OutboxMessage)
+        # Only the oldest unsent message of each chat: a chat's messages keep their order,
+        # even when one waits for a retry or is in another process's hands.
+        head_of_chat = ~exists().where(
+            earlier.channel == OutboxMessage.channel,
+            earlier.chat_id == OutboxMessage.chat_id,
+            earlier.id < OutboxMessage.id,
+            earlier.state.in_(("pending", "sending")),
+        )
+        async with self.db.writer(), self.db.session() as session, session.begin():
+            query = (
+                select(OutboxMessage)
+                .where(
+                    OutboxMessage.channel.in_(list(self.senders)),
+                    or_(
+                        (OutboxMessage.state == "pending") & (OutboxMessage.due_at <= now),
+                        (OutboxMessage.state == "sending")
+                        & (OutboxMessage.claimed_at < now - RECLAIM_AFTER),
+                    ),
+                    head_of_chat,
+                )
+                .order_by(OutboxMessage.id)
+                .limit(self.batch)
+                .with_for_update(skip_locked=True)
+            )
+            rows = (await session.execute(query)).scalars().all()
+            for row in rows:
+                row.state = "sending"
+                row.claimed_at = now
+            return [
+                {
+                    "id": r.id,
+                    "channel": r.channel,
+                    "chat_id": r.chat_id,
+                    "body": r.body,
+                    "attempts": r.attempts,
+                }
+                for r in rows
+            ]
+
+    async def _release(
+        self, row_id: int, *, delay: float, error: str | None = None, attempt: bool = False
+    ) -> None:
+        due = self.clock.now() + timedelta(seconds=delay)
+        values: dict[str, Any] = {"state": "pending", "due_at": due, "claimed_at": None}
+        if error is not None:
+            values["last_error"] = error[:500]
+        if attempt:
+            values["attempts"] = OutboxMessage.attempts + 1
+        async with self.db.writer(), self.db.session() as session, session.begin():
+            await session.execute(
+                update(OutboxMessage).where(OutboxMessage.id == row_id).values(**values)
+            )
+
+    async def _mark_sent(self, row_id: int) -> None:
+        async with self.db.writer(), self.db.session() as session, session.begin():
+            await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == row_id)
+                .values(state="sent", sent_at=self.clock.now(), claimed_at=None)
+            )
+
+    async def _fail(self, row: dict[str, Any], reason: str) -> None:
+        async with self.db.writer(), self.db.session() as session, session.begin():
+            await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == row["id"])
+                .values(state="failed", last_error=reason[:500], claimed_at=None)
+            )
+            if reason == "blocked":
+                await session.execute(
+                    update(ChannelIdentity)
+                    .where(
+                        ChannelIdentity.channel == row["channel"],
+                        ChannelIdentity.external_user_id == row["chat_id"],
+                    )
+                    .values(reachable=False)
+                )
+
+    def _monotonic(self) -> float:
+        return asyncio.get_running_loop().time()
