@@ -12,9 +12,12 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
+from aiogram import Bot
+
 from bot.config import Settings
 from bot.errors import NotMigrated
 from bot.i18n import Catalog
+from bot.telegram import TelegramSender, make_bot
 from faq.profile import missing_phrases
 from faq.service import FaqService
 from handlers import fields
@@ -23,6 +26,7 @@ from handlers.conversation import Dialog
 from handlers.engine import Engine
 from handlers.hours import Schedule
 from handlers.request_form import FormConfig, RequestForm
+from scheduler.dispatcher import Dispatcher
 from storage.crypto import Vault, load_or_create_master_key
 from storage.db import Database, sqlite_url
 
@@ -34,6 +38,8 @@ class Core:
     faq: FaqService
     db: Database
     engine: Engine
+    dispatcher: Dispatcher | None = None
+    bot: Bot | None = None  # Telegram, when TELEGRAM_BOT_TOKEN is set
 
 
 def database_for(settings: Settings) -> Database:
@@ -79,7 +85,20 @@ async def open_core(
             raise NotMigrated(catalog.t("cli-error-not-migrated"))
         schedule = Schedule.from_profile(faq.profile.schedule)
         form = build_form(settings, catalog, faq, clock)
-        engine = Engine(db, Dialog(faq, catalog.t, clock, schedule, form), clock)
-        yield Core(settings=settings, catalog=catalog, faq=faq, db=db, engine=engine)
+        dialog = Dialog(faq, catalog.t, clock, schedule, form)
+        if settings.telegram_bot_token:
+            bot = make_bot(settings.telegram_bot_token, settings.telegram_api_base)
+            senders = {"telegram": TelegramSender(bot, catalog.t)}
+            dispatcher = Dispatcher(db, senders, clock)
+            engine = Engine(db, dialog, clock, on_commit=dispatcher.wake)
+        else:
+            bot, dispatcher = None, None
+            engine = Engine(db, dialog, clock)
+        core = Core(settings, catalog, faq, db, engine, dispatcher, bot)
+        try:
+            yield core
+        finally:
+            if bot is not None:
+                await bot.session.close()
     finally:
         await db.dispose()

@@ -158,9 +158,12 @@ class RequestForm:
             return Turn(state, [Reply(self.tr("form-attachment-not-now")), self._prompt(state)])
         if step == "type":
             return self._type(state, incoming.text, payload, ctx)
+        if step == "phone" and incoming.foreign_contact:
+            return Turn(state, [Reply(self.tr("form-contact-not-yours"), self._nav_buttons(state))])
         text = incoming.contact if step == "phone" and incoming.contact else incoming.text
-        if step == "city" and payload.startswith("form:city:"):
-            text = payload[10:]
+        if step == "city" and payload.startswith("form:city:") and payload[10:].isdigit():
+            index = int(payload[10:])
+            text = self.config.cities[index] if index < len(self.config.cities) else ""
         if not text.strip():
             return Turn(state, [self._prompt(state)])
         return self._field(state, step, text)
@@ -324,7 +327,9 @@ class RequestForm:
         if step == "type":
             return Reply(self.tr("form-ask-type"), self._type_buttons(state))
         if step == "city":
-            cities = tuple(Button(c, f"form:city:{c}") for c in self.config.cities[:CITY_BUTTONS])
+            # By index: Telegram's callback data has room for 64 bytes, not for every name.
+            shown = self.config.cities[:CITY_BUTTONS]
+            cities = tuple(Button(c, f"form:city:{i}") for i, c in enumerate(shown))
             return Reply(self.tr("form-ask-city"), cities + self._nav_buttons(state))
         if step == "phone":
             return Reply(self.tr("form-ask-phone"), self._nav_buttons(state), request_contact=True)

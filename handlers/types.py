@@ -36,7 +36,8 @@ class Incoming:
     user_id: str  # who wrote, on that channel
     text: str = ""
     payload: str | None = None  # a pressed button's payload
-    contact: str | None = None  # a shared phone number
+    contact: str | None = None  # a shared phone number: the sender's own
+    foreign_contact: bool = False  # a contact card of someone else was shared (refused)
     attachments: tuple[Attachment, ...] = field(default_factory=tuple)
     # The channel's id of this update; a second update with the same id is ignored.
     external_id: str | None = None

@@ -105,3 +105,10 @@ status-changed = الطلب { $reference }: من «{ $from }» إلى «{ $to }�
         [yes] ، وأُبلغ المستفيد.
        *[no] .
     }
+
+form-contact-not-yours = هذا رقم شخص آخر 🙂 شارك رقم جوالك أنت بالزر، أو اكتبه.
+tg-share-phone = 📱 مشاركة رقمي
+tg-command-start = البداية والترحيب
+tg-command-menu = القائمة الرئيسية
+tg-command-help = المساعدة
+tg-command-cancel = إلغاء الخطوة الحالية

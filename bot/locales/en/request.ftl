@@ -103,3 +103,10 @@ status-changed = Request { $reference }: "{ $from }" → "{ $to }"{ $notified ->
         [yes] , and the beneficiary was told.
        *[no] .
     }
+
+form-contact-not-yours = That is someone else's number 🙂 Share your own with the button, or type it.
+tg-share-phone = 📱 Share my number
+tg-command-start = Start and welcome
+tg-command-menu = Main menu
+tg-command-help = Help
+tg-command-cancel = Cancel the current step

@@ -1,0 +1,232 @@
+"""The Telegram channel on aiogram 3: updates in (long polling), messages out (the outbox).
+
+Polling confirms an update to Telegram only by asking for the next ones with a higher
+offset, and this loop asks only after the engine has stored the update: a kill -9 at any
+moment loses nothing Telegram considers delivered, and what it delivers again is handled
+once (the update id is the inbound id). Replies go through the outbox; `TelegramSender`
+renders them (inline keyboards, the "share my number" keyboard, messages over 4,096
+characters split) and maps Telegram's errors to the dispatcher's retry decisions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from aiogram import Bot
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramNotFound,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.types import (
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
+
+from handlers.types import Attachment, ChatEngine, Incoming
+from scheduler.dispatcher import Permanent, RetryLater, Transient
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "telegram"
+MAX_TEXT = 4096
+CALLBACK_DATA_BYTES = 64
+COMMANDS = ("start", "menu", "help", "cancel")
+ALLOWED_UPDATES = ["message", "callback_query"]
+Translate = Callable[..., str]
+
+
+def make_bot(token: str, api_base: str | None) -> Bot:
+    """A Bot on Telegram, or on the server TELEGRAM_API_BASE names (self-hosted or a test)."""
+    if api_base:
+        session = AiohttpSession(api=TelegramAPIServer.from_base(api_base.rstrip("/")))
+        return Bot(token, session=session)
+    return Bot(token)
+
+
+async def set_commands(bot: Bot, tr: Translate) -> None:
+    await bot.set_my_commands(
+        [BotCommand(command=c, description=tr(f"tg-command-{c}")) for c in COMMANDS]
+    )
+
+
+# -- updates in -----------------------------------------------------------------------------
+
+
+def to_incoming(update: Update) -> Incoming | None:
+    """The update as the conversation core sees it; None for what the bot ignores."""
+    external_id = str(update.update_id)
+    if update.callback_query is not None:
+        query = update.callback_query
+        message = query.message
+        if message is None or query.data is None or message.chat.type != "private":
+            return None
+        chat = str(message.chat.id)
+        return Incoming(
+            CHANNEL, chat, str(query.from_user.id), payload=query.data, external_id=external_id
+        )
+    message = update.message
+    if message is None or message.chat.type != "private" or message.from_user is None:
+        return None
+    sender = message.from_user
+    attachments: list[Attachment] = []
+    if message.photo:
+        largest = message.photo[-1]
+        attachments.append(Attachment(largest.file_id, "photo", largest.file_size))
+    if message.document is not None:
+        doc = message.document
+        attachments.append(
+            Attachment(doc.file_id, "document", doc.file_size, doc.file_name, doc.mime_type)
+        )
+    for kind in ("voice", "audio", "video"):
+        media = getattr(message, kind)
+        if media is not None:
+            attachments.append(Attachment(media.file_id, kind, getattr(media, "file_size", None)))
+    contact = message.contact
+    own_contact = contact is not None and contact.user_id == sender.id
+    return Incoming(
+        CHANNEL,
+        str(message.chat.id),
+        str(sender.id),
+        text=message.text or message.caption or "",
+        contact=contact.phone_number if contact is not None and own_contact else None,
+        # Someone else's number shared as a contact is refused, never stored.
+        foreign_contact=contact is not None and not own_contact,
+        attachments=tuple(attachments),
+        external_id=external_id,
+        display_name=sender.full_name,
+    )
+
+
+class TelegramPoller:
+    """Long polling that moves the offset only past updates the engine has stored."""
+
+    def __init__(self, bot: Bot, engine: ChatEngine, *, timeout: int = 25) -> None:
+        self.bot = bot
+        self.engine = engine
+        self.timeout = timeout
+
+    async def run(self, stop: asyncio.Event) -> None:
+        offset: int | None = None
+        failures = 0
+        while not stop.is_set():
+            try:
+                updates = await self.bot.get_updates(
+                    offset=offset, timeout=self.timeout, allowed_updates=ALLOWED_UPDATES
+                )
+                for update in updates:
+                    incoming = to_incoming(update)
+                    if incoming is not None:
+                        await self.engine.handle(incoming)
+                    if update.callback_query is not None:
+                        await self._ack(update.callback_query.id)
+                    offset = update.update_id + 1
+                failures = 0
+            except TelegramRetryAfter as exc:
+                await _sleep_unless(stop, exc.retry_after)
+            except (TelegramNetworkError, TelegramServerError) as exc:
+                failures += 1
+                log.warning("getUpdates failed (%s); retrying", type(exc).__name__)
+                await _sleep_unless(stop, min(30.0, 0.5 * 2**failures))
+            except Exception:
+                # The engine could not store an update (the database is down, say): the
+                # offset stays, so Telegram delivers it again once we can take it.
+                failures += 1
+                log.exception("handling an update failed; it will be delivered again")
+                await _sleep_unless(stop, min(30.0, 0.5 * 2**failures))
+
+    async def _ack(self, callback_id: str) -> None:
+        # Stops the button's spinner; the answer itself comes as a message.
+        try:
+            await self.bot.answer_callback_query(callback_id)
+        except TelegramAPIError:
+            log.debug("answerCallbackQuery failed", exc_info=True)
+
+
+async def _sleep_unless(stop: asyncio.Event, seconds: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), timeout=seconds)
+
+
+# -- messages out ---------------------------------------------------------------------------
+
+
+def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
+    """Telegram's 4,096-character limit, cut at line breaks where possible."""
+    chunks: list[str] = []
+    rest = text
+    while len(rest) > limit:
+        cut = rest.rfind("\n", 0, limit)
+        if cut <= 0:
+            cut = rest.rfind(" ", 0, limit)
+        if cut <= 0:
+            cut = limit
+        chunks.append(rest[:cut])
+        rest = rest[cut:].lstrip("\n")
+    chunks.append(rest)
+    return chunks
+
+
+def _markup(body: dict[str, Any], share_label: str) -> Any:
+    buttons = [b for b in body.get("buttons") or [] if isinstance(b, dict)]
+    if body.get("request_contact"):
+        # A reply keyboard can't carry inline buttons: the others become text buttons,
+        # whose labels the form understands ("⬅️ رجوع", "✖️ إلغاء").
+        rows = [[KeyboardButton(text=share_label, request_contact=True)]]
+        rows += [[KeyboardButton(text=str(b["label"]))] for b in buttons]
+        return ReplyKeyboardMarkup(keyboard=rows, resize_keyboard=True, one_time_keyboard=True)
+    if not buttons:
+        return ReplyKeyboardRemove()
+    inline = [
+        InlineKeyboardButton(text=str(b["label"]), callback_data=str(b["payload"]))
+        for b in buttons
+        if len(str(b["payload"]).encode()) <= CALLBACK_DATA_BYTES
+    ]
+    per_row = 2 if all(len(b.text) <= 18 for b in inline) else 1
+    rows_inline = [inline[i : i + per_row] for i in range(0, len(inline), per_row)]
+    return InlineKeyboardMarkup(inline_keyboard=rows_inline)
+
+
+class TelegramSender:
+    """Sends one outbox message; Telegram's errors become the dispatcher's decisions."""
+
+    def __init__(self, bot: Bot, tr: Translate) -> None:
+        self.bot = bot
+        self.share_label = tr("tg-share-phone")
+
+    async def send(self, chat_id: str, body: dict[str, Any]) -> None:
+        chunks = split_text(str(body.get("text") or ""))
+        markup = _markup(body, self.share_label)
+        try:
+            for i, chunk in enumerate(chunks):
+                last = i == len(chunks) - 1
+                await self.bot.send_message(
+                    chat_id=int(chat_id), text=chunk, reply_markup=markup if last else None
+                )
+        except TelegramRetryAfter as exc:
+            raise RetryLater(float(exc.retry_after)) from exc
+        except TelegramForbiddenError as exc:
+            raise Permanent("blocked") from exc
+        except TelegramNotFound as exc:
+            raise Permanent("chat not found") from exc
+        except TelegramBadRequest as exc:
+            if "chat not found" in str(exc).lower():
+                raise Permanent("chat not found") from exc
+            raise Permanent(f"bad request: {exc}") from exc
+        except (TelegramServerError, TelegramNetworkError) as exc:
+            raise Transient(str(exc)) from exc

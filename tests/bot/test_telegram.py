@@ -1,0 +1,200 @@
+"""The Telegram channel: real aiogram talking HTTP to the project's fake Bot API server."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_asyncio
+from sqlalchemy import select
+
+from bot.config import Settings
+from bot.i18n import Catalog
+from bot.server import background
+from bot.wiring import Core, open_core
+from faq.service import FaqService
+from handlers.clock import SystemClock
+from handlers.staff_requests import set_status
+from storage.models import ChannelIdentity, Message, OutboxMessage, SupportRequest
+from tests.telegram_server import FakeTelegram
+
+tr = Catalog("ar")
+AMINA = 7001
+
+
+@pytest_asyncio.fixture
+async def tg() -> AsyncIterator[FakeTelegram]:
+    server = FakeTelegram()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest_asyncio.fixture
+async def core(tg: FakeTelegram, tmp_path: Path, faq_service: FaqService) -> AsyncIterator[Core]:
+    settings = Settings.model_validate(
+        {
+            "data_dir": tmp_path,
+            "TELEGRAM_BOT_TOKEN": tg.token,
+            "TELEGRAM_API_BASE": tg.base_url,
+            "telegram_poll_timeout": 1,
+        }
+    )
+    async with open_core(settings, tr, faq=faq_service) as core, background(core):
+        yield core
+
+
+async def until(check: Callable[[], Any], timeout: float = 10.0) -> Any:
+    async with asyncio.timeout(timeout):
+        while not (result := check()):
+            await asyncio.sleep(0.02)
+    return result
+
+
+class User:
+    """A Telegram user talking to the bot through the fake server."""
+
+    def __init__(self, tg: FakeTelegram, user_id: int) -> None:
+        self.tg, self.id = tg, user_id
+
+    @property
+    def inbox(self) -> list[dict[str, Any]]:
+        return self.tg.messages_to(self.id)
+
+    async def says(self, text: str, expect: int = 1) -> list[dict[str, Any]]:
+        before = len(self.inbox)
+        self.tg.user_sends_text(self.id, text)
+        await until(lambda: len(self.inbox) >= before + expect)
+        return self.inbox[before:]
+
+    async def presses(self, label: str, expect: int = 1) -> list[dict[str, Any]]:
+        message, data = self._button(label)
+        before = len(self.inbox)
+        self.tg.user_presses(self.id, message["message_id"], data)
+        await until(lambda: len(self.inbox) >= before + expect)
+        return self.inbox[before:]
+
+    def _button(self, label: str) -> tuple[dict[str, Any], str]:
+        for message in reversed(self.inbox):
+            rows = (message.get("reply_markup") or {}).get("inline_keyboard") or []
+            for button in (b for row in rows for b in row):
+                if button["text"] == label:
+                    return message, str(button["callback_data"])
+        raise AssertionError(f"no button {label!r}")
+
+
+def labels(message: dict[str, Any]) -> list[str]:
+    markup = message.get("reply_markup") or {}
+    rows = markup.get("inline_keyboard") or markup.get("keyboard") or []
+    return [b["text"] for row in rows for b in row]
+
+
+async def test_a_beneficiary_asks_and_files_a_request_on_telegram(
+    tg: FakeTelegram, core: Core
+) -> None:
+    amina = User(tg, AMINA)
+    (greeting,) = await amina.says("/start")
+    assert "القلوب الصغيرة" in greeting["text"]
+    assert labels(greeting)[:2] == ["اسأل سؤالاً", "تقديم طلب"]
+    (answer,) = await amina.says("كم ياخذ وقت لين تردون على الطلب")
+    assert "أسبوعين" in answer["text"] and labels(answer) == ["👍 مفيد", "👎 غير مفيد"]
+
+    _intro, ask_name = await amina.presses("تقديم طلب", expect=2)
+    assert "1️⃣" in ask_name["text"]
+    await amina.says("أمينة سالم الحربي")
+    (ask_phone,) = await amina.says("1098765439")
+    # the "share my number" keyboard, with back and cancel as text buttons
+    assert ask_phone["reply_markup"]["keyboard"][0][0]["request_contact"] is True
+    before = len(amina.inbox)
+    tg.user_shares_contact(AMINA, "966558764321", contact_user_id=9999)  # someone else's
+    (refused,) = await until(lambda: amina.inbox[before:] or None)
+    assert "رقم شخص آخر" in refused["text"]
+    before = len(amina.inbox)
+    tg.user_shares_contact(AMINA, "966558764321")
+    (ask_city,) = await until(lambda: amina.inbox[before:] or None)
+    assert "4️⃣" in ask_city["text"]
+    await amina.presses("جدة")
+    await amina.presses("الرعاية الصحية لأمراض القلب لدى الأطفال")
+    await amina.says("ولدي عمره ثلاث سنوات ويحتاج قسطرة قلبية")
+    before = len(amina.inbox)
+    tg.user_sends_photo(AMINA, file_size=240_000)
+    (received,) = await until(lambda: amina.inbox[before:] or None)
+    assert "المجموع: 1" in received["text"]
+    (summary,) = await amina.presses("✔️ تم")
+    assert "1*******39" in summary["text"] and "+9665*****321" in summary["text"]
+    await amina.presses("✅ البيانات صحيحة")
+    (receipt,) = await amina.presses("أقرّ وأوافق")
+    assert "رقم طلبك" in receipt["text"]
+
+    async with core.db.session() as s:
+        request = (await s.execute(select(SupportRequest))).scalar_one()
+    assert request.reference in receipt["text"]
+    await set_status(
+        core.db,
+        SystemClock(),
+        tr.t,
+        reference=request.reference or "",
+        status="needs_info",
+        note="صورة الهوية",
+        actor="staff:test",
+    )
+    # a status change made elsewhere (the command line) reaches Telegram through the outbox
+    status = await until(lambda: [m for m in amina.inbox if "📢" in (m["text"] or "")])
+    assert "صورة الهوية" in status[0]["text"]
+    assert labels(status[0]) == [tr("requests-complete", reference=request.reference)]
+    assert tg.commands  # the command menu was set
+
+
+async def test_a_redelivered_update_is_handled_once(tg: FakeTelegram, core: Core) -> None:
+    amina = User(tg, AMINA)
+    update = tg.user_sends_text(AMINA, "وين مقركم")
+    await until(lambda: amina.inbox)
+    tg.redeliver(update["update_id"])
+    await asyncio.sleep(1.5)
+    assert len(amina.inbox) == 1
+    async with core.db.session() as s:
+        ins = (await s.execute(select(Message).where(Message.direction == "in"))).scalars().all()
+    assert len(ins) == 1
+
+
+async def test_limits_429_and_a_blocked_user(tg: FakeTelegram, core: Core) -> None:
+    tg.enforce_limits = True
+    amina = User(tg, AMINA)
+    await amina.says("/start")
+    for _ in range(3):  # three answers in quick succession: paced at one a second
+        tg.user_sends_text(AMINA, "وين مقركم")
+    await until(lambda: len(amina.inbox) >= 4, timeout=15)
+    assert tg.limit_violations == 0
+    tg.fail_next("sendMessage", status=429, retry_after=1)
+    await amina.says("متى دوامكم")  # delivered after the retry_after
+    tg.block(AMINA)
+    tg.user_sends_text(AMINA, "شكرا")
+
+    async def failed() -> bool:
+        async with core.db.session() as s:
+            rows = (await s.execute(select(OutboxMessage.state, OutboxMessage.last_error))).all()
+            reachable = (await s.execute(select(ChannelIdentity.reachable))).scalar_one()
+        return ("failed", "blocked") in [tuple(r) for r in rows] and reachable is False
+
+    async with asyncio.timeout(10):
+        while not await failed():
+            await asyncio.sleep(0.05)
+    sends_after_block = [c for c in tg.calls if c["method"] == "sendMessage" and c["status"] == 403]
+    assert len(sends_after_block) == 1  # not retried in a loop
+
+
+@pytest.mark.parametrize("length", [5000, 9000])
+async def test_long_answers_are_split_under_4096(tg: FakeTelegram, core: Core, length: int) -> None:
+    from bot.telegram import TelegramSender
+
+    assert core.bot is not None
+    sender = TelegramSender(core.bot, tr.t)
+    text = ("سطر طويل من النص. " * 800)[:length]
+    await sender.send(str(AMINA), {"text": text, "buttons": []})
+    parts = [p["text"] for p in tg.messages_to(AMINA)]
+    assert len(parts) in (-(-length // 4096), -(-length // 4096) + 1)
+    assert all(len(p) <= 4096 for p in parts)
+    assert "".join(parts).replace(" ", "") == text.replace(" ", "")  # nothing lost
