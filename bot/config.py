@@ -33,6 +33,10 @@ class Settings(BaseSettings):
         default=None, validation_alias="TELEGRAM_STAFF_CHAT_ID"
     )
     telegram_poll_timeout: int = Field(default=25, ge=0, le=50)
+    # Telegram's published limits; lower them if the bot shares its token's quota.
+    telegram_per_second: int = Field(default=30, ge=1)
+    telegram_per_chat_interval: float = Field(default=1.0, ge=0)
+    telegram_group_per_minute: int = Field(default=20, ge=1)
     log_level: str = Field(default="info", pattern=r"^(critical|error|warning|info|debug)$")
     # Set behind HTTPS so the visitor cookie is only sent over TLS.
     cookie_secure: bool = False

@@ -26,7 +26,7 @@ from handlers.conversation import Dialog
 from handlers.engine import Engine
 from handlers.hours import Schedule
 from handlers.request_form import FormConfig, RequestForm
-from scheduler.dispatcher import Dispatcher
+from scheduler.dispatcher import Dispatcher, Limits
 from storage.crypto import Vault, load_or_create_master_key
 from storage.db import Database, sqlite_url
 
@@ -89,7 +89,12 @@ async def open_core(
         if settings.telegram_bot_token:
             bot = make_bot(settings.telegram_bot_token, settings.telegram_api_base)
             senders = {"telegram": TelegramSender(bot, catalog.t)}
-            dispatcher = Dispatcher(db, senders, clock)
+            limits = Limits(
+                per_chat_interval=settings.telegram_per_chat_interval,
+                per_second=settings.telegram_per_second,
+                group_per_minute=settings.telegram_group_per_minute,
+            )
+            dispatcher = Dispatcher(db, senders, clock, limits={"telegram": limits})
             engine = Engine(db, dialog, clock, on_commit=dispatcher.wake)
         else:
             bot, dispatcher = None, None
