@@ -33,6 +33,10 @@ class Settings(BaseSettings):
         default=None, validation_alias="TELEGRAM_STAFF_CHAT_ID"
     )
     telegram_poll_timeout: int = Field(default=25, ge=0, le=50)
+    # Webhook mode when set: Telegram POSTs updates to this public HTTPS URL (ending in
+    # /telegram/webhook); otherwise the bot long-polls.
+    telegram_webhook_url: str | None = None
+    telegram_webhook_secret: str | None = None
     # Telegram's published limits; lower them if the bot shares its token's quota.
     telegram_per_second: int = Field(default=30, ge=1)
     telegram_per_chat_interval: float = Field(default=1.0, ge=0)

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import uvicorn
+from aiogram import Bot
 
 from bot.config import Settings
 from bot.i18n import Catalog
 from bot.secrets import load_or_create_secret
-from bot.telegram import TelegramPoller, set_commands
+from bot.telegram import ALLOWED_UPDATES, TelegramPoller, set_commands, webhook_router
 from bot.web import create_app
 from bot.wiring import Core, build_faq, open_core
 from faq.service import FaqService
@@ -25,31 +27,55 @@ async def background(core: Core) -> AsyncIterator[None]:
         yield
         return
     await set_commands(core.bot, core.catalog.t)
+    settings = core.settings
     stop = asyncio.Event()
-    poller = TelegramPoller(core.bot, core.engine, timeout=core.settings.telegram_poll_timeout)
-    tasks = [
-        asyncio.create_task(core.dispatcher.run(stop), name="outbox-dispatcher"),
-        asyncio.create_task(poller.run(stop), name="telegram-poller"),
-    ]
+    tasks = [asyncio.create_task(core.dispatcher.run(stop), name="outbox-dispatcher")]
+    if settings.telegram_webhook_url:
+        await core.bot.set_webhook(
+            settings.telegram_webhook_url,
+            secret_token=webhook_secret(settings),
+            allowed_updates=ALLOWED_UPDATES,
+        )
+    else:
+        # Polling and a webhook exclude each other: Telegram answers getUpdates with 409.
+        await core.bot.delete_webhook()
+        poller = TelegramPoller(core.bot, core.engine, timeout=settings.telegram_poll_timeout)
+        tasks.append(asyncio.create_task(poller.run(stop), name="telegram-poller"))
     try:
         yield
     finally:
         stop.set()
         # A long poll would hold shutdown for its whole timeout; cancelling it is safe:
         # an update not yet stored was not confirmed, so Telegram delivers it again.
-        tasks[1].cancel()
+        for task in tasks[1:]:
+            task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+
+
+def webhook_secret(settings: Settings) -> str:
+    """The webhook's secret token: configured, or derived from the signing key."""
+    if settings.telegram_webhook_secret:
+        return settings.telegram_webhook_secret
+    key = load_or_create_secret(settings.data_dir, settings.secret_key)
+    # Telegram allows 1-256 characters of A-Z a-z 0-9 _ -
+    return hashlib.sha256(f"telegram-webhook:{key}".encode()).hexdigest()
 
 
 async def serve(settings: Settings, catalog: Catalog, faq: FaqService | None = None) -> None:
     faq = faq or build_faq(settings, catalog)
+    # What the lifespan opened, for the routes that need more than the engine.
+    opened: dict[str, Bot | None] = {}
 
     @asynccontextmanager
     async def engine() -> AsyncIterator[ChatEngine]:
         # Opened by the app's lifespan: the database, the outbox dispatcher and the
         # Telegram poller live exactly as long as the server.
         async with open_core(settings, catalog, faq=faq) as core, background(core):
-            yield core.engine
+            opened["bot"] = core.bot
+            try:
+                yield core.engine
+            finally:
+                opened.clear()
 
     app = create_app(
         engine_factory=engine,
@@ -58,6 +84,9 @@ async def serve(settings: Settings, catalog: Catalog, faq: FaqService | None = N
         secret_key=load_or_create_secret(settings.data_dir, settings.secret_key),
         cookie_secure=settings.cookie_secure,
     )
+    if settings.telegram_bot_token and settings.telegram_webhook_url:
+        router = webhook_router(lambda: opened.get("bot"), webhook_secret(settings), catalog.t)
+        app.include_router(router)
     config = uvicorn.Config(
         app,
         host=settings.http_host,

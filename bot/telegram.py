@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hmac
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -37,6 +38,9 @@ from aiogram.types import (
     ReplyKeyboardRemove,
     Update,
 )
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+from pydantic import ValidationError
 
 from handlers.types import Attachment, ChatEngine, Incoming
 from scheduler.dispatcher import Permanent, RetryLater, Transient
@@ -230,3 +234,40 @@ class TelegramSender:
             raise Permanent(f"bad request: {exc}") from exc
         except (TelegramServerError, TelegramNetworkError) as exc:
             raise Transient(str(exc)) from exc
+
+
+# -- webhook mode ---------------------------------------------------------------------------
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+WEBHOOK_PATH = "/telegram/webhook"
+
+
+def webhook_router(bot_of: Callable[[], Bot | None], secret: str, tr: Translate) -> APIRouter:
+    """POST /telegram/webhook: the update is stored before the 200 goes back.
+
+    Telegram delivers again whatever did not get a 2xx, so a kill -9 before the answer
+    loses nothing, and a second delivery is recognised by its update id. A wrong or
+    missing secret token is refused with 403 and nothing is processed.
+    """
+    router = APIRouter()
+
+    @router.post(WEBHOOK_PATH)
+    async def webhook(request: Request) -> Response:
+        given = request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(given.encode(), secret.encode()):
+            return JSONResponse({"error": tr("tg-webhook-forbidden")}, status_code=403)
+        try:
+            update = Update.model_validate(await request.json())
+        except (ValueError, ValidationError):
+            return JSONResponse({"error": tr("tg-webhook-bad-update")}, status_code=400)
+        incoming = to_incoming(update)
+        engine: ChatEngine = request.app.state.engine
+        if incoming is not None:
+            await engine.handle(incoming)
+        bot = bot_of()
+        if update.callback_query is not None and bot is not None:
+            with contextlib.suppress(TelegramAPIError):
+                await bot.answer_callback_query(update.callback_query.id)
+        return Response(status_code=200)
+
+    return router

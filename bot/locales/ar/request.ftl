@@ -112,3 +112,5 @@ tg-command-start = البداية والترحيب
 tg-command-menu = القائمة الرئيسية
 tg-command-help = المساعدة
 tg-command-cancel = إلغاء الخطوة الحالية
+tg-webhook-forbidden = رمز التحقق غير صحيح.
+tg-webhook-bad-update = تحديث غير صالح.

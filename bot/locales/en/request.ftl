@@ -110,3 +110,5 @@ tg-command-start = Start and welcome
 tg-command-menu = Main menu
 tg-command-help = Help
 tg-command-cancel = Cancel the current step
+tg-webhook-forbidden = Wrong secret token.
+tg-webhook-bad-update = Not a valid update.

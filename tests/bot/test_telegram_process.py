@@ -1,0 +1,164 @@
+"""kill -9 of `python bot.py` with Telegram, in polling and in webhook mode.
+
+The bot runs as a real process against the project's fake Bot API server (in this test's
+event loop, on loopback). Whatever Telegram considers delivered must be handled exactly
+once across the kill: polling confirms an update only after storing it; the webhook
+answers 200 only after storing it, and Telegram delivers again what got no 200.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+
+from tests.telegram_server import FakeTelegram
+
+ROOT = Path(__file__).resolve().parents[2]
+USERS = list(range(8101, 8109))
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest_asyncio.fixture
+async def tg() -> AsyncIterator[FakeTelegram]:
+    server = FakeTelegram()
+    server.webhook_max_attempts = 200  # Telegram keeps retrying for hours; a dead bot restarts
+    await server.start()
+    yield server
+    await server.stop()
+
+
+class BotProcess:
+    def __init__(self, env: dict[str, str]) -> None:
+        self.env = env
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "bot.py"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+    def kill(self) -> None:
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+
+
+async def until(check, timeout: float = 60.0) -> None:  # type: ignore[no-untyped-def]
+    async with asyncio.timeout(timeout):
+        while not check():
+            await asyncio.sleep(0.05)
+
+
+def inbound_texts(data_dir: Path) -> list[str]:
+    with sqlite3.connect(data_dir / "tawasul.db") as db:
+        rows = db.execute("SELECT text FROM messages WHERE direction = 'in' ORDER BY id").fetchall()
+    return [r[0] for r in rows]
+
+
+@pytest.mark.parametrize("mode", ["polling", "webhook"])
+async def test_kill_9_loses_no_delivered_update_and_handles_none_twice(
+    tg: FakeTelegram, tmp_path: Path, mode: str
+) -> None:
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TAWASUL_", "TELEGRAM_"))}
+    env.update(
+        TAWASUL_DATA_DIR=str(tmp_path / "var"),
+        TAWASUL_HTTP_PORT=str(port),
+        TAWASUL_LOG_LEVEL="warning",
+        TAWASUL_TELEGRAM_POLL_TIMEOUT="1",
+        TELEGRAM_BOT_TOKEN=tg.token,
+        TELEGRAM_API_BASE=tg.base_url,
+    )
+    if mode == "webhook":
+        env["TAWASUL_TELEGRAM_WEBHOOK_URL"] = f"http://127.0.0.1:{port}/telegram/webhook"
+    bot = BotProcess(env)
+    bot.start()
+    try:
+        tg.user_sends_text(USERS[0], "/start")
+        await until(lambda: tg.messages_to(USERS[0]))
+        # Every user asks at once; the process dies while their updates are in flight.
+        for i, user in enumerate(USERS):
+            tg.user_sends_text(user, f"وين مقركم يا جماعة {i}")
+        await until(lambda: sum(bool(tg.messages_to(u)) for u in USERS) >= 2)
+        bot.kill()
+        bot.start()
+        await until(lambda: all(tg.messages_to(u) for u in USERS[1:]), timeout=90)
+        await until(lambda: len(tg.messages_to(USERS[0])) >= 2, timeout=30)
+    finally:
+        bot.stop()
+    texts = inbound_texts(tmp_path / "var")
+    expected = ["/start", *(f"وين مقركم يا جماعة {i}" for i in range(len(USERS)))]
+    assert sorted(texts) == sorted(expected)  # each once: none lost, none twice
+    for user in USERS[1:]:
+        replies = tg.messages_to(user)
+        assert len(replies) == 1 and "📍" in replies[0]["text"]
+    if mode == "webhook":
+        assert tg.webhook_url and tg.webhook_secret
+
+
+async def test_a_webhook_call_without_the_secret_is_refused(
+    tg: FakeTelegram, tmp_path: Path
+) -> None:
+    import httpx
+
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TAWASUL_", "TELEGRAM_"))}
+    env.update(
+        TAWASUL_DATA_DIR=str(tmp_path / "var"),
+        TAWASUL_HTTP_PORT=str(port),
+        TAWASUL_LOG_LEVEL="warning",
+        TELEGRAM_BOT_TOKEN=tg.token,
+        TELEGRAM_API_BASE=tg.base_url,
+        TAWASUL_TELEGRAM_WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram/webhook",
+    )
+    bot = BotProcess(env)
+    bot.start()
+    try:
+        await until(lambda: bool(tg.webhook_url))
+        update = {
+            "update_id": 999,
+            "message": {
+                "message_id": 1,
+                "date": 0,
+                "chat": {"id": 4242, "type": "private"},
+                "from": {"id": 4242, "is_bot": False, "first_name": "x"},
+                "text": "السلام عليكم",
+            },
+        }
+        async with httpx.AsyncClient() as client:
+            url = f"http://127.0.0.1:{port}/telegram/webhook"
+            missing = await client.post(url, json=update)
+            wrong = await client.post(
+                url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "nope"}
+            )
+        assert missing.status_code == 403 and wrong.status_code == 403
+        assert "error" in missing.json()
+        await asyncio.sleep(0.5)
+        assert tg.messages_to(4242) == []
+    finally:
+        bot.stop()
+    assert inbound_texts(tmp_path / "var") == []
