@@ -40,6 +40,13 @@ def _parser() -> argparse.ArgumentParser:
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="apply the migrations (PostgreSQL needs this)")
 
+    staff = sub.add_parser("staff", help="staff accounts")
+    staff_sub = staff.add_subparsers(dest="staff_command", required=True)
+    add = staff_sub.add_parser("add", help="add a staff member; prints their /link code")
+    add.add_argument("username")
+    add.add_argument("--name", required=True)
+    add.add_argument("--role", choices=("researcher", "admin"), default="researcher")
+
     req = sub.add_parser("request", help="support requests (staff)")
     req_sub = req.add_subparsers(dest="request_command", required=True)
     status = req_sub.add_parser("set-status", help="move a request through its lifecycle")
@@ -151,6 +158,34 @@ def cmd_request_set_status(
     return asyncio.run(change())
 
 
+def cmd_staff_add(args: argparse.Namespace, settings: Settings, tr: Catalog, out: TextIO) -> int:
+    from bot.wiring import database_for
+    from handlers.clock import SystemClock
+    from handlers.staff_inbox import StaffExists, add_staff
+
+    async def add() -> str | None:
+        db = database_for(settings)
+        try:
+            if db.is_sqlite:
+                await db.upgrade()
+            elif not await db.is_current():
+                raise NotMigrated(tr("cli-error-not-migrated"))
+            return await add_staff(
+                db, SystemClock(), username=args.username, name=args.name, role=args.role
+            )
+        except StaffExists:
+            return None
+        finally:
+            await db.dispose()
+
+    code = asyncio.run(add())
+    if code is None:
+        print(tr("staff-exists", username=args.username), file=sys.stderr)
+        return EXIT_FAILED
+    out.write(tr("staff-added", name=args.name, code=code) + "\n")
+    return 0
+
+
 def cmd_db_upgrade(settings: Settings, tr: Catalog, out: TextIO) -> int:
     from bot.wiring import database_for
 
@@ -235,6 +270,8 @@ def main(argv: Sequence[str], out: TextIO | None = None) -> int:
             if args.faq_command == "match":
                 return cmd_faq_match(args, settings, tr, out)
             return cmd_faq_eval(args, settings, tr, out)
+        if args.command == "staff":
+            return cmd_staff_add(args, settings, tr, out)
         if args.command == "request":
             return cmd_request_set_status(args, settings, tr, out)
         if args.command == "db":

@@ -6,9 +6,9 @@ import asyncio
 import hashlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import uvicorn
-from aiogram import Bot
 
 from bot.config import Settings
 from bot.i18n import Catalog
@@ -39,7 +39,13 @@ async def background(core: Core) -> AsyncIterator[None]:
     else:
         # Polling and a webhook exclude each other: Telegram answers getUpdates with 409.
         await core.bot.delete_webhook()
-        poller = TelegramPoller(core.bot, core.engine, timeout=settings.telegram_poll_timeout)
+        poller = TelegramPoller(
+            core.bot,
+            core.engine,
+            timeout=settings.telegram_poll_timeout,
+            staff=core.staff,
+            staff_chat_id=settings.telegram_staff_chat_id,
+        )
         tasks.append(asyncio.create_task(poller.run(stop), name="telegram-poller"))
     try:
         yield
@@ -64,14 +70,14 @@ def webhook_secret(settings: Settings) -> str:
 async def serve(settings: Settings, catalog: Catalog, faq: FaqService | None = None) -> None:
     faq = faq or build_faq(settings, catalog)
     # What the lifespan opened, for the routes that need more than the engine.
-    opened: dict[str, Bot | None] = {}
+    opened: dict[str, Any] = {}
 
     @asynccontextmanager
     async def engine() -> AsyncIterator[ChatEngine]:
         # Opened by the app's lifespan: the database, the outbox dispatcher and the
         # Telegram poller live exactly as long as the server.
         async with open_core(settings, catalog, faq=faq) as core, background(core):
-            opened["bot"] = core.bot
+            opened.update(bot=core.bot, staff=core.staff)
             try:
                 yield core.engine
             finally:
@@ -85,7 +91,12 @@ async def serve(settings: Settings, catalog: Catalog, faq: FaqService | None = N
         cookie_secure=settings.cookie_secure,
     )
     if settings.telegram_bot_token and settings.telegram_webhook_url:
-        router = webhook_router(lambda: opened.get("bot"), webhook_secret(settings), catalog.t)
+        router = webhook_router(
+            lambda: (opened.get("bot"), opened.get("staff")),
+            webhook_secret(settings),
+            catalog.t,
+            settings.telegram_staff_chat_id,
+        )
         app.include_router(router)
     config = uvicorn.Config(
         app,

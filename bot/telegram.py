@@ -42,6 +42,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 
+from handlers.staff_inbox import StaffInbox
 from handlers.types import Attachment, ChatEngine, Incoming
 from scheduler.dispatcher import Permanent, RetryLater, Transient
 
@@ -120,10 +121,20 @@ def to_incoming(update: Update) -> Incoming | None:
 class TelegramPoller:
     """Long polling that moves the offset only past updates the engine has stored."""
 
-    def __init__(self, bot: Bot, engine: ChatEngine, *, timeout: int = 25) -> None:
+    def __init__(
+        self,
+        bot: Bot,
+        engine: ChatEngine,
+        *,
+        timeout: int = 25,
+        staff: StaffInbox | None = None,
+        staff_chat_id: int | None = None,
+    ) -> None:
         self.bot = bot
         self.engine = engine
         self.timeout = timeout
+        self.staff = staff
+        self.staff_chat_id = staff_chat_id
 
     async def run(self, stop: asyncio.Event) -> None:
         offset: int | None = None
@@ -134,9 +145,7 @@ class TelegramPoller:
                     offset=offset, timeout=self.timeout, allowed_updates=ALLOWED_UPDATES
                 )
                 for update in updates:
-                    incoming = to_incoming(update)
-                    if incoming is not None:
-                        await self.engine.handle(incoming)
+                    await self._one(update)
                     if update.callback_query is not None:
                         await self._ack(update.callback_query.id)
                     offset = update.update_id + 1
@@ -153,6 +162,9 @@ class TelegramPoller:
                 failures += 1
                 log.exception("handling an update failed; it will be delivered again")
                 await _sleep_unless(stop, min(30.0, 0.5 * 2**failures))
+
+    async def _one(self, update: Update) -> None:
+        await route_update(update, self.engine, self.staff, self.staff_chat_id)
 
     async def _ack(self, callback_id: str) -> None:
         # Stops the button's spinner; the answer itself comes as a message.
@@ -236,13 +248,112 @@ class TelegramSender:
             raise Transient(str(exc)) from exc
 
 
+class StaffSender:
+    """Sends to the staff group: a case's first message opens its forum topic."""
+
+    def __init__(self, bot: Bot, inbox: StaffInbox) -> None:
+        self.bot = bot
+        self.inbox = inbox
+
+    async def send(self, chat_id: str, body: dict[str, Any]) -> None:
+        chat = int(chat_id)
+        case_id = body.get("case_id")
+        thread: int | None = body.get("thread_id")
+        card: int | None = None
+        try:
+            if isinstance(case_id, int):
+                thread, card = await self.inbox.thread_of(case_id)
+                if body.get("new_case") and thread is None and card is None:
+                    thread = await self._open_topic(chat, str(body.get("topic") or case_id))
+                    # Remember the topic before sending into it: a retry must not open another.
+                    await self.inbox.set_thread(case_id, thread, None)
+            markup = _markup(body, "")
+            for chunk in split_text(str(body.get("text") or "")):
+                sent = await self.bot.send_message(
+                    chat_id=chat,
+                    text=chunk,
+                    message_thread_id=thread,
+                    reply_to_message_id=card if thread is None else None,
+                    reply_markup=markup if body.get("buttons") else None,
+                )
+                if isinstance(case_id, int) and body.get("new_case") and card is None:
+                    card = sent.message_id
+                    await self.inbox.set_thread(case_id, thread, card)
+        except TelegramRetryAfter as exc:
+            raise RetryLater(float(exc.retry_after)) from exc
+        except TelegramForbiddenError as exc:
+            raise Permanent("removed from the staff group") from exc
+        except (TelegramServerError, TelegramNetworkError) as exc:
+            raise Transient(str(exc)) from exc
+        except TelegramBadRequest as exc:
+            raise Permanent(f"bad request: {exc}") from exc
+
+    async def _open_topic(self, chat: int, name: str) -> int | None:
+        try:
+            topic = await self.bot.create_forum_topic(chat_id=chat, name=name[:128])
+        except TelegramBadRequest:
+            return None  # a group without topics: staff answer by replying to the card
+        return topic.message_thread_id
+
+
+async def route_update(
+    update: Update, engine: ChatEngine, staff: StaffInbox | None, staff_chat_id: int | None
+) -> None:
+    """An update to the staff inbox if it comes from the staff group, else to the engine."""
+    if (
+        staff is not None
+        and staff_chat_id is not None
+        and await staff_update(staff, update, staff_chat_id)
+    ):
+        return
+    incoming = to_incoming(update)
+    if incoming is not None:
+        await engine.handle(incoming)
+
+
+async def staff_update(inbox: StaffInbox, update: Update, staff_chat_id: int) -> bool:
+    """Route an update from the staff group to the inbox; False if it is not from there."""
+    if update.callback_query is not None:
+        query = update.callback_query
+        if query.message is None or query.message.chat.id != staff_chat_id:
+            return False
+        await inbox.handle(
+            update_id=update.update_id,
+            user_id=query.from_user.id,
+            text="",
+            thread_id=getattr(query.message, "message_thread_id", None),
+            reply_to=None,
+            callback=query.data or "",
+        )
+        return True
+    message = update.message
+    if message is None or message.chat.id != staff_chat_id:
+        return False
+    if message.from_user is None or message.from_user.is_bot:
+        return True
+    await inbox.handle(
+        update_id=update.update_id,
+        user_id=message.from_user.id,
+        text=message.text or message.caption or "",
+        thread_id=message.message_thread_id if message.is_topic_message else None,
+        reply_to=message.reply_to_message.message_id if message.reply_to_message else None,
+        callback=None,
+    )
+    return True
+
+
 # -- webhook mode ---------------------------------------------------------------------------
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 WEBHOOK_PATH = "/telegram/webhook"
 
 
-def webhook_router(bot_of: Callable[[], Bot | None], secret: str, tr: Translate) -> APIRouter:
+def webhook_router(
+    opened: Callable[[], tuple[Bot | None, StaffInbox | None]],
+    secret: str,
+    tr: Translate,
+    staff_chat_id: int | None = None,
+) -> APIRouter:
     """POST /telegram/webhook: the update is stored before the 200 goes back.
 
     Telegram delivers again whatever did not get a 2xx, so a kill -9 before the answer
@@ -260,11 +371,9 @@ def webhook_router(bot_of: Callable[[], Bot | None], secret: str, tr: Translate)
             update = Update.model_validate(await request.json())
         except (ValueError, ValidationError):
             return JSONResponse({"error": tr("tg-webhook-bad-update")}, status_code=400)
-        incoming = to_incoming(update)
         engine: ChatEngine = request.app.state.engine
-        if incoming is not None:
-            await engine.handle(incoming)
-        bot = bot_of()
+        bot, staff = opened()
+        await route_update(update, engine, staff, staff_chat_id)
         if update.callback_query is not None and bot is not None:
             with contextlib.suppress(TelegramAPIError):
                 await bot.answer_callback_query(update.callback_query.id)

@@ -17,7 +17,7 @@ from aiogram import Bot
 from bot.config import Settings
 from bot.errors import NotMigrated
 from bot.i18n import Catalog
-from bot.telegram import TelegramSender, make_bot
+from bot.telegram import StaffSender, TelegramSender, make_bot
 from faq.profile import missing_phrases
 from faq.service import FaqService
 from handlers import fields
@@ -26,7 +26,8 @@ from handlers.conversation import Dialog
 from handlers.engine import Engine
 from handlers.hours import Schedule
 from handlers.request_form import FormConfig, RequestForm
-from scheduler.dispatcher import Dispatcher, Limits
+from handlers.staff_inbox import STAFF_CHANNEL, StaffInbox
+from scheduler.dispatcher import Dispatcher, Limits, Sender
 from storage.crypto import Vault, load_or_create_master_key
 from storage.db import Database, sqlite_url
 
@@ -40,6 +41,7 @@ class Core:
     engine: Engine
     dispatcher: Dispatcher | None = None
     bot: Bot | None = None  # Telegram, when TELEGRAM_BOT_TOKEN is set
+    staff: StaffInbox | None = None  # the staff group, when TELEGRAM_STAFF_CHAT_ID is set
 
 
 def database_for(settings: Settings) -> Database:
@@ -86,20 +88,26 @@ async def open_core(
         schedule = Schedule.from_profile(faq.profile.schedule)
         form = build_form(settings, catalog, faq, clock)
         dialog = Dialog(faq, catalog.t, clock, schedule, form)
+        staff: StaffInbox | None = None
         if settings.telegram_bot_token:
             bot = make_bot(settings.telegram_bot_token, settings.telegram_api_base)
-            senders = {"telegram": TelegramSender(bot, catalog.t)}
+            senders: dict[str, Sender] = {"telegram": TelegramSender(bot, catalog.t)}
+            if settings.telegram_staff_chat_id is not None:
+                staff = StaffInbox(db, clock, catalog.t, str(settings.telegram_staff_chat_id))
+                senders[STAFF_CHANNEL] = StaffSender(bot, staff)
             limits = Limits(
                 per_chat_interval=settings.telegram_per_chat_interval,
                 per_second=settings.telegram_per_second,
                 group_per_minute=settings.telegram_group_per_minute,
             )
-            dispatcher = Dispatcher(db, senders, clock, limits={"telegram": limits})
-            engine = Engine(db, dialog, clock, on_commit=dispatcher.wake)
+            dispatcher = Dispatcher(
+                db, senders, clock, limits={"telegram": limits, STAFF_CHANNEL: limits}
+            )
+            engine = Engine(db, dialog, clock, on_commit=dispatcher.wake, staff=staff)
         else:
             bot, dispatcher = None, None
             engine = Engine(db, dialog, clock)
-        core = Core(settings, catalog, faq, db, engine, dispatcher, bot)
+        core = Core(settings, catalog, faq, db, engine, dispatcher, bot, staff)
         try:
             yield core
         finally:

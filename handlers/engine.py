@@ -25,6 +25,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from handlers.clock import Clock
 from handlers.conversation import Dialog
 from handlers.replies import Reply
+from handlers.staff_inbox import StaffInbox
 from handlers.turn import Context, RequestView, Turn
 from handlers.types import IMMEDIATE_CHANNELS, Incoming, TranscriptEntry
 from storage import repositories as repo
@@ -62,6 +63,7 @@ class Engine:
         *,
         immediate: frozenset[str] = IMMEDIATE_CHANNELS,
         on_commit: Callable[[], None] | None = None,
+        staff: StaffInbox | None = None,
     ) -> None:
         self.db = db
         self.dialog = dialog
@@ -69,6 +71,8 @@ class Engine:
         self.immediate = immediate
         # Wakes the outbox dispatcher when a message for a queued channel was committed.
         self.on_commit = on_commit
+        # The staff group, when there is one: cases and their messages go there too.
+        self.staff = staff
         self._locks = _ChatLocks()
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
@@ -138,7 +142,22 @@ class Engine:
             # JSON columns don't track changes inside the dict: say it changed.
             flag_modified(conversation, "state")
             conversation.updated_at = now
-        return turn.replies, bool(turn.replies) and not delivered
+            staff_queued = False
+            if self.staff is not None and case_id is not None:
+                if turn.open_case:
+                    await self.staff.case_opened(session, case_id, conversation, now)
+                    staff_queued = True
+                elif turn.on_case:
+                    self.staff.case_message(
+                        session,
+                        case_id,
+                        incoming.display_name,
+                        text,
+                        len(incoming.attachments),
+                        now,
+                    )
+                    staff_queued = True
+        return turn.replies, (bool(turn.replies) and not delivered) or staff_queued
 
     async def _apply_case(
         self, session: AsyncSession, conversation: Conversation, turn: Turn, now: datetime

@@ -104,6 +104,10 @@ class HandoverCase(Base):
     opened_at: Mapped[datetime]
     claimed_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
+    # Where the case lives in the staff Telegram group: its forum topic, or (in a group
+    # without topics) the case card that staff answer by replying to it.
+    staff_thread_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    staff_card_message_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
 
 
 class Message(Base):
@@ -168,6 +172,8 @@ class Staff(Base):
     role: Mapped[str] = mapped_column(String(16), default="researcher")
     password_hash: Mapped[str | None] = mapped_column(String(255))
     telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    # A one-time code (kept hashed) that ties a Telegram account to this staff member.
+    link_code_hash: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime]
 

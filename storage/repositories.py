@@ -153,6 +153,24 @@ def add_outbox(
     )
 
 
+def add_staff_outbox(
+    session: AsyncSession, channel: str, chat_id: str, body: dict[str, Any], now: datetime
+) -> None:
+    """A message for a staff chat, which belongs to no beneficiary's conversation."""
+    session.add(
+        OutboxMessage(
+            conversation_id=None,
+            channel=channel,
+            chat_id=chat_id,
+            kind="staff",
+            body=body,
+            state="pending",
+            due_at=now,
+            created_at=now,
+        )
+    )
+
+
 def record_reply(
     session: AsyncSession,
     conversation: Conversation,

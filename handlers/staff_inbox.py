@@ -1,0 +1,341 @@
+"""The staff inbox in a Telegram group: a forum topic (or a case card) per handover case.
+
+When a case opens, a card goes to the staff group: the reason, the beneficiary's masked
+identity, their requests, the last messages, and claim / close buttons. While the case is
+open, what the beneficiary writes reaches the topic, and what a linked staff member writes
+in the topic (or in reply to the card) reaches the beneficiary on their own channel. Only
+staff accounts act; anyone else in the group is ignored. Every outgoing message goes
+through the outbox, written in the transaction that decided it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import flag_modified
+
+from handlers.clock import Clock
+from handlers.replies import Button, Reply
+from handlers.types import IMMEDIATE_CHANNELS
+from storage import repositories as repo
+from storage.db import Database
+from storage.models import Beneficiary, Conversation, HandoverCase, Message, Staff, SupportRequest
+
+Translate = Callable[..., str]
+STAFF_CHANNEL = "tgstaff"
+CARD_MESSAGES = 6
+
+
+class StaffExists(ValueError):
+    """That username already belongs to a staff member."""
+
+
+def _code_hash(code: str) -> str:
+    return hashlib.sha256(code.strip().upper().encode()).hexdigest()
+
+
+async def add_staff(db: Database, clock: Clock, *, username: str, name: str, role: str) -> str:
+    """Create a staff account; returns the one-time code for `/link` in Telegram."""
+    code = secrets.token_hex(4).upper()
+    async with db.writer(), db.session() as session, session.begin():
+        taken = await session.execute(select(Staff.id).where(Staff.username == username))
+        if taken.first() is not None:
+            raise StaffExists(username)
+        session.add(
+            Staff(
+                username=username,
+                display_name=name,
+                role=role,
+                link_code_hash=_code_hash(code),
+                created_at=clock.now(),
+            )
+        )
+    return code
+
+
+def _mask_chat(chat_id: str) -> str:
+    """Enough to tell two people apart in the group, not enough to contact them."""
+    if len(chat_id) <= 6:
+        return "•" * (len(chat_id) - 1) + chat_id[-1:]
+    return chat_id[:2] + "•" * (len(chat_id) - 4) + chat_id[-2:]
+
+
+async def case_card(
+    session: AsyncSession, case: HandoverCase, conversation: Conversation, tr: Translate
+) -> dict[str, Any]:
+    beneficiary = await session.get(Beneficiary, case.beneficiary_id)
+    who = (beneficiary.display_name if beneficiary else None) or tr("staff-unnamed")
+    requests = (
+        (
+            await session.execute(
+                select(SupportRequest).where(SupportRequest.beneficiary_id == case.beneficiary_id)
+            )
+        )
+        .scalars()
+        .all()
+    )
+    recent = (
+        (
+            await session.execute(
+                select(Message)
+                .where(Message.conversation_id == conversation.id)
+                .order_by(Message.id.desc())
+                .limit(CARD_MESSAGES)
+            )
+        )
+        .scalars()
+        .all()
+    )
+    lines = [
+        tr(
+            "staff-card",
+            case=case.id,
+            reason=tr(f"staff-reason-{case.reason}"),
+            who=who,
+            channel=conversation.channel,
+            chat=_mask_chat(conversation.chat_id),
+        )
+    ]
+    lines += [
+        tr(
+            "staff-card-request",
+            reference=r.reference or "",
+            type=r.type,
+            status=tr(f"status-{r.status}"),
+        )
+        for r in requests
+    ]
+    if recent:
+        lines.append(tr("staff-card-transcript"))
+        for m in reversed(recent):
+            mark = "👤" if m.direction == "in" else "🤖"
+            lines.append(f"{mark} {m.text[:300]}")
+    buttons = (
+        Button(tr("staff-claim"), f"case:claim:{case.id}"),
+        Button(tr("staff-close"), f"case:close:{case.id}"),
+    )
+    body = Reply("\n".join(lines), buttons).to_dict()
+    body.update(case_id=case.id, new_case=True, topic=tr("staff-topic", case=case.id, who=who))
+    return body
+
+
+def to_staff(session: AsyncSession, staff_chat: str, body: dict[str, Any], now: datetime) -> None:
+    """Queue a message for the staff group (no conversation: the group is not a person)."""
+    repo.add_staff_outbox(session, STAFF_CHANNEL, staff_chat, body, now)
+
+
+@dataclass(frozen=True)
+class StaffResult:
+    text: str | None  # what to say back in the group, if anything
+    case_id: int | None = None
+
+
+class StaffInbox:
+    def __init__(self, db: Database, clock: Clock, tr: Translate, staff_chat: str) -> None:
+        self.db = db
+        self.clock = clock
+        self.tr = tr
+        self.staff_chat = staff_chat
+
+    async def handle(
+        self,
+        *,
+        update_id: int,
+        user_id: int,
+        text: str,
+        thread_id: int | None,
+        reply_to: int | None,
+        callback: str | None,
+    ) -> None:
+        """One update from the staff group, once (its id is recorded like any inbound)."""
+        now = self.clock.now()
+        async with self.db.writer(), self.db.session() as session, session.begin():
+            if not await repo.claim_inbound(session, STAFF_CHANNEL, str(update_id), now):
+                return
+            if text.startswith("/link"):
+                linked = await self._link(session, user_id, text.removeprefix("/link").strip())
+                self._answer(session, linked, thread_id, now)
+                return
+            staff = (
+                await session.execute(
+                    select(Staff).where(Staff.telegram_user_id == user_id, Staff.active)
+                )
+            ).scalar_one_or_none()
+            if staff is None:
+                return  # not staff: ignored, whatever they write or press
+            reply: str | None
+            if callback is not None:
+                reply = await self._button(session, staff, callback, now)
+            else:
+                reply = await self._relay(session, staff, text, thread_id, reply_to, now)
+            self._answer(session, reply, thread_id, now)
+
+    def _answer(
+        self, session: AsyncSession, text: str | None, thread: int | None, now: datetime
+    ) -> None:
+        if text:
+            to_staff(
+                session, self.staff_chat, {"text": text, "buttons": [], "thread_id": thread}, now
+            )
+
+    async def _link(self, session: AsyncSession, user_id: int, code: str) -> str:
+        staff = (
+            (
+                await session.execute(select(Staff).where(Staff.link_code_hash == _code_hash(code)))
+            ).scalar_one_or_none()
+            if code
+            else None
+        )
+        if staff is None:
+            return self.tr("staff-link-bad")
+        staff.telegram_user_id = user_id
+        staff.link_code_hash = None  # one use
+        return self.tr("staff-linked", name=staff.display_name)
+
+    async def _case_at(
+        self, session: AsyncSession, thread_id: int | None, reply_to: int | None
+    ) -> HandoverCase | None:
+        if thread_id is not None:
+            found = (
+                await session.execute(
+                    select(HandoverCase).where(HandoverCase.staff_thread_id == thread_id)
+                )
+            ).scalar_one_or_none()
+            if found is not None:
+                return found
+        if reply_to is not None:
+            return (
+                await session.execute(
+                    select(HandoverCase).where(HandoverCase.staff_card_message_id == reply_to)
+                )
+            ).scalar_one_or_none()
+        return None
+
+    async def _relay(
+        self,
+        session: AsyncSession,
+        staff: Staff,
+        text: str,
+        thread_id: int | None,
+        reply_to: int | None,
+        now: datetime,
+    ) -> str | None:
+        case = await self._case_at(session, thread_id, reply_to)
+        if case is None or not text.strip():
+            return None
+        if case.status == "closed":
+            return self.tr("staff-case-closed-already", case=case.id)
+        if case.assignee_id is None:
+            case.assignee_id, case.status, case.claimed_at = staff.id, "claimed", now
+        conversation = await session.get(Conversation, case.conversation_id)
+        assert conversation is not None
+        body = Reply(self.tr("staff-says", name=staff.display_name, text=text)).to_dict()
+        repo.record_reply(
+            session,
+            conversation,
+            body,
+            author="staff",
+            case_id=case.id,
+            now=now,
+            delivered=conversation.channel in IMMEDIATE_CHANNELS,
+        )
+        return None
+
+    async def _button(
+        self, session: AsyncSession, staff: Staff, data: str, now: datetime
+    ) -> str | None:
+        kind, _, raw = data.partition(":")
+        action, _, case_id = raw.partition(":")
+        if kind != "case" or not case_id.isdigit():
+            return None
+        case = await session.get(HandoverCase, int(case_id), with_for_update=True)
+        if case is None:
+            return None
+        if action == "claim":
+            if case.status == "closed":
+                return self.tr("staff-case-closed-already", case=case.id)
+            case.assignee_id, case.status, case.claimed_at = staff.id, "claimed", now
+            return self.tr("staff-claimed", case=case.id, name=staff.display_name)
+        if action == "close" and case.status != "closed":
+            case.status, case.closed_at = "closed", now
+            conversation = await session.get(
+                Conversation, case.conversation_id, with_for_update=True
+            )
+            assert conversation is not None
+            state = dict(conversation.state or {})
+            if state.get("case_id") == case.id:
+                state.update(mode="idle", unanswered=0)
+                state.pop("case_id", None)
+                conversation.state = state
+                flag_modified(conversation, "state")
+            body = Reply(self.tr("case-closed-by-staff")).to_dict()
+            repo.record_reply(
+                session,
+                conversation,
+                body,
+                author="staff",
+                case_id=case.id,
+                now=now,
+                delivered=conversation.channel in IMMEDIATE_CHANNELS,
+            )
+            repo.audit(
+                session,
+                actor=f"staff:{staff.username}",
+                action="case.closed",
+                subject=f"case:{case.id}",
+                details={},
+                now=now,
+            )
+            return self.tr("staff-closed", case=case.id, name=staff.display_name)
+        return None
+
+    # -- hooks the engine calls inside its transaction ----------------------------------
+
+    async def case_opened(
+        self, session: AsyncSession, case_id: int, conversation: Conversation, now: datetime
+    ) -> None:
+        await session.flush()  # the card shows the message that opened the case
+        case = await session.get(HandoverCase, case_id)
+        if case is not None:
+            to_staff(
+                session, self.staff_chat, await case_card(session, case, conversation, self.tr), now
+            )
+
+    def case_message(
+        self,
+        session: AsyncSession,
+        case_id: int,
+        who: str | None,
+        text: str,
+        files: int,
+        now: datetime,
+    ) -> None:
+        body_text = self.tr(
+            "staff-from-beneficiary", who=who or self.tr("staff-unnamed"), text=text
+        )
+        if files:
+            body_text += "\n" + self.tr("staff-attachments", count=files)
+        to_staff(
+            session, self.staff_chat, {"text": body_text, "buttons": [], "case_id": case_id}, now
+        )
+
+    async def thread_of(self, case_id: int) -> tuple[int | None, int | None]:
+        async with self.db.session() as session:
+            case = await session.get(HandoverCase, case_id)
+            return (case.staff_thread_id, case.staff_card_message_id) if case else (None, None)
+
+    async def set_thread(
+        self, case_id: int, thread_id: int | None, card_message_id: int | None
+    ) -> None:
+        async with self.db.writer(), self.db.session() as session, session.begin():
+            case = await session.get(HandoverCase, case_id)
+            if case is not None:
+                case.staff_thread_id = thread_id
+                case.staff_card_message_id = card_message_id
