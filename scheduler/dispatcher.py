@@ -118,12 +118,14 @@ class Dispatcher:
         self.idle_poll = idle_poll
         self._pace = {ch: _Pace((limits or {}).get(ch, Limits())) for ch in self.senders}
         self._wake = asyncio.Event()
+        self._next_due = idle_poll
 
     def wake(self) -> None:
         """A message was queued: look at the outbox now, not at the next poll."""
         self._wake.set()
 
     async def run(self, stop: asyncio.Event) -> None:
+        await self._take_back_orphans()
         while not stop.is_set():
             try:
                 busy = await self.dispatch_once()
@@ -135,14 +137,28 @@ class Dispatcher:
             self._wake.clear()
             waiter = asyncio.ensure_future(self._wake.wait())
             stopper = asyncio.ensure_future(stop.wait())
+            # Rows held back by the pace are due soon: wait for them, not a whole poll.
+            timeout = min(self.idle_poll, self._next_due)
             await asyncio.wait(
-                {waiter, stopper}, timeout=self.idle_poll, return_when=asyncio.FIRST_COMPLETED
+                {waiter, stopper}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
             )
             for task in (waiter, stopper):
                 task.cancel()
 
+    async def _take_back_orphans(self) -> None:
+        """On SQLite this process is the only claimer: a row still 'sending' is the dead one's."""
+        if not self.db.is_sqlite:
+            return  # other processes may be sending right now; RECLAIM_AFTER covers the dead
+        async with self.db.writer(), self.db.session() as session, session.begin():
+            await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.state == "sending")
+                .values(state="pending", claimed_at=None)
+            )
+
     async def dispatch_once(self) -> int:
         """Claim due rows and send those the limits allow now; returns how many were sent."""
+        self._next_due = self.idle_poll
         rows = await self._claim()
         if not rows:
             return 0
@@ -152,6 +168,7 @@ class Dispatcher:
             now = self._monotonic()
             wait = pace.wait_for(row["chat_id"], now)
             if wait > 0:
+                self._next_due = min(self._next_due, wait)
                 await self._release(row["id"], delay=wait)
                 continue
             pace.sent(row["chat_id"], now)

@@ -113,9 +113,11 @@ async def test_kill_9_loses_no_delivered_update_and_handles_none_twice(
     texts = inbound_texts(tmp_path / "var")
     expected = ["/start", *(f"وين مقركم يا جماعة {i}" for i in range(len(USERS)))]
     assert sorted(texts) == sorted(expected)  # each once: none lost, none twice
+    # Every update got its answer. A reply being sent at the moment of the kill may go out
+    # twice (Telegram got it, the outbox never heard back): at least once, never lost.
     for user in USERS[1:]:
         replies = tg.messages_to(user)
-        assert len(replies) == 1 and "📍" in replies[0]["text"]
+        assert 1 <= len(replies) <= 2 and all("📍" in r["text"] for r in replies)
     if mode == "webhook":
         assert tg.webhook_url and tg.webhook_secret
 
