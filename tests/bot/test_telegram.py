@@ -26,14 +26,6 @@ AMINA = 7001
 
 
 @pytest_asyncio.fixture
-async def tg() -> AsyncIterator[FakeTelegram]:
-    server = FakeTelegram()
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest_asyncio.fixture
 async def core(tg: FakeTelegram, tmp_path: Path, faq_service: FaqService) -> AsyncIterator[Core]:
     settings = Settings.model_validate(
         {
