@@ -244,16 +244,7 @@ class Dialog:
             pending["field"] = payload[15:]
             return Turn(state, [Reply(self.tr(f"form-ask-{pending['field']}"))])
         if incoming.attachments:
-            files = [
-                {
-                    "file_id": a.file_id,
-                    "kind": a.kind,
-                    "size": a.size,
-                    "name": a.name,
-                    "mime": a.mime,
-                }
-                for a in incoming.attachments
-            ]
+            files = [a.to_dict() for a in incoming.attachments]
             state.pop("complete", None)
             done = Reply(self.tr("complete-done", reference=request.reference))
             return Turn(state, [done], complete={"request_id": request.id, "attachments": files})

@@ -316,8 +316,5 @@ def _inbound_data(incoming: Incoming) -> dict[str, Any]:
     if incoming.external_id:
         data["external_id"] = incoming.external_id
     if incoming.attachments:
-        data["attachments"] = [
-            {"file_id": a.file_id, "kind": a.kind, "size": a.size, "name": a.name}
-            for a in incoming.attachments
-        ]
+        data["attachments"] = [a.to_dict() for a in incoming.attachments]
     return data

@@ -235,15 +235,7 @@ class RequestForm:
                         )
                     ],
                 )
-            files.append(
-                {
-                    "file_id": a.file_id,
-                    "kind": a.kind,
-                    "size": a.size,
-                    "name": a.name,
-                    "mime": a.mime,
-                }
-            )
+            files.append(a.to_dict())
         reply = Reply(
             self.tr("form-attachment-received", count=len(files)), self._attach_buttons(state)
         )

@@ -28,6 +28,16 @@ class Attachment:
     name: str | None = None
     mime: str | None = None
 
+    def to_dict(self) -> dict[str, object]:
+        """As kept in a draft, a transcript or a completion: JSON, nothing but the reference."""
+        return {
+            "file_id": self.file_id,
+            "kind": self.kind,
+            "size": self.size,
+            "name": self.name,
+            "mime": self.mime,
+        }
+
 
 @dataclass(frozen=True)
 class Incoming:
