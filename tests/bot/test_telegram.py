@@ -20,6 +20,7 @@ from handlers.clock import SystemClock
 from handlers.staff_requests import set_status
 from storage.models import ChannelIdentity, Message, OutboxMessage, SupportRequest
 from tests.telegram_server import FakeTelegram
+from tests.waiting import until as wait_until
 
 tr = Catalog("ar")
 AMINA = 7001
@@ -40,10 +41,7 @@ async def core(tg: FakeTelegram, tmp_path: Path, faq_service: FaqService) -> Asy
 
 
 async def until(check: Callable[[], Any], timeout: float = 10.0) -> Any:
-    async with asyncio.timeout(timeout):
-        while not (result := check()):
-            await asyncio.sleep(0.02)
-    return result
+    return await wait_until(check, timeout)
 
 
 class User:

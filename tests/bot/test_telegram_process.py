@@ -15,13 +15,15 @@ import socket
 import sqlite3
 import subprocess
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import pytest_asyncio
 
 from tests.telegram_server import FakeTelegram
+from tests.waiting import until as wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 USERS = list(range(8101, 8109))
@@ -67,10 +69,8 @@ class BotProcess:
             self.proc.wait(timeout=10)
 
 
-async def until(check, timeout: float = 60.0) -> None:  # type: ignore[no-untyped-def]
-    async with asyncio.timeout(timeout):
-        while not check():
-            await asyncio.sleep(0.05)
+async def until(check: Callable[[], Any], timeout: float = 60.0) -> Any:
+    return await wait_until(check, timeout)
 
 
 def inbound_texts(data_dir: Path) -> list[str]:

@@ -19,6 +19,7 @@ from handlers.clock import SystemClock
 from handlers.staff_inbox import add_staff
 from storage.models import HandoverCase, Message
 from tests.telegram_server import FakeTelegram
+from tests.waiting import until as wait_until
 
 tr = Catalog("ar")
 STAFF_CHAT = -1001234567890
@@ -42,10 +43,7 @@ async def core(tg: FakeTelegram, tmp_path: Path, faq_service: FaqService) -> Asy
 
 
 async def until(check: Callable[[], Any], timeout: float = 15.0) -> Any:
-    async with asyncio.timeout(timeout):
-        while not (result := check()):
-            await asyncio.sleep(0.02)
-    return result
+    return await wait_until(check, timeout)
 
 
 def staff_chat(tg: FakeTelegram) -> list[dict[str, Any]]:
