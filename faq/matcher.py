@@ -32,7 +32,6 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -550,13 +549,6 @@ class Matcher:
         )
         return clone
 
-    def scores(self, text: str) -> dict[str, float]:
-        """Probability of every intent (and of the out-of-scope class) for ``text``."""
-        probs = self._probs(_analyze(text))
-        if probs is None:
-            return {}
-        return {label: float(p) for label, p in zip(self._labels, probs, strict=True)}
-
     def _probs(self, doc: _Analyzed) -> NDArray[np.float64] | None:
         idx, vals = self._vec.transform_one(doc)
         if len(idx) == 0:
@@ -609,12 +601,3 @@ class Matcher:
         if sum(c.score for c in candidates) >= t.clarify:
             return Match(text, CLARIFY, candidates[0].intent, p1, candidates)
         return Match(text, HANDOVER, None, p1, candidates)
-
-    def describe(self) -> dict[str, Any]:
-        return {
-            "intents": len(self._intent_idx),
-            "features": self._vec.size,
-            "temperature": self._temperature,
-            "thresholds": self.thresholds.__dict__,
-            **self.calibration_report,
-        }
