@@ -239,3 +239,38 @@ class RequestTransition(Base):
     actor: Mapped[str] = mapped_column(String(64))
     note: Mapped[str | None] = mapped_column(Text)
     at: Mapped[datetime]
+
+
+class Survey(Base):
+    """One satisfaction survey: scheduled, sent, reminded once, answered once or expired.
+
+    Linked to what it measures (a request that was delivered, a closed case) and to the
+    staff member who handled it, so that CSAT can be read per service and per person.
+    """
+
+    __tablename__ = "surveys"
+    __table_args__ = (
+        # One survey per request or case and trigger: a second schedule is a no-op.
+        UniqueConstraint("request_id", "trigger", name="uq_surveys_request_trigger"),
+        UniqueConstraint("case_id", "trigger", name="uq_surveys_case_trigger"),
+        Index("ix_surveys_status_due", "status", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    beneficiary_id: Mapped[int] = mapped_column(ForeignKey("beneficiaries.id"), index=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"), index=True)
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("requests.id"))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("handover_cases.id"))
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
+    # "service_delivered" | "case_closed" | "campaign"
+    trigger: Mapped[str] = mapped_column(String(24))
+    # "scheduled" | "sent" | "answered" | "expired"
+    status: Mapped[str] = mapped_column(String(16), default="scheduled")
+    due_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    reminded_at: Mapped[datetime | None]
+    expires_at: Mapped[datetime | None]
+    answered_at: Mapped[datetime | None]
+    rating: Mapped[int | None] = mapped_column(Integer)  # 1–5
+    comment: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
