@@ -43,7 +43,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 
 from handlers.staff_inbox import StaffInbox
-from handlers.types import Attachment, ChatEngine, Incoming
+from handlers.types import Attachment, BatchEngine, ChatEngine, Incoming
 from scheduler.dispatcher import Permanent, RetryLater, Transient
 
 log = logging.getLogger(__name__)
@@ -124,7 +124,7 @@ class TelegramPoller:
     def __init__(
         self,
         bot: Bot,
-        engine: ChatEngine,
+        engine: BatchEngine,
         *,
         timeout: int = 25,
         staff: StaffInbox | None = None,
@@ -144,11 +144,13 @@ class TelegramPoller:
                 updates = await self.bot.get_updates(
                     offset=offset, timeout=self.timeout, allowed_updates=ALLOWED_UPDATES
                 )
-                for update in updates:
-                    await self._one(update)
-                    if update.callback_query is not None:
-                        await self._ack(update.callback_query.id)
-                    offset = update.update_id + 1
+                if updates:
+                    await self._store(updates)
+                    offset = updates[-1].update_id + 1
+                    # Stop the buttons' spinners; the answers themselves come as messages.
+                    await asyncio.gather(
+                        *(self._ack(u.callback_query.id) for u in updates if u.callback_query)
+                    )
                 failures = 0
             except TelegramRetryAfter as exc:
                 await _sleep_unless(stop, exc.retry_after)
@@ -163,11 +165,26 @@ class TelegramPoller:
                 log.exception("handling an update failed; it will be delivered again")
                 await _sleep_unless(stop, min(30.0, 0.5 * 2**failures))
 
-    async def _one(self, update: Update) -> None:
-        await route_update(update, self.engine, self.staff, self.staff_chat_id)
+    async def _store(self, updates: list[Update]) -> None:
+        """The batch, in order: beneficiaries' updates together in one transaction (group
+        commit), each update from the staff group on its own."""
+        pending: list[Incoming] = []
+        for update in updates:
+            if (
+                self.staff is not None
+                and self.staff_chat_id is not None
+                and _from_chat(update, self.staff_chat_id)
+            ):
+                await self.engine.handle_many(pending)
+                pending = []
+                await staff_update(self.staff, update, self.staff_chat_id)
+                continue
+            incoming = to_incoming(update)
+            if incoming is not None:
+                pending.append(incoming)
+        await self.engine.handle_many(pending)
 
     async def _ack(self, callback_id: str) -> None:
-        # Stops the button's spinner; the answer itself comes as a message.
         try:
             await self.bot.answer_callback_query(callback_id)
         except TelegramAPIError:
@@ -309,6 +326,13 @@ async def route_update(
     incoming = to_incoming(update)
     if incoming is not None:
         await engine.handle(incoming)
+
+
+def _from_chat(update: Update, chat_id: int) -> bool:
+    if update.callback_query is not None:
+        message = update.callback_query.message
+        return message is not None and message.chat.id == chat_id
+    return update.message is not None and update.message.chat.id == chat_id
 
 
 async def staff_update(inbox: StaffInbox, update: Update, staff_chat_id: int) -> bool:

@@ -14,8 +14,9 @@ processes); different beneficiaries run concurrently.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+import logging
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import datetime
 from typing import Any
 
@@ -32,12 +33,22 @@ from storage import repositories as repo
 from storage.db import Database
 from storage.models import Conversation, RequestTransition, SupportRequest
 
+log = logging.getLogger(__name__)
+
 
 class _ChatLocks:
     """An asyncio lock per chat, dropped when nobody holds or waits for it."""
 
     def __init__(self) -> None:
         self._locks: dict[tuple[str, str], tuple[asyncio.Lock, int]] = {}
+
+    @asynccontextmanager
+    async def hold_all(self, keys: Sequence[tuple[str, str]]) -> AsyncIterator[None]:
+        """Several chats' locks, taken in the order given (sorted: no two waiters cross)."""
+        async with AsyncExitStack() as stack:
+            for key in keys:
+                await stack.enter_async_context(self.hold(key))
+            yield
 
     @asynccontextmanager
     async def hold(self, key: tuple[str, str]) -> AsyncIterator[None]:
@@ -76,88 +87,150 @@ class Engine:
         self._locks = _ChatLocks()
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
+        return (await self.handle_many([incoming]))[0]
+
+    async def handle_many(self, incomings: Sequence[Incoming]) -> list[list[Reply]]:
+        """Several updates in one transaction (a polled batch); the replies, in order.
+
+        Group commit: one write turn, one BEGIN/COMMIT and a few set-wise statements for
+        the whole batch instead of a transaction per update. Updates of one chat keep their
+        order. If the batch fails as a whole, each update is tried on its own, so one bad
+        update holds none of the others back.
+        """
+        if not incomings:
+            return []
         # The costly, state-free part (matching the question) happens before any lock, so
         # that the write transaction holds the database only for reads and writes.
-        self.dialog.prepare(incoming)
-        async with self._locks.hold((incoming.channel, incoming.chat_id)), self.db.writer():
-            replies, queued = await self._transaction(incoming)
+        for incoming in incomings:
+            self.dialog.prepare(incoming)
+        keys = sorted({(i.channel, i.chat_id) for i in incomings})
+        async with self._locks.hold_all(keys), self.db.writer():
+            try:
+                results, queued = await self._transaction(incomings)
+            except Exception:
+                if len(incomings) == 1:
+                    raise
+                log.warning("a batch of %d updates failed; one by one", len(incomings))
+                results, queued = [], False
+                for incoming in incomings:
+                    replies, one_queued = await self._transaction([incoming])
+                    results.extend(replies)
+                    queued = queued or one_queued
         if queued and self.on_commit is not None:
             self.on_commit()
-        return replies
+        return results
 
-    async def _transaction(self, incoming: Incoming) -> tuple[list[Reply], bool]:
+    async def _transaction(self, incomings: Sequence[Incoming]) -> tuple[list[list[Reply]], bool]:
         now = self.clock.now()
+        results: list[list[Reply]] = [[] for _ in incomings]
+        queued = False
         async with self.db.session() as session, session.begin():
-            if incoming.external_id and not await repo.claim_inbound(
-                session, incoming.channel, incoming.external_id, now
-            ):
-                return [], False
-            conversation = await repo.conversation_for_update(
+            todo = await self._claim(session, incomings, now)
+            conversations = await repo.conversations_for_update_many(
                 session,
-                channel=incoming.channel,
-                chat_id=incoming.chat_id,
-                user_id=incoming.user_id,
-                display_name=incoming.display_name,
-                now=now,
+                [(i.channel, i.chat_id, i.user_id, i.display_name) for _, i in todo],
+                now,
             )
-            requests = await repo.requests_of(session, conversation.beneficiary_id)
-            ctx = Context(requests=tuple(_view(r) for r in requests))
-            turn = self.dialog.handle(conversation.state or {}, incoming, ctx)
-            case_id = await self._apply_case(session, conversation, turn, now)
-            actor = f"{conversation.channel}:{conversation.chat_id}"
-            if turn.submit is not None and self.dialog.form is not None:
-                reference = await self._file_request(session, conversation, turn.submit, actor, now)
-                turn.replies.extend(self.dialog.form.submitted(reference))
-            if turn.complete is not None:
-                await self._complete_request(session, conversation, turn.complete, actor, now)
-            text = incoming.text if turn.redact_inbound is None else turn.redact_inbound
-            if incoming.payload and not text and turn.redact_inbound is None:
-                # The transcript shows what the person pressed, not an internal payload.
-                pressed = await repo.last_buttons(session, conversation.id)
-                text = next(
-                    (b["label"] for b in pressed if b.get("payload") == incoming.payload), ""
-                )
-            repo.add_message(
-                session,
-                conversation,
-                direction="in",
-                author="beneficiary",
-                text=text,
-                data=_inbound_data(incoming),
-                case_id=case_id if turn.on_case or turn.open_case else None,
-                now=now,
-            )
-            delivered = incoming.channel in self.immediate
-            for reply in turn.replies:
-                repo.record_reply(
+            beneficiaries = {c.beneficiary_id for c in conversations.values()}
+            requests = await repo.requests_of_many(session, beneficiaries)
+            for index, incoming in todo:
+                conversation = conversations[(incoming.channel, incoming.chat_id)]
+                turn, one_queued = await self._apply(
                     session,
                     conversation,
-                    reply.to_dict(),
-                    author="bot",
-                    case_id=case_id,
-                    now=now,
-                    delivered=delivered,
+                    requests.get(conversation.beneficiary_id, []),
+                    incoming,
+                    now,
                 )
-            conversation.state = turn.state
-            # JSON columns don't track changes inside the dict: say it changed.
-            flag_modified(conversation, "state")
-            conversation.updated_at = now
-            staff_queued = False
-            if self.staff is not None and case_id is not None:
-                if turn.open_case:
-                    await self.staff.case_opened(session, case_id, conversation, now)
-                    staff_queued = True
-                elif turn.on_case:
-                    self.staff.case_message(
-                        session,
-                        case_id,
-                        incoming.display_name,
-                        text,
-                        len(incoming.attachments),
-                        now,
+                results[index] = turn.replies
+                queued = queued or one_queued
+                if turn.submit is not None or turn.complete is not None:
+                    # The person's requests changed (and maybe whose person this is).
+                    requests.update(
+                        await repo.requests_of_many(session, {conversation.beneficiary_id})
                     )
-                    staff_queued = True
-        return turn.replies, (bool(turn.replies) and not delivered) or staff_queued
+        return results, queued
+
+    async def _claim(
+        self, session: AsyncSession, incomings: Sequence[Incoming], now: datetime
+    ) -> list[tuple[int, Incoming]]:
+        """The updates to handle, by position: a duplicate delivery stops here."""
+        ids = {(i.channel, i.external_id) for i in incomings if i.external_id}
+        fresh = await repo.claim_inbound_many(session, ids, now) if ids else set()
+        todo: list[tuple[int, Incoming]] = []
+        for index, incoming in enumerate(incomings):
+            if incoming.external_id:
+                key = (incoming.channel, incoming.external_id)
+                if key not in fresh:
+                    continue
+                fresh.discard(key)  # the same update twice in one batch: once
+            todo.append((index, incoming))
+        return todo
+
+    async def _apply(
+        self,
+        session: AsyncSession,
+        conversation: Conversation,
+        requests: list[SupportRequest],
+        incoming: Incoming,
+        now: datetime,
+    ) -> tuple[Turn, bool]:
+        """One update against its locked conversation, inside the batch's transaction."""
+        ctx = Context(requests=tuple(_view(r) for r in requests))
+        turn = self.dialog.handle(conversation.state or {}, incoming, ctx)
+        case_id = await self._apply_case(session, conversation, turn, now)
+        actor = f"{conversation.channel}:{conversation.chat_id}"
+        if turn.submit is not None and self.dialog.form is not None:
+            reference = await self._file_request(session, conversation, turn.submit, actor, now)
+            turn.replies.extend(self.dialog.form.submitted(reference))
+        if turn.complete is not None:
+            await self._complete_request(session, conversation, turn.complete, actor, now)
+        text = incoming.text if turn.redact_inbound is None else turn.redact_inbound
+        if incoming.payload and not text and turn.redact_inbound is None:
+            # The transcript shows what the person pressed, not an internal payload.
+            pressed = await repo.last_buttons(session, conversation.id)
+            text = next((b["label"] for b in pressed if b.get("payload") == incoming.payload), "")
+        repo.add_message(
+            session,
+            conversation,
+            direction="in",
+            author="beneficiary",
+            text=text,
+            data=_inbound_data(incoming),
+            case_id=case_id if turn.on_case or turn.open_case else None,
+            now=now,
+        )
+        delivered = incoming.channel in self.immediate
+        for reply in turn.replies:
+            repo.record_reply(
+                session,
+                conversation,
+                reply.to_dict(),
+                author="bot",
+                case_id=case_id,
+                now=now,
+                delivered=delivered,
+            )
+        conversation.state = turn.state
+        # JSON columns don't track changes inside the dict: say it changed.
+        flag_modified(conversation, "state")
+        conversation.updated_at = now
+        staff_queued = False
+        if self.staff is not None and case_id is not None:
+            if turn.open_case:
+                await self.staff.case_opened(session, case_id, conversation, now)
+                staff_queued = True
+            elif turn.on_case:
+                self.staff.case_message(
+                    session,
+                    case_id,
+                    incoming.display_name,
+                    text,
+                    len(incoming.attachments),
+                    now,
+                )
+                staff_queued = True
+        return turn, (bool(turn.replies) and not delivered) or staff_queued
 
     async def _apply_case(
         self, session: AsyncSession, conversation: Conversation, turn: Turn, now: datetime

@@ -6,6 +6,7 @@ Channel adapters (terminal, web chat, Telegram, WhatsApp) translate their update
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal, Protocol
@@ -77,4 +78,12 @@ class ChatEngine(Protocol):
         self, channel: str, chat_id: str, limit: int = 200
     ) -> list[TranscriptEntry]:
         """The conversation so far, oldest first, for a channel that redraws it."""
+        ...
+
+
+class BatchEngine(ChatEngine, Protocol):
+    """A core that also takes a polled batch of updates in one go."""
+
+    async def handle_many(self, incomings: Sequence[Incoming]) -> list[list[Reply]]:
+        """`handle` for each, in order, in one transaction; the replies of each."""
         ...

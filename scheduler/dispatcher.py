@@ -16,9 +16,10 @@ from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from sqlalchemy import exists, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from handlers.clock import Clock
@@ -95,6 +96,17 @@ class _Pace:
             self.group_recent.setdefault(chat_id, deque()).append(now)
 
 
+@dataclass
+class _Outcome:
+    """What became of one claimed row: sent, retry after `delay` seconds, or failed."""
+
+    row: dict[str, Any]
+    state: Literal["sent", "retry", "failed"]
+    delay: float = 0.0
+    error: str | None = None
+    attempt: bool = False  # counts as a delivery attempt (a held-back row doesn't)
+
+
 MAX_ATTEMPTS = 8
 # A row claimed longer ago than this by a process that never finished it is taken back.
 RECLAIM_AFTER = timedelta(minutes=2)
@@ -127,6 +139,8 @@ class Dispatcher:
     async def run(self, stop: asyncio.Event) -> None:
         await self._take_back_orphans()
         while not stop.is_set():
+            # Cleared before looking, so that a wake() while we look is not lost.
+            self._wake.clear()
             try:
                 busy = await self.dispatch_once()
             except Exception:  # a dispatcher that dies takes every later message with it
@@ -134,7 +148,6 @@ class Dispatcher:
                 busy = 0
             if busy:
                 continue
-            self._wake.clear()
             waiter = asyncio.ensure_future(self._wake.wait())
             stopper = asyncio.ensure_future(stop.wait())
             # Rows held back by the pace are due soon: wait for them, not a whole poll.
@@ -157,45 +170,50 @@ class Dispatcher:
             )
 
     async def dispatch_once(self) -> int:
-        """Claim due rows and send those the limits allow now; returns how many were sent."""
+        """Claim due rows and send those the limits allow now; returns how many were sent.
+
+        The rows allowed now go out concurrently (at most one per chat: the head of its
+        queue, so no chat's order changes) and their outcomes are recorded together in one
+        transaction; a crash in between sends those again at the take-back, never loses them.
+        """
         self._next_due = self.idle_poll
         rows = await self._claim()
         if not rows:
             return 0
-        done = 0
-        for row in rows:  # at most one per chat: the head of its queue
+        ready: list[dict[str, Any]] = []
+        held: list[_Outcome] = []
+        for row in rows:
             pace = self._pace[row["channel"]]
             now = self._monotonic()
             wait = pace.wait_for(row["chat_id"], now)
             if wait > 0:
                 self._next_due = min(self._next_due, wait)
-                await self._release(row["id"], delay=wait)
+                held.append(_Outcome(row, "retry", delay=wait))
                 continue
             pace.sent(row["chat_id"], now)
-            done += await self._send(row, pace)
-        return done
+            ready.append(row)
+        outcomes = await asyncio.gather(*(self._send(row) for row in ready))
+        await self._record([*outcomes, *held])
+        return sum(1 for o in outcomes if o.state == "sent")
 
-    async def _send(self, row: dict[str, Any], pace: _Pace) -> int:
+    async def _send(self, row: dict[str, Any]) -> _Outcome:
         sender = self.senders[row["channel"]]
         try:
             await sender.send(row["chat_id"], row["body"])
         except RetryLater as exc:
-            pace.paused_until[row["chat_id"]] = self._monotonic() + exc.retry_after
-            await self._release(row["id"], delay=exc.retry_after, error=str(exc), attempt=True)
-            return 0
+            self._pace[row["channel"]].paused_until[row["chat_id"]] = (
+                self._monotonic() + exc.retry_after
+            )
+            return _Outcome(row, "retry", delay=exc.retry_after, error=str(exc), attempt=True)
         except Permanent as exc:
-            await self._fail(row, exc.reason)
-            return 0
+            return _Outcome(row, "failed", error=exc.reason)
         except Exception as exc:  # Transient and anything unexpected: retry with backoff
             attempts = row["attempts"] + 1
             if attempts >= MAX_ATTEMPTS:
-                await self._fail(row, f"gave up after {attempts} attempts: {exc!r}")
-            else:
-                backoff = min(300.0, 2.0**attempts)
-                await self._release(row["id"], delay=backoff, error=repr(exc), attempt=True)
-            return 0
-        await self._mark_sent(row["id"])
-        return 1
+                return _Outcome(row, "failed", error=f"gave up after {attempts} attempts: {exc!r}")
+            backoff = min(300.0, 2.0**attempts)
+            return _Outcome(row, "retry", delay=backoff, error=repr(exc), attempt=True)
+        return _Outcome(row, "sent")
 
     # -- database --------------------------------------------------------------------------
 
@@ -241,44 +259,53 @@ class Dispatcher:
                 for r in rows
             ]
 
-    async def _release(
-        self, row_id: int, *, delay: float, error: str | None = None, attempt: bool = False
-    ) -> None:
-        due = self.clock.now() + timedelta(seconds=delay)
-        values: dict[str, Any] = {"state": "pending", "due_at": due, "claimed_at": None}
-        if error is not None:
-            values["last_error"] = error[:500]
-        if attempt:
-            values["attempts"] = OutboxMessage.attempts + 1
+    async def _record(self, outcomes: list[_Outcome]) -> None:
+        """Every outcome of one dispatch in one transaction; the sent rows in one statement."""
+        if not outcomes:
+            return
+        now = self.clock.now()
+        sent = [o.row["id"] for o in outcomes if o.state == "sent"]
         async with self.db.writer(), self.db.session() as session, session.begin():
-            await session.execute(
-                update(OutboxMessage).where(OutboxMessage.id == row_id).values(**values)
-            )
-
-    async def _mark_sent(self, row_id: int) -> None:
-        async with self.db.writer(), self.db.session() as session, session.begin():
-            await session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id == row_id)
-                .values(state="sent", sent_at=self.clock.now(), claimed_at=None)
-            )
-
-    async def _fail(self, row: dict[str, Any], reason: str) -> None:
-        async with self.db.writer(), self.db.session() as session, session.begin():
-            await session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id == row["id"])
-                .values(state="failed", last_error=reason[:500], claimed_at=None)
-            )
-            if reason == "blocked":
+            if sent:
                 await session.execute(
-                    update(ChannelIdentity)
-                    .where(
-                        ChannelIdentity.channel == row["channel"],
-                        ChannelIdentity.external_user_id == row["chat_id"],
-                    )
-                    .values(reachable=False)
+                    update(OutboxMessage)
+                    .where(OutboxMessage.id.in_(sent))
+                    .values(state="sent", sent_at=now, claimed_at=None)
                 )
+            for o in outcomes:
+                if o.state == "retry":
+                    values: dict[str, Any] = {
+                        "state": "pending",
+                        "due_at": now + timedelta(seconds=o.delay),
+                        "claimed_at": None,
+                    }
+                    if o.error is not None:
+                        values["last_error"] = o.error[:500]
+                    if o.attempt:
+                        values["attempts"] = OutboxMessage.attempts + 1
+                    await session.execute(
+                        update(OutboxMessage)
+                        .where(OutboxMessage.id == o.row["id"])
+                        .values(**values)
+                    )
+                elif o.state == "failed":
+                    await self._fail(session, o.row, o.error or "")
+
+    async def _fail(self, session: AsyncSession, row: dict[str, Any], reason: str) -> None:
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == row["id"])
+            .values(state="failed", last_error=reason[:500], claimed_at=None)
+        )
+        if reason == "blocked":
+            await session.execute(
+                update(ChannelIdentity)
+                .where(
+                    ChannelIdentity.channel == row["channel"],
+                    ChannelIdentity.external_user_id == row["chat_id"],
+                )
+                .values(reachable=False)
+            )
 
     def _monotonic(self) -> float:
         return asyncio.get_running_loop().time()

@@ -40,6 +40,57 @@ async def claim_inbound(
     return bool(getattr(result, "rowcount", 0))
 
 
+async def claim_inbound_many(
+    session: AsyncSession, ids: set[tuple[str, str]], now: datetime
+) -> set[tuple[str, str]]:
+    """Record several (channel, external id) pairs at once; returns those new until now."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = (
+        insert(ProcessedInbound)
+        .values([{"channel": c, "external_id": e, "created_at": now} for c, e in sorted(ids)])
+        .on_conflict_do_nothing(index_elements=["channel", "external_id"])
+        .returning(ProcessedInbound.channel, ProcessedInbound.external_id)
+    )
+    return {(c, e) for c, e in (await session.execute(stmt)).all()}
+
+
+async def conversations_for_update_many(
+    session: AsyncSession,
+    people: list[tuple[str, str, str, str | None]],
+    now: datetime,
+) -> dict[tuple[str, str], Conversation]:
+    """The conversations of (channel, chat, user, name) people, locked; created as needed.
+
+    One statement for the chats that exist; a first contact goes through
+    `conversation_for_update`, which also creates its beneficiary.
+    """
+    found: dict[tuple[str, str], Conversation] = {}
+    by_channel: dict[str, set[str]] = {}
+    for channel, chat_id, _, _ in people:
+        by_channel.setdefault(channel, set()).add(chat_id)
+    for channel, chats in by_channel.items():
+        query = (
+            select(Conversation)
+            .where(Conversation.channel == channel, Conversation.chat_id.in_(sorted(chats)))
+            .order_by(Conversation.id)  # one lock order for every process
+            .with_for_update()
+        )
+        for conversation in (await session.execute(query)).scalars():
+            found[(conversation.channel, conversation.chat_id)] = conversation
+    for channel, chat_id, user_id, name in people:
+        if (channel, chat_id) not in found:
+            found[(channel, chat_id)] = await conversation_for_update(
+                session,
+                channel=channel,
+                chat_id=chat_id,
+                user_id=user_id,
+                display_name=name,
+                now=now,
+            )
+    return found
+
+
 async def conversation_for_update(
     session: AsyncSession,
     *,
@@ -266,13 +317,21 @@ def audit(
     session.add(AuditEvent(at=now, actor=actor, action=action, subject=subject, details=details))
 
 
-async def requests_of(session: AsyncSession, beneficiary_id: int) -> list[SupportRequest]:
+async def requests_of_many(
+    session: AsyncSession, beneficiary_ids: set[int]
+) -> dict[int, list[SupportRequest]]:
+    """Each beneficiary's requests, oldest first (an empty list for those with none)."""
+    found: dict[int, list[SupportRequest]] = {b: [] for b in beneficiary_ids}
+    if not beneficiary_ids:
+        return found
     rows = await session.execute(
         select(SupportRequest)
-        .where(SupportRequest.beneficiary_id == beneficiary_id)
+        .where(SupportRequest.beneficiary_id.in_(sorted(beneficiary_ids)))
         .order_by(SupportRequest.id)
     )
-    return list(rows.scalars().all())
+    for request in rows.scalars():
+        found[request.beneficiary_id].append(request)
+    return found
 
 
 async def request_by_reference(session: AsyncSession, reference: str) -> SupportRequest | None:

@@ -160,3 +160,46 @@ async def test_concurrent_messages_of_one_visitor_are_serialised(
     assert sorted(ins) == sorted(texts)
     # every question is immediately followed by its own replies, never interleaved
     assert history[0].direction == "in"
+
+
+async def test_a_batch_is_handled_in_order_once_each(engine: Engine, database: Database) -> None:
+    # What one getUpdates can bring: a new person, a known one twice, and a redelivery.
+    await engine.handle(msg("/start", chat="known", eid="u-0"))
+    batch = [
+        msg("/start", chat="new", eid="u-1"),
+        msg(payload="menu:ask", chat="known", eid="u-2"),
+        msg("كم يوم ياخذ الطلب عشان تردون علي", chat="known", eid="u-3"),
+        msg("/start", chat="new", eid="u-1"),  # the same update twice in one batch
+        msg("/start", chat="known", eid="u-0"),  # delivered again from an earlier batch
+    ]
+    results = await engine.handle_many(batch)
+    assert [len(r) > 0 for r in results] == [True, True, True, False, False]
+    assert "أسبوعين" in results[2][0].text
+    known = [e.text for e in await engine.transcript("web", "known") if e.direction == "in"]
+    assert known == ["/start", "اسأل سؤالاً", "كم يوم ياخذ الطلب عشان تردون علي"]
+    new = [e.direction for e in await engine.transcript("web", "new")]
+    assert new.count("in") == 1
+
+
+async def test_a_batch_that_fails_is_retried_update_by_update(
+    engine: Engine, database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = engine.dialog.handle
+
+    def fussy(state, incoming, ctx):  # type: ignore[no-untyped-def]
+        if incoming.text == "boom":
+            raise RuntimeError("a bug in one update")
+        return real(state, incoming, ctx)
+
+    monkeypatch.setattr(engine.dialog, "handle", fussy)
+    with pytest.raises(RuntimeError):
+        await engine.handle_many(
+            [msg("/start", chat="a", eid="b-1"), msg("boom", chat="b", eid="b-2")]
+        )
+    # The good update was stored on its own; the bad one is not marked as seen, so the
+    # channel delivers it again.
+    assert [e.direction for e in await engine.transcript("web", "a")] == ["in", "out"]
+    assert await engine.transcript("web", "b") == []
+    monkeypatch.setattr(engine.dialog, "handle", real)
+    (replies,) = await engine.handle_many([msg("/start", chat="b", eid="b-2")])
+    assert replies
