@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import hashlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -67,6 +68,15 @@ def webhook_secret(settings: Settings) -> str:
     return hashlib.sha256(f"telegram-webhook:{key}".encode()).hexdigest()
 
 
+def freeze_startup_heap() -> None:
+    """Move what start-up built (the FAQ model, the catalogs, aiogram's and pydantic's
+    type graphs) out of the cyclic garbage collector's sight: it lives as long as the
+    process, and walking it took ~0.6 s per full collection, several times a minute under
+    load."""
+    gc.collect()
+    gc.freeze()
+
+
 async def serve(settings: Settings, catalog: Catalog, faq: FaqService | None = None) -> None:
     faq = faq or build_faq(settings, catalog)
     # What the lifespan opened, for the routes that need more than the engine.
@@ -98,6 +108,7 @@ async def serve(settings: Settings, catalog: Catalog, faq: FaqService | None = N
             settings.telegram_staff_chat_id,
         )
         app.include_router(router)
+    freeze_startup_heap()
     config = uvicorn.Config(
         app,
         host=settings.http_host,

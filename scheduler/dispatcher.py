@@ -16,17 +16,17 @@ from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, cast
 
-from sqlalchemy import exists, or_, select, update
+from sqlalchemy import Table, bindparam, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from handlers.clock import Clock
 from storage.db import Database
 from storage.models import ChannelIdentity, OutboxMessage
 
 log = logging.getLogger(__name__)
+OUTBOX = cast(Table, OutboxMessage.__table__)
 
 
 class RetryLater(Exception):
@@ -131,6 +131,7 @@ class Dispatcher:
         self._pace = {ch: _Pace((limits or {}).get(ch, Limits())) for ch in self.senders}
         self._wake = asyncio.Event()
         self._next_due = idle_poll
+        self._claim_statement = self._build_claim()
 
     def wake(self) -> None:
         """A message was queued: look at the outbox now, not at the next poll."""
@@ -219,45 +220,50 @@ class Dispatcher:
 
     async def _claim(self) -> list[dict[str, Any]]:
         now = self.clock.now()
-        earlier = aliased(OutboxMessage)
-        # Only the oldest unsent message of each chat: a chat's messages keep their order,
-        # even when one waits for a retry or is in another process's hands.
-        head_of_chat = ~exists().where(
-            earlier.channel == OutboxMessage.channel,
-            earlier.chat_id == OutboxMessage.chat_id,
-            earlier.id < OutboxMessage.id,
-            earlier.state.in_(("pending", "sending")),
-        )
+        params = {"now": now, "stale": now - RECLAIM_AFTER, "channels": list(self.senders)}
         async with self.db.writer(), self.db.session() as session, session.begin():
-            query = (
-                select(OutboxMessage)
-                .where(
-                    OutboxMessage.channel.in_(list(self.senders)),
-                    or_(
-                        (OutboxMessage.state == "pending") & (OutboxMessage.due_at <= now),
-                        (OutboxMessage.state == "sending")
-                        & (OutboxMessage.claimed_at < now - RECLAIM_AFTER),
-                    ),
-                    head_of_chat,
-                )
-                .order_by(OutboxMessage.id)
-                .limit(self.batch)
-                .with_for_update(skip_locked=True)
+            rows = (await session.execute(self._claim_statement, params)).mappings().all()
+        return sorted((dict(r) for r in rows), key=lambda r: int(r["id"]))
+
+    def _build_claim(self) -> Any:
+        """One statement that picks the due heads of chat and marks them as being sent.
+
+        Only the oldest unsent message of each chat: a chat's messages keep their order,
+        even when one waits for a retry or is in another process's hands. Built once; each
+        claim only binds the time.
+        """
+        outbox = OUTBOX
+        candidate = outbox.alias("candidate")
+        earlier = outbox.alias("earlier")
+        head_of_chat = ~exists().where(
+            earlier.c.channel == candidate.c.channel,
+            earlier.c.chat_id == candidate.c.chat_id,
+            earlier.c.id < candidate.c.id,
+            earlier.c.state.in_(("pending", "sending")),
+        )
+        due = (
+            select(candidate.c.id)
+            .where(
+                candidate.c.channel.in_(bindparam("channels", expanding=True)),
+                or_(
+                    (candidate.c.state == "pending") & (candidate.c.due_at <= bindparam("now")),
+                    (candidate.c.state == "sending")
+                    & (candidate.c.claimed_at < bindparam("stale")),
+                ),
+                head_of_chat,
             )
-            rows = (await session.execute(query)).scalars().all()
-            for row in rows:
-                row.state = "sending"
-                row.claimed_at = now
-            return [
-                {
-                    "id": r.id,
-                    "channel": r.channel,
-                    "chat_id": r.chat_id,
-                    "body": r.body,
-                    "attempts": r.attempts,
-                }
-                for r in rows
-            ]
+            .order_by(candidate.c.id)
+            .limit(self.batch)
+            .with_for_update(skip_locked=True)
+        )
+        return (
+            update(outbox)
+            .where(outbox.c.id.in_(due))
+            .values(state="sending", claimed_at=bindparam("now"))
+            .returning(
+                outbox.c.id, outbox.c.channel, outbox.c.chat_id, outbox.c.body, outbox.c.attempts
+            )
+        )
 
     async def _record(self, outcomes: list[_Outcome]) -> None:
         """Every outcome of one dispatch in one transaction; the sent rows in one statement."""
@@ -268,8 +274,8 @@ class Dispatcher:
         async with self.db.writer(), self.db.session() as session, session.begin():
             if sent:
                 await session.execute(
-                    update(OutboxMessage)
-                    .where(OutboxMessage.id.in_(sent))
+                    update(OUTBOX)
+                    .where(OUTBOX.c.id.in_(sent))
                     .values(state="sent", sent_at=now, claimed_at=None)
                 )
             for o in outcomes:

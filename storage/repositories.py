@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import AppendingSession
 from storage.models import (
     AuditEvent,
+    Base,
     Beneficiary,
     ChannelIdentity,
     Conversation,
@@ -46,13 +48,16 @@ async def claim_inbound_many(
     """Record several (channel, external id) pairs at once; returns those new until now."""
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = cast(Table, ProcessedInbound.__table__)
     stmt = (
-        insert(ProcessedInbound)
-        .values([{"channel": c, "external_id": e, "created_at": now} for c, e in sorted(ids)])
+        insert(table)
         .on_conflict_do_nothing(index_elements=["channel", "external_id"])
-        .returning(ProcessedInbound.channel, ProcessedInbound.external_id)
+        .returning(table.c.channel, table.c.external_id)
     )
-    return {(c, e) for c, e in (await session.execute(stmt)).all()}
+    # Parameter sets, not a VALUES list: one compiled statement for every batch size,
+    # which SQLAlchemy still sends as one multi-row INSERT.
+    rows = [{"channel": c, "external_id": e, "created_at": now} for c, e in sorted(ids)]
+    return {(c, e) for c, e in (await session.execute(stmt, rows)).all()}
 
 
 async def conversations_for_update_many(
@@ -165,17 +170,24 @@ def add_message(
     case_id: int | None,
     now: datetime,
 ) -> None:
-    session.add(
-        Message(
-            conversation_id=conversation.id,
-            case_id=case_id,
-            direction=direction,
-            author=author,
-            text=text,
-            data=data,
-            created_at=now,
-        )
+    _append(
+        session,
+        Message,
+        conversation_id=conversation.id,
+        case_id=case_id,
+        direction=direction,
+        author=author,
+        text=text,
+        data=data,
+        created_at=now,
     )
+
+
+def _append(session: AsyncSession, model: type[Base], **row: Any) -> None:
+    """An append-only row, written in bulk with the transaction's others (no id back)."""
+    sync = session.sync_session
+    assert isinstance(sync, AppendingSession), "sessions come from Database.session()"
+    sync.append(model.__table__, row)  # type: ignore[arg-type]
 
 
 def add_outbox(
@@ -189,18 +201,19 @@ def add_outbox(
     kind: str = "reply",
 ) -> None:
     """Queue a message; one a channel already delivered in its response is stored as sent."""
-    session.add(
-        OutboxMessage(
-            conversation_id=conversation.id,
-            channel=conversation.channel,
-            chat_id=conversation.chat_id,
-            kind=kind,
-            body=body,
-            state="sent" if delivered else "pending",
-            due_at=due_at,
-            created_at=now,
-            sent_at=now if delivered else None,
-        )
+    _append(
+        session,
+        OutboxMessage,
+        conversation_id=conversation.id,
+        channel=conversation.channel,
+        chat_id=conversation.chat_id,
+        kind=kind,
+        body=body,
+        state="sent" if delivered else "pending",
+        due_at=due_at,
+        attempts=0,
+        created_at=now,
+        sent_at=now if delivered else None,
     )
 
 
@@ -208,17 +221,19 @@ def add_staff_outbox(
     session: AsyncSession, channel: str, chat_id: str, body: dict[str, Any], now: datetime
 ) -> None:
     """A message for a staff chat, which belongs to no beneficiary's conversation."""
-    session.add(
-        OutboxMessage(
-            conversation_id=None,
-            channel=channel,
-            chat_id=chat_id,
-            kind="staff",
-            body=body,
-            state="pending",
-            due_at=now,
-            created_at=now,
-        )
+    _append(
+        session,
+        OutboxMessage,
+        conversation_id=None,
+        channel=channel,
+        chat_id=chat_id,
+        kind="staff",
+        body=body,
+        state="pending",
+        due_at=now,
+        attempts=0,
+        created_at=now,
+        sent_at=None,
     )
 
 
