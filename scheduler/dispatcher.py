@@ -64,19 +64,37 @@ class Limits:
 
 @dataclass
 class _Pace:
+    """One bot's budget. A message counts from the moment its request *ended*: Telegram
+    received it no later than that, so however the requests' latencies vary, two messages
+    we space by the limit are at least that far apart at Telegram's end too."""
+
     limits: Limits
     last_by_chat: dict[str, float] = field(default_factory=dict)
     recent: deque[float] = field(default_factory=deque)
     group_recent: dict[str, deque[float]] = field(default_factory=dict)
     paused_until: dict[str, float] = field(default_factory=dict)
+    in_flight: int = 0
+    chats_in_flight: set[str] = field(default_factory=set)
+
+    def room(self, now: float) -> int:
+        """How many messages may start now under the overall limit."""
+        while self.recent and now - self.recent[0] >= 1.0:
+            self.recent.popleft()
+        return max(0, self.limits.per_second - len(self.recent) - self.in_flight)
+
+    def next_room(self, now: float) -> float:
+        """Seconds until `room` grows (an in-flight request ending counts as soon)."""
+        if self.room(now) > 0:
+            return 0.0
+        if self.recent:
+            return max(0.001, 1.0 - (now - self.recent[0]))
+        return 0.01  # all the budget is in flight: its answers come in milliseconds
 
     def wait_for(self, chat_id: str, now: float) -> float:
         """Seconds until a message to this chat is allowed; 0 when it may go now."""
-        waits = [self.paused_until.get(chat_id, 0.0) - now]
-        while self.recent and now - self.recent[0] >= 1.0:
-            self.recent.popleft()
-        if len(self.recent) >= self.limits.per_second:
-            waits.append(1.0 - (now - self.recent[0]))
+        waits = [self.paused_until.get(chat_id, 0.0) - now, self.next_room(now)]
+        if chat_id in self.chats_in_flight:
+            waits.append(0.01)
         if chat_id.startswith("-"):
             window = self.group_recent.setdefault(chat_id, deque())
             while window and now - window[0] >= 60.0:
@@ -89,11 +107,21 @@ class _Pace:
                 waits.append(self.limits.per_chat_interval - (now - last))
         return max(0.0, *waits)
 
-    def sent(self, chat_id: str, now: float) -> None:
+    def start(self, chat_id: str) -> None:
+        self.in_flight += 1
+        self.chats_in_flight.add(chat_id)
+
+    def done(self, chat_id: str, now: float) -> None:
+        self.in_flight -= 1
+        self.chats_in_flight.discard(chat_id)
         self.recent.append(now)
-        self.last_by_chat[chat_id] = now
         if chat_id.startswith("-"):
             self.group_recent.setdefault(chat_id, deque()).append(now)
+        else:
+            self.last_by_chat[chat_id] = now
+            if len(self.last_by_chat) > 10_000:  # a campaign's chats: keep only the recent
+                horizon = now - self.limits.per_chat_interval
+                self.last_by_chat = {c: t for c, t in self.last_by_chat.items() if t > horizon}
 
 
 @dataclass
@@ -128,7 +156,13 @@ class Dispatcher:
         self.clock = clock
         self.batch = batch
         self.idle_poll = idle_poll
-        self._pace = {ch: _Pace((limits or {}).get(ch, Limits())) for ch in self.senders}
+        # Channels given the same Limits object share one budget: they are one bot
+        # (the beneficiaries' chats and the staff group speak through one token).
+        paces: dict[int, _Pace] = {}
+        self._pace: dict[str, _Pace] = {}
+        for channel in self.senders:
+            channel_limits = (limits or {}).get(channel, Limits())
+            self._pace[channel] = paces.setdefault(id(channel_limits), _Pace(channel_limits))
         self._wake = asyncio.Event()
         self._next_due = idle_poll
         self._claim_statement = self._build_claim()
@@ -178,7 +212,14 @@ class Dispatcher:
         transaction; a crash in between sends those again at the take-back, never loses them.
         """
         self._next_due = self.idle_poll
-        rows = await self._claim()
+        now = self._monotonic()
+        paces = set(map(id, self._pace.values()))
+        room = max(p.room(now) for p in self._pace.values() if id(p) in paces)
+        if room <= 0:
+            # The budget is spent: claim nothing until it frees up (no claim-and-release).
+            self._next_due = min(p.next_room(now) for p in self._pace.values())
+            return 0
+        rows = await self._claim(min(self.batch, room))
         if not rows:
             return 0
         ready: list[dict[str, Any]] = []
@@ -191,13 +232,20 @@ class Dispatcher:
                 self._next_due = min(self._next_due, wait)
                 held.append(_Outcome(row, "retry", delay=wait))
                 continue
-            pace.sent(row["chat_id"], now)
+            pace.start(row["chat_id"])
             ready.append(row)
         outcomes = await asyncio.gather(*(self._send(row) for row in ready))
         await self._record([*outcomes, *held])
         return sum(1 for o in outcomes if o.state == "sent")
 
     async def _send(self, row: dict[str, Any]) -> _Outcome:
+        pace = self._pace[row["channel"]]
+        try:
+            return await self._attempt(row)
+        finally:
+            pace.done(row["chat_id"], self._monotonic())
+
+    async def _attempt(self, row: dict[str, Any]) -> _Outcome:
         sender = self.senders[row["channel"]]
         try:
             await sender.send(row["chat_id"], row["body"])
@@ -218,9 +266,14 @@ class Dispatcher:
 
     # -- database --------------------------------------------------------------------------
 
-    async def _claim(self) -> list[dict[str, Any]]:
+    async def _claim(self, limit: int) -> list[dict[str, Any]]:
         now = self.clock.now()
-        params = {"now": now, "stale": now - RECLAIM_AFTER, "channels": list(self.senders)}
+        params = {
+            "now": now,
+            "stale": now - RECLAIM_AFTER,
+            "channels": list(self.senders),
+            "limit": limit,
+        }
         async with self.db.writer(), self.db.session() as session, session.begin():
             rows = (await session.execute(self._claim_statement, params)).mappings().all()
         return sorted((dict(r) for r in rows), key=lambda r: int(r["id"]))
@@ -253,7 +306,7 @@ class Dispatcher:
                 head_of_chat,
             )
             .order_by(candidate.c.id)
-            .limit(self.batch)
+            .limit(bindparam("limit"))
             .with_for_update(skip_locked=True)
         )
         return (
