@@ -15,7 +15,9 @@ Which rows a period holds, per figure:
 
 from __future__ import annotations
 
+import re
 import statistics
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal
@@ -37,6 +39,9 @@ from storage.models import (
 )
 
 RATINGS = (1, 2, 3, 4, 5)
+# The default period: the last 30 days, today included.
+DEFAULT_DAYS = 30
+_DAY = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
 Bucket = Literal["day", "week"]
 # Up to this many days a period is shown day by day; longer ones week by week.
 DAILY_UP_TO_DAYS = 31
@@ -63,8 +68,38 @@ class Period:
         until = datetime.combine(last + timedelta(days=1), time(), tz)
         return cls(since, until)
 
+    def last_day(self, tz: ZoneInfo = RIYADH) -> date:
+        """The last local day the period includes (`until` itself is excluded)."""
+        return (self.until - timedelta(microseconds=1)).astimezone(tz).date()
+
     def default_bucket(self) -> Bucket:
         return "day" if self.until - self.since <= timedelta(days=DAILY_UP_TO_DAYS) else "week"
+
+
+def parse_day(text: str) -> date:
+    """``2026-11-01``, ``2026/11/1`` or ``٢٠٢٦/١١/٠١``; ValueError for anything else."""
+    # Arabic-Indic and Persian digits are digits (category Nd) with their usual values;
+    # NFKC does not fold them, so they are mapped one by one.
+    folded = "".join(
+        str(unicodedata.digit(ch)) if unicodedata.category(ch) == "Nd" else ch
+        for ch in text.strip()
+    )
+    match = _DAY.fullmatch(folded)
+    if match is None:
+        raise ValueError(text)
+    year, month, day = (int(g) for g in match.groups())
+    return date(year, month, day)  # ValueError for 2026-02-30 too
+
+
+def period_between(
+    first: date | None, last: date | None, today: date, tz: ZoneInfo = RIYADH
+) -> Period:
+    """Whole local days, both ends included; by default the last 30 days up to today."""
+    last = last or today
+    first = first or last - timedelta(days=DEFAULT_DAYS - 1)
+    if first > last:
+        raise ValueError("a report period must end after it starts")
+    return Period.of_days(first, last, tz)
 
 
 @dataclass(frozen=True)
@@ -203,7 +238,7 @@ def bucket_start(day: date, bucket: Bucket) -> date:
 def bucket_starts(period: Period, bucket: Bucket, tz: ZoneInfo = RIYADH) -> list[date]:
     """Every bucket the period touches, empty ones included, so a chart shows the gaps."""
     first = bucket_start(period.since.astimezone(tz).date(), bucket)
-    last = (period.until - timedelta(microseconds=1)).astimezone(tz).date()
+    last = period.last_day(tz)
     step = timedelta(days=1 if bucket == "day" else 7)
     starts = []
     current = first

@@ -117,3 +117,24 @@ def test_a_period_refuses_naive_or_backwards_times() -> None:
         Period(now.replace(tzinfo=None), now)
     with pytest.raises(ValueError):
         Period(now, now - timedelta(days=1))
+
+
+@pytest.mark.parametrize(
+    "text", ["2026-11-01", "2026/11/1", "٢٠٢٦/١١/٠١", "۲۰۲۶-۱۱-۰۱", " 2026.11.01 "]
+)
+def test_a_day_is_read_in_any_digits(text: str) -> None:
+    assert reports.parse_day(text) == date(2026, 11, 1)
+
+
+@pytest.mark.parametrize("text", ["", "2026-02-30", "01-11-2026", "أمس", "2026-11", "20261101"])
+def test_a_bad_day_is_refused(text: str) -> None:
+    with pytest.raises(ValueError):
+        reports.parse_day(text)
+
+
+def test_the_default_period_is_the_last_thirty_days_up_to_today() -> None:
+    period = reports.period_between(None, None, date(2026, 11, 30))
+    assert period == NOVEMBER
+    assert period.last_day() == date(2026, 11, 30)
+    with pytest.raises(ValueError):
+        reports.period_between(date(2026, 12, 1), date(2026, 11, 1), date(2026, 12, 5))
