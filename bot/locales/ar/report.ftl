@@ -75,7 +75,6 @@ report-chart-csat-over-time = متوسط رضا المستفيدين عبر ال
 report-chart-csat-over-time-week = متوسط رضا المستفيدين أسبوعاً بأسبوع
 report-chart-distribution = توزيع التقييمات من 1 إلى 5
 report-chart-by-status = الطلبات حسب الحالة
-report-chart-rating-label = { $rating } ★
 
 ## Survey triggers, as staff read them in the exports.
 

@@ -56,7 +56,6 @@ report-chart-csat-over-time = Average satisfaction over time
 report-chart-csat-over-time-week = Average satisfaction week by week
 report-chart-distribution = Ratings from 1 to 5
 report-chart-by-status = Requests by status
-report-chart-rating-label = { $rating } ★
 
 ## Survey triggers, as staff read them in the exports.
 
