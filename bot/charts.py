@@ -13,15 +13,16 @@ screen reader says), so tests and people read the same numbers.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 from xml.sax.saxutils import escape, quoteattr
 
-from handlers.reports import RATINGS, Csat, CsatBucket
+from handlers.reports import RATINGS, Csat, CsatBucket, Report
 
 Digits = Literal["western", "arabic"]
+Translate = Callable[..., str]
 
 WIDTH = 480
 HEIGHT = 260
@@ -313,3 +314,36 @@ def status_chart(
     """Requests by status; `names` gives each status its catalog name (status-…)."""
     bars = [Point(names.get(status, status), n) for status, n in counts.items()]
     return horizontal_bar_chart(bars, title=title, no_data=no_data, style=style)
+
+
+@dataclass(frozen=True)
+class ReportCharts:
+    csat_over_time: str
+    distribution: str
+    by_status: str
+
+
+def charts_for(report: Report, tr: Translate, style: Digits = "western") -> ReportCharts:
+    """The report page's three charts, titled from the catalogs (report.ftl)."""
+    no_data = tr("report-no-data")
+    over_time_title = (
+        "report-chart-csat-over-time"
+        if report.bucket == "day"
+        else "report-chart-csat-over-time-week"
+    )
+    names = {status: tr(f"status-{status}") for status in report.requests_by_status}
+    return ReportCharts(
+        csat_over_time=csat_over_time_chart(
+            report.csat_over_time, title=tr(over_time_title), no_data=no_data, style=style
+        ),
+        distribution=distribution_chart(
+            report.csat, title=tr("report-chart-distribution"), no_data=no_data, style=style
+        ),
+        by_status=status_chart(
+            report.requests_by_status,
+            names,
+            title=tr("report-chart-by-status"),
+            no_data=no_data,
+            style=style,
+        ),
+    )

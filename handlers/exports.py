@@ -73,6 +73,12 @@ def encode_csv(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
+def csv_filename(kind: str, period: Period, tz: ZoneInfo = RIYADH) -> str:
+    """E.g. ``requests-2026-11-01_2026-11-30.csv``: ASCII, safe in a Content-Disposition."""
+    first = period.since.astimezone(tz).date()
+    return f"{kind}-{first.isoformat()}_{period.last_day(tz).isoformat()}.csv"
+
+
 def _local(moment: datetime | None, tz: ZoneInfo) -> str:
     return "" if moment is None else moment.astimezone(tz).strftime("%Y-%m-%d %H:%M")
 

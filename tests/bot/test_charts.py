@@ -11,7 +11,7 @@ import pytest
 
 from bot import charts
 from bot.i18n import Catalog
-from handlers.reports import Csat, CsatBucket
+from handlers.reports import Csat, CsatBucket, Durations, Period, Report, ResponseRate
 
 SVG = "{http://www.w3.org/2000/svg}"
 AR = Catalog("ar").t
@@ -153,6 +153,23 @@ def test_an_empty_period_says_no_data_instead_of_drawing() -> None:
         assert not marks(root, "bar") and not marks(root, "point")
 
 
+def test_charts_for_a_report_take_their_titles_from_the_catalog() -> None:
+    report = Report(
+        period=Period.of_days(date(2026, 1, 1), date(2026, 3, 31)),
+        csat=CSAT,
+        response=ResponseRate(8, 6),
+        bucket="week",
+        csat_over_time=DAYS,
+        requests_by_status=STATUSES,
+        time_to_decision=Durations(0, None),
+        time_to_first_reply=Durations(0, None),
+    )
+    drawn = charts.charts_for(report, AR, style="arabic")
+    assert parse(drawn.csat_over_time).get("aria-label") == "متوسط رضا المستفيدين أسبوعاً بأسبوع"
+    assert texts(parse(drawn.distribution), "value") == ["١", "٠", "١", "١", "٣"]
+    assert texts(parse(drawn.by_status), "label")[2] == "بحاجة إلى استكمال"
+
+
 def test_labels_and_titles_are_escaped() -> None:
     svg = charts.status_chart(
         {"x": 1}, {"x": '<script>alert("x")</script> & co'}, title="a < b", no_data="-"
@@ -162,12 +179,12 @@ def test_labels_and_titles_are_escaped() -> None:
     assert "<script>" not in svg
 
 
-pytestmark_browser = pytest.mark.skipif(
+needs_chromium = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="needs Debian's Chromium at /usr/bin/chromium"
 )
 
 
-@pytestmark_browser
+@needs_chromium
 @pytest.mark.asyncio
 async def test_the_charts_render_right_to_left_in_chromium() -> None:
     playwright_api = pytest.importorskip("playwright.async_api")

@@ -8,7 +8,14 @@ import io
 from sqlalchemy import select
 
 from bot.i18n import Catalog
-from handlers.exports import MASKED, encode_csv, requests_csv, safe_cell, survey_answers_csv
+from handlers.exports import (
+    MASKED,
+    csv_filename,
+    encode_csv,
+    requests_csv,
+    safe_cell,
+    survey_answers_csv,
+)
 from storage.crypto import Vault
 from storage.db import Database
 from storage.models import SupportRequest
@@ -88,3 +95,7 @@ def test_cells_a_spreadsheet_would_evaluate_are_made_text() -> None:
     data = encode_csv(["ع"], [["سطر\nثانٍ، و«اقتباس»"]])
     assert read(data) == [["ع"], ["سطر\nثانٍ، و«اقتباس»"]]
     assert data.endswith(b"\r\n")
+
+
+def test_the_file_is_named_after_the_period_in_riyadh_days() -> None:
+    assert csv_filename("requests", NOVEMBER) == "requests-2026-11-01_2026-11-30.csv"
