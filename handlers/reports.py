@@ -41,6 +41,7 @@ from storage.models import (
 RATINGS = (1, 2, 3, 4, 5)
 # The default period: the last 30 days, today included.
 DEFAULT_DAYS = 30
+FIRST_YEAR, LAST_YEAR = 1900, 2999
 _DAY = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
 Bucket = Literal["day", "week"]
 # Up to this many days a period is shown day by day; longer ones week by week.
@@ -88,6 +89,9 @@ def parse_day(text: str) -> date:
     if match is None:
         raise ValueError(text)
     year, month, day = (int(g) for g in match.groups())
+    # Far years overflow the zone arithmetic; a Hijri year (1448) is not a Gregorian one.
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValueError(text)
     return date(year, month, day)  # ValueError for 2026-02-30 too
 
 

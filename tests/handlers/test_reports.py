@@ -126,7 +126,10 @@ def test_a_day_is_read_in_any_digits(text: str) -> None:
     assert reports.parse_day(text) == date(2026, 11, 1)
 
 
-@pytest.mark.parametrize("text", ["", "2026-02-30", "01-11-2026", "أمس", "2026-11", "20261101"])
+@pytest.mark.parametrize(
+    "text",
+    ["", "2026-02-30", "01-11-2026", "أمس", "2026-11", "20261101", "0001-01-01", "1448-05-01"],
+)
 def test_a_bad_day_is_refused(text: str) -> None:
     with pytest.raises(ValueError):
         reports.parse_day(text)

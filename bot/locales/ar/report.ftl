@@ -66,7 +66,7 @@ report-minutes = { $n ->
        *[other] { $n } دقيقة
     }
 
-report-error-date = التاريخ «{ $value }» غير صحيح. اكتبه بالصيغة سنة-شهر-يوم، مثل 2026-11-01 أو ٢٠٢٦/١١/٠١.
+report-error-date = التاريخ «{ $value }» غير صحيح. اكتبه بالتاريخ الميلادي بالصيغة سنة-شهر-يوم، مثل 2026-11-01 أو ٢٠٢٦/١١/٠١.
 report-error-order = بداية الفترة ({ $since }) يجب أن تسبق نهايتها ({ $until }).
 
 ## Charts on the staff reports page (titles; the page passes them to bot/charts.py).

@@ -47,7 +47,7 @@ report-minutes = { $n ->
        *[other] { $n } minutes
     }
 
-report-error-date = The date “{ $value }” is not valid. Write it as year-month-day, e.g. 2026-11-01.
+report-error-date = The date “{ $value }” is not valid. Write the Gregorian date as year-month-day, e.g. 2026-11-01.
 report-error-order = The period's start ({ $since }) must come before its end ({ $until }).
 
 ## Charts on the staff reports page (titles; the page passes them to bot/charts.py).
