@@ -1,4 +1,4 @@
-"""Command line: `python bot.py [chat | faq build | faq match | faq eval]`.
+"""Command line: `python bot.py [chat | report | faq build | faq match | faq eval]`.
 
 The output formats are contracts (design.md, "Interfaces other tools rely on"): outside
 scripts parse them, so they change only together with that document.
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from faq.service import FaqService
 
 EXIT_FAILED = 1
+EXIT_USAGE = 2  # what argparse returns for a bad argument
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -54,6 +55,11 @@ def _parser() -> argparse.ArgumentParser:
     status.add_argument("status")
     status.add_argument("--note", default=None)
     status.add_argument("--actor", default="cli", help="who is making the change")
+
+    report = sub.add_parser("report", help="satisfaction and requests report")
+    report.add_argument("--since", help="first day, YYYY-MM-DD (default: 30 days ago)")
+    report.add_argument("--until", help="last day, included, YYYY-MM-DD (default: today)")
+    report.add_argument("--json", action="store_true", help="the figures as one JSON object")
 
     faq = sub.add_parser("faq", help="build, query and evaluate the FAQ")
     faq_sub = faq.add_subparsers(dest="faq_command", required=True)
@@ -156,6 +162,47 @@ def cmd_request_set_status(
         return 0
 
     return asyncio.run(change())
+
+
+def cmd_report(args: argparse.Namespace, settings: Settings, tr: Catalog, out: TextIO) -> int:
+    from bot.report_text import render_text
+    from bot.wiring import database_for
+    from handlers.clock import SystemClock
+    from handlers.dates import RIYADH
+    from handlers.reports import Report, build_report, parse_day, period_between
+
+    days = []
+    for value in (args.since, args.until):
+        try:
+            days.append(None if value is None else parse_day(value))
+        except ValueError:
+            print(tr("report-error-date", value=value), file=sys.stderr)
+            return EXIT_USAGE
+    today = SystemClock().now().astimezone(RIYADH).date()
+    try:
+        period = period_between(days[0], days[1], today)
+    except ValueError:
+        since, until = (str(d) for d in days)
+        print(tr("report-error-order", since=since, until=until), file=sys.stderr)
+        return EXIT_USAGE
+
+    async def read() -> Report:
+        db = database_for(settings)
+        try:
+            if db.is_sqlite:
+                await db.upgrade()
+            elif not await db.is_current():
+                raise NotMigrated(tr("cli-error-not-migrated"))
+            return await build_report(db, period)
+        finally:
+            await db.dispose()
+
+    report = asyncio.run(read())
+    if args.json:
+        out.write(json.dumps(report.to_dict(), ensure_ascii=False) + "\n")
+    else:
+        out.write(render_text(report, tr.t) + "\n")
+    return 0
 
 
 def cmd_staff_add(args: argparse.Namespace, settings: Settings, tr: Catalog, out: TextIO) -> int:
@@ -274,6 +321,8 @@ def main(argv: Sequence[str], out: TextIO | None = None) -> int:
             return cmd_staff_add(args, settings, tr, out)
         if args.command == "request":
             return cmd_request_set_status(args, settings, tr, out)
+        if args.command == "report":
+            return cmd_report(args, settings, tr, out)
         if args.command == "db":
             return cmd_db_upgrade(settings, tr, out)
         if args.command is None:

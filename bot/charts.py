@@ -1,0 +1,349 @@
+"""Report charts as inline SVG, drawn on the server: no JavaScript, nothing from a CDN.
+
+Pure functions from figures to an `<svg>` string that the staff reports page puts in its
+HTML as it is. They read right to left like the page around them: the first bar or the
+earliest day is on the right, the value axis stands on the right, Arabic labels are laid
+out right-to-left. Digits are Western or Arabic-Indic, one choice for the whole chart
+(labels, ticks and values alike). Titles and words come in as strings from the catalogs;
+nothing here is user-facing text of its own.
+
+Every mark carries `data-label` and `data-value` and a `<title>` (the tooltip and what a
+screen reader says), so tests and people read the same numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+from xml.sax.saxutils import escape, quoteattr
+
+from handlers.reports import RATINGS, Csat, CsatBucket, Report
+
+Digits = Literal["western", "arabic"]
+Translate = Callable[..., str]
+
+WIDTH = 480
+HEIGHT = 260
+FONT = "'Noto Naskh Arabic','Noto Sans Arabic','Segoe UI',Tahoma,Arial,sans-serif"
+INK = "#1f2933"
+MUTED = "#6b7785"
+GRID = "#e3e8ee"
+BAR = "#1f7a68"
+LINE = "#1f7a68"
+# Red for 1 to green for 5: the colour says the same as the number.
+RATING_COLOURS = {1: "#c8453b", 2: "#e8833a", 3: "#e9b949", 4: "#8ab547", 5: "#2e9159"}
+
+_ARABIC_INDIC = str.maketrans("0123456789.", "٠١٢٣٤٥٦٧٨٩٫")
+
+# Room around the plot: the title above, the value axis on the right, labels below.
+TOP, BOTTOM, LEFT, RIGHT = 48, 44, 16, 44
+
+
+@dataclass(frozen=True)
+class Point:
+    label: str
+    value: float | None  # None: no data for this label (a gap, not a zero)
+
+
+def digits(text: str, style: Digits) -> str:
+    """Arabic-Indic digits (and the Arabic decimal separator) when asked for."""
+    return text.translate(_ARABIC_INDIC) if style == "arabic" else text
+
+
+def _number(value: float, style: Digits) -> str:
+    text = str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+    return digits(text, style)
+
+
+def _text(
+    x: float,
+    y: float,
+    content: str,
+    *,
+    css: str,
+    anchor: str = "middle",
+    size: int = 13,
+    direction: str = "ltr",
+    **attrs: str,
+) -> str:
+    # Every text says its direction: the page's dir="rtl" is inherited into the SVG and
+    # would otherwise flip what text-anchor "start" and "end" mean for the numbers.
+    attrs = {"direction": direction, **attrs}
+    extra = "".join(f" {k.replace('_', '-')}={quoteattr(v)}" for k, v in attrs.items())
+    return (
+        f'<text class="{css}" x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" '
+        f'font-size="{size}"{extra}>{escape(content)}</text>'
+    )
+
+
+def _open(title: str, height: int, style: Digits) -> list[str]:
+    title = digits(title, style)
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {height}" '
+        f'width="100%" role="img" aria-label={quoteattr(title)} font-family="{FONT}" '
+        f'fill="{INK}" style="max-width:{WIDTH}px;height:auto">',
+        f"<title>{escape(title)}</title>",
+        _text(WIDTH / 2, 26, title, css="title", size=16, direction="rtl", font_weight="bold"),
+    ]
+
+
+def _no_data(parts: list[str], message: str, height: int) -> str:
+    parts.append(_text(WIDTH / 2, height / 2 + 6, message, css="no-data", direction="rtl"))
+    parts.append("</svg>")
+    return "\n".join(parts)
+
+
+def _slot_centres(count: int) -> list[float]:
+    """x of each slot's centre, the first on the right (right-to-left reading order)."""
+    right = WIDTH - RIGHT
+    slot = (right - LEFT) / count
+    return [right - slot * (i + 0.5) for i in range(count)]
+
+
+def _value_axis(
+    low: float, high: float, ticks: Sequence[float], style: Digits, height: int
+) -> list[str]:
+    """Grid lines across the plot, the tick numbers on the right-hand axis."""
+    parts = []
+    for tick in ticks:
+        y = _y(tick, low, high, height)
+        parts.append(
+            f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" '
+            f'stroke="{GRID}"/>'
+        )
+        parts.append(
+            _text(
+                WIDTH - RIGHT + 8,
+                y + 4,
+                _number(tick, style),
+                css="tick",
+                anchor="start",
+                fill=MUTED,
+            )
+        )
+    return parts
+
+
+def _y(value: float, low: float, high: float, height: int) -> float:
+    bottom = height - BOTTOM
+    if high == low:
+        return bottom
+    return bottom - (value - low) / (high - low) * (bottom - TOP)
+
+
+def _nice_ticks(largest: float) -> list[float]:
+    """0 and up to 5 round steps covering `largest` (counts: whole numbers)."""
+    if largest <= 0:
+        return [0, 1]
+    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10_000):
+        if largest / step <= 5:
+            break
+    else:
+        step = int(largest / 5) + 1
+    top = step * -(-largest // step)
+    return [step * i for i in range(int(top / step) + 1)]
+
+
+def bar_chart(
+    bars: Sequence[Point],
+    *,
+    title: str,
+    no_data: str,
+    style: Digits = "western",
+    colours: Sequence[str] | None = None,
+) -> str:
+    """Vertical bars, the first on the right; each with its value above it."""
+    height = HEIGHT
+    parts = _open(title, height, style)
+    if not bars or not any(b.value for b in bars):
+        return _no_data(parts, no_data, height)
+    ticks = _nice_ticks(max(b.value or 0 for b in bars))
+    high = ticks[-1]
+    parts += _value_axis(0, high, ticks, style, height)
+    centres = _slot_centres(len(bars))
+    width = min(56.0, (WIDTH - LEFT - RIGHT) / len(bars) * 0.6)
+    bottom = height - BOTTOM
+    parts.append('<g class="bars">')
+    for i, (bar, x) in enumerate(zip(bars, centres, strict=True)):
+        value = bar.value or 0
+        top = _y(value, 0, high, height)
+        shown = _number(value, style)
+        label = digits(bar.label, style)
+        colour = colours[i] if colours else BAR
+        parts.append(
+            f'<rect class="bar" x="{x - width / 2:.1f}" y="{top:.1f}" width="{width:.1f}" '
+            f'height="{bottom - top:.1f}" rx="3" fill="{colour}" data-label={quoteattr(label)} '
+            f'data-value="{value:g}"><title>{escape(label)}: {escape(shown)}</title></rect>'
+        )
+        parts.append(_text(x, top - 6, shown, css="value"))
+        parts.append(_text(x, bottom + 20, label, css="label", direction="rtl"))
+    parts.append("</g>")
+    parts.append(
+        f'<line class="axis" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{bottom}" y2="{bottom}" '
+        f'stroke="{MUTED}"/>'
+    )
+    parts.append("</svg>")
+    return "\n".join(parts)
+
+
+def horizontal_bar_chart(
+    bars: Sequence[Point],
+    *,
+    title: str,
+    no_data: str,
+    style: Digits = "western",
+    label_width: int = 140,
+) -> str:
+    """One row per item, its (long, Arabic) label on the right and the bar growing left."""
+    row = 34
+    height = TOP + row * max(len(bars), 1) + 16
+    parts = _open(title, height, style)
+    if not bars or not any(b.value for b in bars):
+        return _no_data(parts, no_data, height)
+    largest = max(b.value or 0 for b in bars)
+    start = WIDTH - 12 - label_width  # where every bar begins, left of the labels
+    room = start - LEFT - 40  # leave space for the value after the longest bar
+    parts.append('<g class="bars">')
+    for i, bar in enumerate(bars):
+        value = bar.value or 0
+        y = TOP + row * i
+        length = value / largest * room if largest else 0
+        shown = _number(value, style)
+        label = digits(bar.label, style)
+        parts.append(
+            _text(WIDTH - 12, y + row / 2 + 4, label, css="label", anchor="start", direction="rtl")
+        )
+        parts.append(
+            f'<rect class="bar" x="{start - length:.1f}" y="{y + 6:.1f}" width="{length:.1f}" '
+            f'height="{row - 12}" rx="3" fill="{BAR}" data-label={quoteattr(label)} '
+            f'data-value="{value:g}"><title>{escape(label)}: {escape(shown)}</title></rect>'
+        )
+        parts.append(_text(start - length - 6, y + row / 2 + 4, shown, css="value", anchor="end"))
+    parts.append("</g>")
+    parts.append(
+        f'<line class="axis" x1="{start}" x2="{start}" y1="{TOP}" y2="{height - 16}" '
+        f'stroke="{MUTED}"/>'
+    )
+    parts.append("</svg>")
+    return "\n".join(parts)
+
+
+def line_chart(
+    points: Sequence[Point],
+    *,
+    title: str,
+    no_data: str,
+    style: Digits = "western",
+    low: float = 1,
+    high: float = 5,
+    max_labels: int = 8,
+) -> str:
+    """A line through the points, the earliest on the right; a point without data is a gap."""
+    height = HEIGHT
+    parts = _open(title, height, style)
+    if not any(p.value is not None for p in points):
+        return _no_data(parts, no_data, height)
+    parts += _value_axis(low, high, [low + i for i in range(int(high - low) + 1)], style, height)
+    centres = _slot_centres(len(points))
+    every = max(1, -(-len(points) // max_labels))
+    bottom = height - BOTTOM
+    segments: list[list[str]] = [[]]
+    marks = []
+    for i, (point, x) in enumerate(zip(points, centres, strict=True)):
+        label = digits(point.label, style)
+        if i % every == 0:
+            parts.append(_text(x, bottom + 20, label, css="label", direction="rtl"))
+        if point.value is None:
+            if segments[-1]:
+                segments.append([])
+            continue
+        y = _y(point.value, low, high, height)
+        segments[-1].append(f"{x:.1f},{y:.1f}")
+        shown = _number(round(point.value, 1), style)
+        marks.append(
+            f'<circle class="point" cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{LINE}" '
+            f'data-label={quoteattr(label)} data-value="{point.value:g}">'
+            f"<title>{escape(label)}: {escape(shown)}</title></circle>"
+        )
+    for segment in segments:
+        if len(segment) > 1:
+            parts.append(
+                f'<polyline class="line" points="{" ".join(segment)}" fill="none" '
+                f'stroke="{LINE}" stroke-width="2.5" stroke-linejoin="round"/>'
+            )
+    parts.append('<g class="points">')
+    parts += marks
+    parts.append("</g>")
+    parts.append(
+        f'<line class="axis" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{bottom}" y2="{bottom}" '
+        f'stroke="{MUTED}"/>'
+    )
+    parts.append("</svg>")
+    return "\n".join(parts)
+
+
+def day_label(day: date) -> str:
+    """Day/month, as Saudi forms write a short date (the title names the year)."""
+    return f"{day.day}/{day.month}"
+
+
+def csat_over_time_chart(
+    buckets: Sequence[CsatBucket], *, title: str, no_data: str, style: Digits = "western"
+) -> str:
+    points = [Point(day_label(b.start), b.average) for b in buckets]
+    return line_chart(points, title=title, no_data=no_data, style=style)
+
+
+def distribution_chart(csat: Csat, *, title: str, no_data: str, style: Digits = "western") -> str:
+    """Ratings 1 to 5, 1 on the right, each bar in its rating's colour."""
+    bars = [Point(f"{r} ★", csat.distribution.get(r, 0)) for r in RATINGS]
+    colours = [RATING_COLOURS[r] for r in RATINGS]
+    return bar_chart(bars, title=title, no_data=no_data, style=style, colours=colours)
+
+
+def status_chart(
+    counts: Mapping[str, int],
+    names: Mapping[str, str],
+    *,
+    title: str,
+    no_data: str,
+    style: Digits = "western",
+) -> str:
+    """Requests by status; `names` gives each status its catalog name (status-…)."""
+    bars = [Point(names.get(status, status), n) for status, n in counts.items()]
+    return horizontal_bar_chart(bars, title=title, no_data=no_data, style=style)
+
+
+@dataclass(frozen=True)
+class ReportCharts:
+    csat_over_time: str
+    distribution: str
+    by_status: str
+
+
+def charts_for(report: Report, tr: Translate, style: Digits = "western") -> ReportCharts:
+    """The report page's three charts, titled from the catalogs (report.ftl)."""
+    no_data = tr("report-no-data")
+    over_time_title = (
+        "report-chart-csat-over-time"
+        if report.bucket == "day"
+        else "report-chart-csat-over-time-week"
+    )
+    names = {status: tr(f"status-{status}") for status in report.requests_by_status}
+    return ReportCharts(
+        csat_over_time=csat_over_time_chart(
+            report.csat_over_time, title=tr(over_time_title), no_data=no_data, style=style
+        ),
+        distribution=distribution_chart(
+            report.csat, title=tr("report-chart-distribution"), no_data=no_data, style=style
+        ),
+        by_status=status_chart(
+            report.requests_by_status,
+            names,
+            title=tr("report-chart-by-status"),
+            no_data=no_data,
+            style=style,
+        ),
+    )
