@@ -27,6 +27,8 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.orm import ORMExecuteState, Session
 
+from storage.sqlite_inline import InlineConnection, connector
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SQLITE_FILE = "tawasul.db"
 
@@ -46,7 +48,9 @@ def _sqlite_setup(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        # The inline driver waits for a busy database itself, without blocking the loop.
+        inline = isinstance(getattr(dbapi_connection, "_connection", None), InlineConnection)
+        cursor.execute(f"PRAGMA busy_timeout={0 if inline else 30000}")
         cursor.close()
 
     @event.listens_for(sync, "begin")
@@ -112,6 +116,8 @@ class Database:
             if ":///" in url and not url.endswith(":memory:"):
                 Path(url.split(":///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
             kwargs["connect_args"] = {"timeout": 30}
+            if ":///" in url and not url.endswith(":memory:"):
+                kwargs["async_creator"] = connector(url.split(":///", 1)[1])
         else:
             kwargs["pool_pre_ping"] = True
             if schema is not None:
