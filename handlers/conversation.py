@@ -19,6 +19,7 @@ from handlers.dates import format_time
 from handlers.hours import Schedule
 from handlers.replies import Button, Reply
 from handlers.request_form import RequestForm, describe_request
+from handlers.surveys import survey_action
 from handlers.turn import Context, RequestView, State, Turn
 from handlers.types import Incoming
 
@@ -93,6 +94,15 @@ class Dialog:
         ctx = ctx or Context()
         text = incoming.text.strip()
         command = self._command(text)
+        survey = survey_action(state, incoming, text, command)
+        if survey is not None:
+            # The engine checks it against the database and says what happened.
+            pressed = None
+            if incoming.payload:
+                pressed = self.tr(
+                    "survey-skip" if "skip" in survey else f"survey-rating-{survey['rating']}"
+                )
+            return Turn(state, survey=survey, redact_inbound=pressed)
         if state.get("mode") == "handover":
             return self._during_handover(state, command)
         notices: list[Reply] = []
