@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import flag_modified
@@ -198,10 +198,13 @@ def _set_waiting(conversation: Conversation, value: dict[str, Any] | None, surve
 
 
 async def _send(
-    session: AsyncSession, survey: Survey, tr: Translate, policy: SurveyPolicy, now: datetime
+    session: AsyncSession,
+    conversation: Conversation,
+    survey: Survey,
+    tr: Translate,
+    policy: SurveyPolicy,
+    now: datetime,
 ) -> None:
-    conversation = await session.get(Conversation, survey.conversation_id, with_for_update=True)
-    assert conversation is not None
     reply = question(tr, survey.id, await _subject(session, survey), reminder=False)
     at = deliver(session, conversation, reply, policy=policy, now=now)
     survey.status = "sent"
@@ -213,27 +216,44 @@ async def _send(
 # -- jobs -------------------------------------------------------------------------------------
 
 
+async def _locked(
+    session: AsyncSession, condition: ColumnElement[bool], limit: int
+) -> list[tuple[Conversation, Survey]]:
+    """The surveys matching `condition`, each with its conversation, both locked.
+
+    Locked in the engine's order (the conversation, then the survey), so that a job and a
+    person answering at that moment wait for each other instead of deadlocking; the
+    condition is checked again once the locks are held, so two processes running the same
+    job never act on one survey twice.
+    """
+    candidates = await session.execute(
+        select(Survey.id, Survey.conversation_id).where(condition).order_by(Survey.id).limit(limit)
+    )
+    found = []
+    for survey_id, conversation_id in candidates.all():
+        conversation = await session.get(Conversation, conversation_id, with_for_update=True)
+        survey = (
+            await session.execute(
+                select(Survey)
+                .where(Survey.id == survey_id, condition)
+                .with_for_update()
+                .execution_options(populate_existing=True)
+            )
+        ).scalar_one_or_none()
+        if conversation is not None and survey is not None:
+            found.append((conversation, survey))
+    return found
+
+
 async def send_due(
     db: Database, clock: Clock, tr: Translate, policy: SurveyPolicy, *, limit: int = 500
 ) -> int:
     """Send the surveys whose time has come; returns how many."""
     now = clock.now()
     async with db.writer(), db.session() as session, session.begin():
-        due = (
-            (
-                await session.execute(
-                    select(Survey)
-                    .where(Survey.status == "scheduled", Survey.due_at <= now)
-                    .order_by(Survey.id)
-                    .limit(limit)
-                    .with_for_update(skip_locked=True)
-                )
-            )
-            .scalars()
-            .all()
-        )
-        for survey in due:
-            await _send(session, survey, tr, policy, now)
+        due = await _locked(session, (Survey.status == "scheduled") & (Survey.due_at <= now), limit)
+        for conversation, survey in due:
+            await _send(session, conversation, survey, tr, policy, now)
     return len(due)
 
 
@@ -243,49 +263,21 @@ async def remind_and_expire(
     """One reminder a day after an unanswered survey; closed after its week. (reminded, expired)"""
     now = clock.now()
     async with db.writer(), db.session() as session, session.begin():
-        expired = (
-            (
-                await session.execute(
-                    select(Survey)
-                    .where(Survey.status == "sent", Survey.expires_at <= now)
-                    .order_by(Survey.id)
-                    .limit(limit)
-                    .with_for_update(skip_locked=True)
-                )
-            )
-            .scalars()
-            .all()
+        expired = await _locked(
+            session, (Survey.status == "sent") & (Survey.expires_at <= now), limit
         )
-        for survey in expired:
+        for conversation, survey in expired:
             survey.status = "expired"
-            conversation = await session.get(
-                Conversation, survey.conversation_id, with_for_update=True
-            )
-            if conversation is not None:
-                _set_waiting(conversation, None, survey.id)
-        remind = (
-            (
-                await session.execute(
-                    select(Survey)
-                    .where(
-                        Survey.status == "sent",
-                        Survey.reminded_at.is_(None),
-                        Survey.sent_at <= now - policy.remind_after,
-                        Survey.expires_at > now,
-                    )
-                    .order_by(Survey.id)
-                    .limit(limit)
-                    .with_for_update(skip_locked=True)
-                )
-            )
-            .scalars()
-            .all()
+            _set_waiting(conversation, None, survey.id)
+        remind = await _locked(
+            session,
+            (Survey.status == "sent")
+            & Survey.reminded_at.is_(None)
+            & (Survey.sent_at <= now - policy.remind_after)
+            & (Survey.expires_at > now),
+            limit,
         )
-        for survey in remind:
-            conversation = await session.get(
-                Conversation, survey.conversation_id, with_for_update=True
-            )
-            assert conversation is not None
+        for conversation, survey in remind:
             reply = question(tr, survey.id, await _subject(session, survey), reminder=True)
             survey.reminded_at = deliver(session, conversation, reply, policy=policy, now=now)
     return len(remind), len(expired)
@@ -357,9 +349,12 @@ async def push_campaign(
                 )
                 if survey_id is None:
                     continue  # another run took it meanwhile
+                conversation = await session.get(
+                    Conversation, target.conversation_id, with_for_update=True
+                )
                 survey = await session.get(Survey, survey_id)
-                assert survey is not None
-                await _send(session, survey, tr, policy, now)
+                assert conversation is not None and survey is not None
+                await _send(session, conversation, survey, tr, policy, now)
                 created += 1
         if progress is not None:
             progress(start + len(chunk), len(targets))

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import String, cast, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import flag_modified
 
 from handlers import surveys
@@ -54,15 +55,18 @@ JOB_IDS = (
 )
 
 
-async def _last_marks(db: Database, action: str) -> dict[str, datetime]:
-    """When each subject last got this audit marker (the job's memory across restarts)."""
-    async with db.session() as session:
-        rows = await session.execute(
-            select(AuditEvent.subject, func.max(AuditEvent.at))
-            .where(AuditEvent.action == action)
-            .group_by(AuditEvent.subject)
-        )
-        return {subject: at for subject, at in rows.all()}
+async def _last_marks(session: AsyncSession, action: str) -> dict[str, datetime]:
+    """When each subject last got this audit marker (the job's memory across restarts).
+
+    Read after the job's rows are locked: another process that handled them has committed
+    its markers by then, so the same alert or update never goes out twice.
+    """
+    rows = await session.execute(
+        select(AuditEvent.subject, func.max(AuditEvent.at))
+        .where(AuditEvent.action == action)
+        .group_by(AuditEvent.subject)
+    )
+    return {subject: at for subject, at in rows.all()}
 
 
 async def still_under_review(
@@ -70,7 +74,6 @@ async def still_under_review(
 ) -> int:
     """A request that has waited `update_every` without news gets a "still under review"."""
     now = clock.now()
-    marks = await _last_marks(db, "request.progress_update")
     count = 0
     async with db.writer(), db.session() as session, session.begin():
         rows = await session.execute(
@@ -82,7 +85,9 @@ async def still_under_review(
             .order_by(SupportRequest.id)
             .with_for_update(skip_locked=True)
         )
-        for request in rows.scalars():
+        requests = rows.scalars().all()
+        marks = await _last_marks(session, "request.progress_update")
+        for request in requests:
             subject = f"request:{request.reference}"
             last = max(request.updated_at, marks.get(subject, request.updated_at))
             if now - last < policy.update_every:
@@ -128,7 +133,6 @@ async def review_overdue(
     if review_days is None:
         return 0  # the guide names no period ("a specified period"): nothing to measure
     now = clock.now()
-    marks = await _last_marks(db, "request.review_overdue")
     count = 0
     async with db.writer(), db.session() as session, session.begin():
         rows = await session.execute(
@@ -138,8 +142,11 @@ async def review_overdue(
                 SupportRequest.submitted_at <= now - timedelta(days=review_days),
             )
             .order_by(SupportRequest.id)
+            .with_for_update(skip_locked=True)
         )
-        for request in rows.scalars():
+        requests = rows.scalars().all()
+        marks = await _last_marks(session, "request.review_overdue")
+        for request in requests:
             subject = f"request:{request.reference}"
             if subject in marks:
                 continue
@@ -199,7 +206,6 @@ async def remind_unclaimed(
 ) -> int:
     """Staff are reminded of a case nobody claimed, every `after` while it waits."""
     now = clock.now()
-    marks = await _last_marks(db, "case.unclaimed_reminder")
     count = 0
     async with db.writer(), db.session() as session, session.begin():
         rows = await session.execute(
@@ -210,8 +216,11 @@ async def remind_unclaimed(
                 HandoverCase.opened_at <= now - after,
             )
             .order_by(HandoverCase.id)
+            .with_for_update(skip_locked=True)
         )
-        for case in rows.scalars():
+        cases = rows.scalars().all()
+        marks = await _last_marks(session, "case.unclaimed_reminder")
+        for case in cases:
             subject = f"case:{case.id}"
             if subject in marks and now - marks[subject] < after:
                 continue

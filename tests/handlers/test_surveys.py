@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -265,3 +266,29 @@ async def submit_as(engine: Engine, name: str) -> str:
     await chat.press("✅ البيانات صحيحة")
     await chat.press("أقرّ وأوافق")
     return chat.text
+
+
+async def test_three_processes_sending_at_once_send_each_survey_once(
+    engine: Engine, database: Database, clock: FixedClock
+) -> None:
+    for name in ("amina", "omar", "sara"):
+        await submit_as(engine, name)
+    async with database.session() as s:
+        references = (await s.execute(select(SupportRequest.reference))).scalars().all()
+    for reference in references:
+        await deliver_service(database, clock, str(reference))
+    clock.advance(timedelta(hours=2))
+    # On PostgreSQL three engines, as three processes would have; SQLite has one writer.
+    pg = not database.is_sqlite
+    others = [Database(database.url, schema=database.schema) if pg else database for _ in "ab"]
+    try:
+        sent = await asyncio.gather(
+            send_due(database, clock, tr.t, POLICY),
+            *(send_due(db, clock, tr.t, POLICY) for db in others),
+        )
+    finally:
+        for db in others:
+            if pg:
+                await db.dispose()
+    assert sum(sent) == 3
+    assert len(await survey_outbox(database)) == 3
