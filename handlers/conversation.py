@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from faq.normalize import normalize
 from faq.service import FaqService
 from handlers.clock import Clock
-from handlers.dates import format_time
+from handlers.dates import format_date, format_time
 from handlers.hours import Schedule
 from handlers.replies import Button, Reply
 from handlers.request_form import RequestForm, describe_request
@@ -256,7 +256,7 @@ class Dialog:
         if incoming.attachments:
             files = [a.to_dict() for a in incoming.attachments]
             state.pop("complete", None)
-            done = Reply(self.tr("complete-done", reference=request.reference))
+            done = self._completed(request)
             return Turn(state, [done], complete={"request_id": request.id, "attachments": files})
         field = pending.get("field")
         if field is None or self.form is None:
@@ -269,9 +269,14 @@ class Dialog:
         if result is not None:
             return Turn(state, [result], redact_inbound=redacted)
         state.pop("complete", None)
-        done = Reply(self.tr("complete-done", reference=request.reference))
+        done = self._completed(request)
         change = {"request_id": request.id, "field": field, **stored}
         return Turn(state, [done], complete=change, redact_inbound=redacted)
+
+    def _completed(self, request: RequestView) -> Reply:
+        """Back under review: the status message, with its date, like any other."""
+        date = format_date(self.clock.now(), self.tr)
+        return Reply(self.tr("complete-done", reference=request.reference, date=date))
 
     def _in_form(
         self, state: State, incoming: Incoming, text: str, command: str | None, ctx: Context
