@@ -154,6 +154,11 @@ async def _subject(session: AsyncSession, survey: Survey) -> str | None:
     return request.reference if request is not None else None
 
 
+def _send_time(conversation: Conversation, policy: SurveyPolicy, now: datetime) -> datetime:
+    """Now, or after quiet hours on a channel that pushes (the web chat shows it on return)."""
+    return now if conversation.channel in IMMEDIATE_CHANNELS else policy.quiet.release(now)
+
+
 def deliver(
     session: AsyncSession,
     conversation: Conversation,
@@ -165,7 +170,7 @@ def deliver(
 ) -> datetime:
     """An automated message: transcript + outbox, held until quiet hours end; when it goes."""
     immediate = conversation.channel in IMMEDIATE_CHANNELS
-    at = now if immediate else policy.quiet.release(now)
+    at = _send_time(conversation, policy, now)
     body = reply.to_dict()
     repo.add_message(
         session,
@@ -221,13 +226,17 @@ async def _locked(
 ) -> list[tuple[Conversation, Survey]]:
     """The surveys matching `condition`, each with its conversation, both locked.
 
-    Locked in the engine's order (the conversation, then the survey), so that a job and a
-    person answering at that moment wait for each other instead of deadlocking; the
+    Locked in the engine's order (the conversation, then the survey; conversations in id
+    order, like a campaign), so that a job and a person answering at that moment wait for
+    each other instead of deadlocking; the
     condition is checked again once the locks are held, so two processes running the same
     job never act on one survey twice.
     """
     candidates = await session.execute(
-        select(Survey.id, Survey.conversation_id).where(condition).order_by(Survey.id).limit(limit)
+        select(Survey.id, Survey.conversation_id)
+        .where(condition)
+        .order_by(Survey.conversation_id, Survey.id)
+        .limit(limit)
     )
     found = []
     for survey_id, conversation_id in candidates.all():
@@ -334,7 +343,19 @@ async def push_campaign(
         chunk = targets[start : start + batch]
         now = clock.now()
         async with db.writer(), db.session() as session, session.begin():
+            # One query locks the batch's conversations, in id order like the jobs.
+            locked = await session.execute(
+                select(Conversation)
+                .where(Conversation.id.in_({t.conversation_id for t in chunk}))
+                .order_by(Conversation.id)
+                .with_for_update()
+            )
+            conversations = {c.id: c for c in locked.scalars()}
             for target in chunk:
+                conversation = conversations.get(target.conversation_id)
+                if conversation is None:
+                    continue
+                at = _send_time(conversation, policy, now)
                 survey_id = await _insert(
                     session,
                     {
@@ -342,19 +363,18 @@ async def push_campaign(
                         "conversation_id": target.conversation_id,
                         "request_id": target.request_id,
                         "trigger": "campaign",
-                        "status": "scheduled",
+                        "status": "sent",
                         "due_at": now,
+                        "sent_at": at,
+                        "expires_at": at + policy.expires_after,
                         "created_at": now,
                     },
                 )
                 if survey_id is None:
                     continue  # another run took it meanwhile
-                conversation = await session.get(
-                    Conversation, target.conversation_id, with_for_update=True
-                )
-                survey = await session.get(Survey, survey_id)
-                assert conversation is not None and survey is not None
-                await _send(session, conversation, survey, tr, policy, now)
+                reply = question(tr, survey_id, target.reference or None, reminder=False)
+                deliver(session, conversation, reply, policy=policy, now=now)
+                _set_waiting(conversation, {"id": survey_id, "await": "rating"}, survey_id)
                 created += 1
         if progress is not None:
             progress(start + len(chunk), len(targets))
