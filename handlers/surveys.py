@@ -71,11 +71,18 @@ class SurveyPolicy:
 # -- scheduling (inside the caller's transaction) --------------------------------------------
 
 
-async def _insert(session: AsyncSession, values: dict[str, Any]) -> int | None:
-    """Insert one survey; None when its (request|case, trigger) already has one."""
+def _insert_all(
+    session: AsyncSession, rows: list[dict[str, Any]]
+) -> postgresql.Insert | sqlite.Insert:
+    """Insert surveys, skipping any whose (request|case, trigger) already has one."""
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(Survey).values(**values).on_conflict_do_nothing().returning(Survey.id)
+    return insert(Survey).values(rows).on_conflict_do_nothing()
+
+
+async def _insert(session: AsyncSession, values: dict[str, Any]) -> int | None:
+    """Insert one survey; None when its (request|case, trigger) already has one."""
+    stmt = _insert_all(session, [values]).returning(Survey.id)
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
@@ -351,13 +358,12 @@ async def push_campaign(
                 .with_for_update()
             )
             conversations = {c.id: c for c in locked.scalars()}
+            values = []
             for target in chunk:
-                conversation = conversations.get(target.conversation_id)
-                if conversation is None:
+                if target.conversation_id not in conversations:
                     continue
-                at = _send_time(conversation, policy, now)
-                survey_id = await _insert(
-                    session,
+                at = _send_time(conversations[target.conversation_id], policy, now)
+                values.append(
                     {
                         "beneficiary_id": target.beneficiary_id,
                         "conversation_id": target.conversation_id,
@@ -368,10 +374,18 @@ async def push_campaign(
                         "sent_at": at,
                         "expires_at": at + policy.expires_after,
                         "created_at": now,
-                    },
+                    }
                 )
+            # One statement for the batch; a request another run took meanwhile is skipped.
+            inserted: dict[int | None, int] = {}
+            if values:
+                stmt = _insert_all(session, values).returning(Survey.request_id, Survey.id)
+                inserted = {rid: sid for rid, sid in (await session.execute(stmt)).all()}
+            for target in chunk:
+                survey_id = inserted.get(target.request_id)
                 if survey_id is None:
-                    continue  # another run took it meanwhile
+                    continue
+                conversation = conversations[target.conversation_id]
                 reply = question(tr, survey_id, target.reference or None, reminder=False)
                 deliver(session, conversation, reply, policy=policy, now=now)
                 _set_waiting(conversation, {"id": survey_id, "await": "rating"}, survey_id)
