@@ -94,7 +94,7 @@ class Dialog:
         ctx = ctx or Context()
         text = incoming.text.strip()
         command = self._command(text)
-        survey = survey_action(state, incoming, text, command)
+        survey = survey_action(state, incoming, text, command, self.clock.now())
         if survey is not None:
             # The engine checks it against the database and says what happened.
             pressed = None

@@ -37,6 +37,9 @@ Translate = Callable[..., str]
 RATINGS = (1, 2, 3, 4, 5)
 PAYLOAD = "sv"
 MAX_COMMENT_CHARS = 2000
+# The message after a rating is its comment only for a while: someone who comes back days
+# later with a question must not have it filed as a comment.
+COMMENT_WINDOW = timedelta(hours=1)
 TRIGGERS = ("service_delivered", "case_closed", "campaign")
 
 
@@ -408,13 +411,13 @@ def rating_in(text: str) -> int | None:
 
 
 def survey_action(
-    state: State, incoming: Incoming, text: str, command: str | None
+    state: State, incoming: Incoming, text: str, command: str | None, now: datetime
 ) -> dict[str, Any] | None:
     """What this message does to a survey, if anything, for the engine to apply.
 
     A tap on a survey button counts anywhere; a typed digit only while a survey waits for
     its rating (not in the middle of the form, whose answers may be numbers); the next
-    text after a rating is the comment. Anything else stops waiting for the comment.
+    text within the hour after a rating is the comment. Anything else stops waiting for it.
     """
     payload = incoming.payload or ""
     if payload.startswith(f"{PAYLOAD}:"):
@@ -435,7 +438,9 @@ def survey_action(
             return None
         return {"id": int(waiting["id"]), "rating": rating}
     if waiting.get("await") == "comment" and text and command is None and not payload:
-        return {"id": int(waiting["id"]), "comment": text[:MAX_COMMENT_CHARS]}
+        since = datetime.fromisoformat(str(waiting.get("at") or now.isoformat()))
+        if now - since <= COMMENT_WINDOW:
+            return {"id": int(waiting["id"]), "comment": text[:MAX_COMMENT_CHARS]}
     state.pop("survey", None)
     return None
 
@@ -468,7 +473,7 @@ async def answer(
         survey.status, survey.rating, survey.answered_at = "answered", int(action["rating"]), now
         if "form" in state:
             return [Reply(tr("survey-thanks"))]
-        state["survey"] = {"id": survey.id, "await": "comment"}
+        state["survey"] = {"id": survey.id, "await": "comment", "at": now.isoformat()}
         skip = Button(tr("survey-skip"), f"{PAYLOAD}:{survey.id}:skip")
         return [Reply(tr("survey-thanks") + "\n" + tr("survey-comment-offer"), (skip,))]
     if "comment" in action and survey.status == "answered" and survey.comment is None:

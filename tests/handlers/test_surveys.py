@@ -145,6 +145,40 @@ async def test_a_typed_arabic_indic_digit_is_the_rating_and_skip_ends_it(
     assert (survey.rating, survey.comment) == (4, None)
 
 
+async def test_a_message_long_after_the_rating_is_not_taken_for_a_comment(
+    engine: Engine, database: Database, clock: FixedClock
+) -> None:
+    chat = Chat(engine)
+    reference = await submit(chat)
+    await deliver_service(database, clock, reference)
+    clock.advance(timedelta(hours=2))
+    await send_due(database, clock, tr.t, POLICY)
+    await chat.say("3")
+    assert "ملاحظة" in chat.text
+    clock.advance(timedelta(days=2))
+    await chat.say("كم مدة دراسة الطلب")
+    assert "أسبوعين" in chat.text  # answered as the question it is
+    (survey,) = await surveys(database)
+    assert (survey.rating, survey.comment) == (3, None)
+
+
+async def test_a_reply_at_night_is_not_held_but_the_survey_is(
+    engine: Engine, database: Database, clock: FixedClock
+) -> None:
+    chat = Chat(engine, channel="telegram")
+    reference = await submit(chat)
+    await deliver_service(database, clock, reference)
+    clock.at = datetime(2026, 11, 22, 20, 30, tzinfo=UTC)  # 23:30 Riyadh
+    await send_due(database, clock, tr.t, POLICY)
+    await chat.say("السلام عليكم")
+    async with database.session() as s:
+        rows = (await s.execute(select(OutboxMessage.kind, OutboxMessage.due_at))).all()
+    reply_due = [due for kind, due in rows if kind == "reply"][-1]
+    survey_due = [due for kind, due in rows if kind == "survey"][-1]
+    assert reply_due == clock.now()
+    assert survey_due == datetime(2026, 11, 23, 5, 0, tzinfo=UTC)  # Monday 08:00 Riyadh
+
+
 async def test_one_reminder_after_a_day_then_it_closes_after_a_week(
     engine: Engine, database: Database, clock: FixedClock
 ) -> None:
