@@ -129,8 +129,12 @@ def cmd_request_set_status(
     args: argparse.Namespace, settings: Settings, tr: Catalog, out: TextIO
 ) -> int:
     from bot.wiring import database_for
+    from faq.profile import load_profile_dir
     from handlers.clock import SystemClock
     from handlers.staff_requests import TransitionError, set_status
+    from handlers.surveys import SurveyPolicy
+
+    profile, _ = load_profile_dir(settings.profile_dir())
 
     async def change() -> int:
         db = database_for(settings)
@@ -145,6 +149,7 @@ def cmd_request_set_status(
                 status=args.status,
                 note=args.note,
                 actor=f"staff:{args.actor}",
+                surveys=SurveyPolicy.from_profile(profile.surveys, profile.quiet_hours),
             )
         except TransitionError as exc:
             print(tr(exc.message_id, exc.args_), file=sys.stderr)

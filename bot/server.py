@@ -19,11 +19,24 @@ from bot.web import create_app
 from bot.wiring import Core, build_faq, open_core
 from faq.service import FaqService
 from handlers.types import ChatEngine
+from scheduler.jobs import build_scheduler
 
 
 @asynccontextmanager
 async def background(core: Core) -> AsyncIterator[None]:
-    """The outbox dispatcher and the Telegram poller, when Telegram is configured."""
+    """The scheduled jobs, and the outbox dispatcher and the Telegram poller when Telegram
+    is configured."""
+    scheduler = build_scheduler(core)
+    scheduler.start()
+    try:
+        async with _telegram(core):
+            yield
+    finally:
+        scheduler.shutdown(wait=False)
+
+
+@asynccontextmanager
+async def _telegram(core: Core) -> AsyncIterator[None]:
     if core.bot is None or core.dispatcher is None:
         yield
         return

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from aiogram import Bot
@@ -27,6 +27,7 @@ from handlers.engine import Engine
 from handlers.hours import Schedule
 from handlers.request_form import FormConfig, RequestForm
 from handlers.staff_inbox import STAFF_CHANNEL, StaffInbox
+from handlers.surveys import SurveyPolicy
 from scheduler.dispatcher import Dispatcher, Limits, Sender
 from storage.crypto import Vault, load_or_create_master_key
 from storage.db import Database, sqlite_url
@@ -42,6 +43,8 @@ class Core:
     dispatcher: Dispatcher | None = None
     bot: Bot | None = None  # Telegram, when TELEGRAM_BOT_TOKEN is set
     staff: StaffInbox | None = None  # the staff group, when TELEGRAM_STAFF_CHAT_ID is set
+    # Survey timing and quiet hours, from the profile.
+    surveys: SurveyPolicy = field(default_factory=SurveyPolicy)
 
 
 def database_for(settings: Settings) -> Database:
@@ -86,6 +89,7 @@ async def open_core(
         elif not await db.is_current():
             raise NotMigrated(catalog.t("cli-error-not-migrated"))
         schedule = Schedule.from_profile(faq.profile.schedule)
+        surveys = SurveyPolicy.from_profile(faq.profile.surveys, faq.profile.quiet_hours)
         form = build_form(settings, catalog, faq, clock)
         dialog = Dialog(faq, catalog.t, clock, schedule, form)
         staff: StaffInbox | None = None
@@ -93,7 +97,9 @@ async def open_core(
             bot = make_bot(settings.telegram_bot_token, settings.telegram_api_base)
             senders: dict[str, Sender] = {"telegram": TelegramSender(bot, catalog.t)}
             if settings.telegram_staff_chat_id is not None:
-                staff = StaffInbox(db, clock, catalog.t, str(settings.telegram_staff_chat_id))
+                staff = StaffInbox(
+                    db, clock, catalog.t, str(settings.telegram_staff_chat_id), surveys
+                )
                 senders[STAFF_CHANNEL] = StaffSender(bot, staff)
             limits = Limits(
                 per_chat_interval=settings.telegram_per_chat_interval,
@@ -107,7 +113,7 @@ async def open_core(
         else:
             bot, dispatcher = None, None
             engine = Engine(db, dialog, clock)
-        core = Core(settings, catalog, faq, db, engine, dispatcher, bot, staff)
+        core = Core(settings, catalog, faq, db, engine, dispatcher, bot, staff, surveys)
         try:
             yield core
         finally:

@@ -67,6 +67,11 @@ class Profile:
     # Structured working hours for "when will a researcher answer" (admin-filled), e.g.
     # {days: [sun, mon, tue, wed, thu], open: "08:00", close: "16:00", timezone: Asia/Riyadh}
     schedule: dict[str, Any] | None = None
+    # When automated messages are held (handlers/quiet.py); absent = the defaults.
+    quiet_hours: dict[str, Any] | None = None
+    # Satisfaction survey timing (handlers/surveys.py SurveyPolicy); absent = the defaults,
+    # e.g. {delay_hours: 2, reminder_hours: 24, expiry_days: 7, update_days: 7}
+    surveys: dict[str, Any] | None = None
     source: str = ""
 
     @property
@@ -105,6 +110,8 @@ class Profile:
                 declaration=data.get("declaration"),
                 contacts={f: (data.get("contacts") or {}).get(f) for f in CONTACT_FIELDS},
                 schedule=data.get("schedule") or None,
+                quiet_hours=data.get("quiet_hours"),
+                surveys=data.get("surveys") or None,
                 source=str(data.get("source") or ""),
             )
         except (KeyError, TypeError, ValueError) as exc:

@@ -15,10 +15,11 @@ from datetime import datetime, timedelta
 from faq.normalize import normalize
 from faq.service import FaqService
 from handlers.clock import Clock
-from handlers.dates import format_time
+from handlers.dates import format_date, format_time
 from handlers.hours import Schedule
 from handlers.replies import Button, Reply
 from handlers.request_form import RequestForm, describe_request
+from handlers.surveys import survey_action
 from handlers.turn import Context, RequestView, State, Turn
 from handlers.types import Incoming
 
@@ -93,6 +94,15 @@ class Dialog:
         ctx = ctx or Context()
         text = incoming.text.strip()
         command = self._command(text)
+        survey = survey_action(state, incoming, text, command, self.clock.now())
+        if survey is not None:
+            # The engine checks it against the database and says what happened.
+            pressed = None
+            if incoming.payload:
+                pressed = self.tr(
+                    "survey-skip" if "skip" in survey else f"survey-rating-{survey['rating']}"
+                )
+            return Turn(state, survey=survey, redact_inbound=pressed)
         if state.get("mode") == "handover":
             return self._during_handover(state, command)
         notices: list[Reply] = []
@@ -246,7 +256,7 @@ class Dialog:
         if incoming.attachments:
             files = [a.to_dict() for a in incoming.attachments]
             state.pop("complete", None)
-            done = Reply(self.tr("complete-done", reference=request.reference))
+            done = self._completed(request)
             return Turn(state, [done], complete={"request_id": request.id, "attachments": files})
         field = pending.get("field")
         if field is None or self.form is None:
@@ -259,9 +269,14 @@ class Dialog:
         if result is not None:
             return Turn(state, [result], redact_inbound=redacted)
         state.pop("complete", None)
-        done = Reply(self.tr("complete-done", reference=request.reference))
+        done = self._completed(request)
         change = {"request_id": request.id, "field": field, **stored}
         return Turn(state, [done], complete=change, redact_inbound=redacted)
+
+    def _completed(self, request: RequestView) -> Reply:
+        """Back under review: the status message, with its date, like any other."""
+        date = format_date(self.clock.now(), self.tr)
+        return Reply(self.tr("complete-done", reference=request.reference, date=date))
 
     def _in_form(
         self, state: State, incoming: Incoming, text: str, command: str | None, ctx: Context

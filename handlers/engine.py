@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import flag_modified
 
+from handlers import surveys
 from handlers.clock import Clock
 from handlers.conversation import Dialog
 from handlers.replies import Reply
@@ -31,7 +32,7 @@ from handlers.turn import Context, RequestView, Turn
 from handlers.types import IMMEDIATE_CHANNELS, Incoming, TranscriptEntry
 from storage import repositories as repo
 from storage.db import Database
-from storage.models import Conversation, RequestTransition, SupportRequest
+from storage.models import Conversation, HandoverCase, RequestTransition, SupportRequest
 
 log = logging.getLogger(__name__)
 
@@ -185,6 +186,7 @@ class Engine:
             turn.replies.extend(self.dialog.form.submitted(reference))
         if turn.complete is not None:
             await self._complete_request(session, conversation, turn.complete, actor, now)
+        await self._apply_survey(session, conversation, turn, now)
         text = incoming.text if turn.redact_inbound is None else turn.redact_inbound
         if incoming.payload and not text and turn.redact_inbound is None:
             # The transcript shows what the person pressed, not an internal payload.
@@ -349,6 +351,23 @@ class Engine:
             request.status = "under_review"
             request.missing_info = None
         request.updated_at = now
+
+    async def _apply_survey(
+        self, session: AsyncSession, conversation: Conversation, turn: Turn, now: datetime
+    ) -> None:
+        """A survey answer stored once; a case the beneficiary closed gets its survey."""
+        if turn.survey is not None:
+            replies = await surveys.answer(
+                session, conversation, turn.survey, turn.state, now, self.dialog.tr
+            )
+            turn.replies.extend(replies)
+        closed = (conversation.state or {}).get("case_id")  # the state before this turn
+        if turn.close_case and closed is not None:
+            case = await session.get(HandoverCase, int(closed))
+            if case is not None:
+                profile = self.dialog.faq.profile
+                policy = surveys.SurveyPolicy.from_profile(profile.surveys, profile.quiet_hours)
+                await surveys.schedule_for_case(session, case, policy=policy, now=now)
 
     async def transcript(
         self, channel: str, chat_id: str, limit: int = 200

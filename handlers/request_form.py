@@ -280,6 +280,7 @@ class RequestForm:
             form=self.config.form_name,
             reference=reference,
             period=self.config.period,
+            date=format_date(self.now(), self.tr),
         )
         return [Reply(text)]
 

@@ -23,6 +23,7 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from handlers.clock import Clock
 from handlers.replies import Button, Reply
+from handlers.surveys import SurveyPolicy, schedule_for_case
 from handlers.types import IMMEDIATE_CHANNELS
 from storage import repositories as repo
 from storage.db import Database
@@ -138,11 +139,19 @@ class StaffResult:
 
 
 class StaffInbox:
-    def __init__(self, db: Database, clock: Clock, tr: Translate, staff_chat: str) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        tr: Translate,
+        staff_chat: str,
+        surveys: SurveyPolicy | None = None,
+    ) -> None:
         self.db = db
         self.clock = clock
         self.tr = tr
         self.staff_chat = staff_chat
+        self.surveys = surveys or SurveyPolicy()
 
     async def handle(
         self,
@@ -285,6 +294,7 @@ class StaffInbox:
                 now=now,
                 delivered=conversation.channel in IMMEDIATE_CHANNELS,
             )
+            await schedule_for_case(session, case, policy=self.surveys, now=now)
             repo.audit(
                 session,
                 actor=f"staff:{staff.username}",

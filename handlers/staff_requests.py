@@ -2,7 +2,8 @@
 
 `set_status` moves a request along `submitted → under_review → needs_info ⇄ under_review
 → accepted | rejected → service_delivered → closed`, records who did it and why, and puts
-a status message for the beneficiary in the outbox, all in one transaction. The command
+a status message for the beneficiary in the outbox, all in one transaction; a delivered
+service also schedules its satisfaction survey (handlers/surveys.py). The command
 line (`bot.py request set-status`) and, later, the staff inbox call it.
 """
 
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from handlers.clock import Clock
 from handlers.dates import format_date
 from handlers.replies import Button, Reply
+from handlers.surveys import SurveyPolicy, schedule_for_request, staff_id_for
 from handlers.types import IMMEDIATE_CHANNELS
 from storage import repositories as repo
 from storage.db import Database
@@ -62,6 +64,7 @@ async def set_status(
     status: str,
     note: str | None,
     actor: str,
+    surveys: SurveyPolicy | None = None,
 ) -> StatusChange:
     if status not in TRANSITIONS:
         raise TransitionError("status-error-unknown", status=status, known=", ".join(STATUSES))
@@ -86,6 +89,14 @@ async def set_status(
         request.missing_info = note if status == "needs_info" else None
         if status in DECISIONS:
             request.decided_at = now
+        if status == "service_delivered":
+            await schedule_for_request(
+                session,
+                request,
+                staff_id=await staff_id_for(session, actor),
+                policy=surveys or SurveyPolicy(),
+                now=now,
+            )
         repo.audit(
             session,
             actor=actor,

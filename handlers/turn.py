@@ -52,3 +52,5 @@ class Turn:
     submit: dict[str, Any] | None = None
     # Something a needs-info request was waiting for: an attachment or a corrected field.
     complete: dict[str, Any] | None = None
+    # A survey answer (a rating, a comment, a skip) for the engine to check and store.
+    survey: dict[str, Any] | None = None

@@ -46,6 +46,7 @@ form-refuse = I do not agree
 form-declaration-refused = The request cannot be filed without the declaration, since the association relies on this information and the applicant is responsible for it. Your request is kept as it is; you can confirm now or later, or edit your details first.
 form-submitted = ✅ Your { $form } has been filed.
     Reference number: { $reference }
+    Filed on: { $date }
     Keep it to follow your request. It goes to the research committee, and you will get an answer { $period }; every update will reach you here. If anything is missing we will ask you here.
 form-cancelled = Your { $form } was cancelled and nothing was kept. You can start again at any time.
 form-back = ⬅️ Back
@@ -88,7 +89,7 @@ complete-prompt = Your request { $reference } needs: { $missing }
     Send the missing document here (photo or file), or choose the detail you want to correct.
 complete-missing-unstated = Not specified; a staff member will contact you.
 complete-cancelled = All right, nothing changed in your request.
-complete-done = Thank you ✅ We received it, and your request { $reference } is back under review.
+complete-done = Thank you ✅ We received it, and your request { $reference } is back under review ({ $date }).
 
 form-default-declaration = I declare that all the information provided is correct and I take full responsibility for it.
 
