@@ -11,8 +11,10 @@ import asyncio
 import json
 import sys
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from time import monotonic as clock_s
+from typing import TYPE_CHECKING, Any, TextIO
 
 from bot.config import PROFILES_DIR, Settings
 from bot.errors import NotMigrated, UnknownOrg
@@ -60,6 +62,21 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--since", help="first day, YYYY-MM-DD (default: 30 days ago)")
     report.add_argument("--until", help="last day, included, YYYY-MM-DD (default: today)")
     report.add_argument("--json", action="store_true", help="the figures as one JSON object")
+
+    survey = sub.add_parser("survey", help="satisfaction surveys")
+    survey_sub = survey.add_subparsers(dest="survey_command", required=True)
+    push = survey_sub.add_parser("push", help="survey every request in a status (a campaign)")
+    push.add_argument("--status", required=True, help="e.g. service_delivered")
+    push.add_argument("--since", required=True, help="requests updated since, YYYY-MM-DD")
+    push.add_argument(
+        "--no-wait", action="store_true", help="queue the surveys and return, don't follow"
+    )
+    push.add_argument(
+        "--stall-after",
+        type=float,
+        default=60.0,
+        help="seconds without a sent message before warning that the bot isn't running",
+    )
 
     faq = sub.add_parser("faq", help="build, query and evaluate the FAQ")
     faq_sub = faq.add_subparsers(dest="faq_command", required=True)
@@ -210,6 +227,109 @@ def cmd_report(args: argparse.Namespace, settings: Settings, tr: Catalog, out: T
     return 0
 
 
+def cmd_survey_push(args: argparse.Namespace, settings: Settings, tr: Catalog, out: TextIO) -> int:
+    """Queue a campaign, then follow the running bot sending it, with a progress bar.
+
+    The command only queues: the bot's outbox dispatcher sends, within Telegram's limits,
+    so a push never races the bot for the same messages. Re-running it (after a crash,
+    say) queues no one twice.
+    """
+    from bot.progress import Progress
+    from bot.wiring import database_for
+    from faq.profile import load_profile_dir
+    from handlers.clock import SystemClock
+    from handlers.dates import RIYADH
+    from handlers.reports import parse_day
+    from handlers.staff_requests import STATUSES
+    from handlers.surveys import SurveyPolicy, push_campaign
+
+    if args.status not in STATUSES:
+        known = ", ".join(STATUSES)
+        print(tr("campaign-error-status", status=args.status, known=known), file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        day = parse_day(args.since)
+    except ValueError:
+        print(tr("campaign-error-date", value=args.since), file=sys.stderr)
+        return EXIT_USAGE
+    since = datetime.combine(day, datetime.min.time(), RIYADH)
+    profile, _ = load_profile_dir(settings.profile_dir())
+    policy = SurveyPolicy.from_profile(profile.surveys, profile.quiet_hours)
+    status_name = tr(f"status-{args.status}")
+
+    async def push() -> int:
+        db = database_for(settings)
+        try:
+            if db.is_sqlite:
+                await db.upgrade()
+            elif not await db.is_current():
+                raise NotMigrated(tr("cli-error-not-migrated"))
+            queuing = Progress(sys.stderr, tr.t, tr("campaign-queuing"))
+            created = await push_campaign(
+                db,
+                SystemClock(),
+                tr.t,
+                policy,
+                status=args.status,
+                since=since,
+                progress=lambda done, total: queuing.show(done, total),
+            )
+            queuing.end()
+            key = "campaign-queued" if created else "campaign-none"
+            out.write(tr(key, count=created, status=status_name, since=str(day)) + "\n")
+            out.flush()
+            if args.no_wait:
+                return 0
+            return await _follow(db)
+        finally:
+            await db.dispose()
+
+    async def _follow(db: Any) -> int:
+        from storage import repositories as repo
+
+        async def counts() -> dict[str, int]:
+            async with db.session() as session:
+                return await repo.outbox_counts(session, "campaign")
+
+        first = await counts()
+        left = first.get("pending", 0) + first.get("sending", 0)
+        if not left:
+            return 0
+        print(tr("campaign-sender"), file=sys.stderr)
+        sending = Progress(sys.stderr, tr.t, tr("campaign-sending"))
+        base = first.get("sent", 0) + first.get("failed", 0)
+        total, started, last_change = left, clock_s(), clock_s()
+        done = 0
+        try:
+            while done < total:
+                await asyncio.sleep(0.5)
+                now = await counts()
+                finished = now.get("sent", 0) + now.get("failed", 0) - base
+                if finished != done:
+                    last_change = clock_s()
+                done = min(finished, total)
+                elapsed = max(clock_s() - started, 1e-6)
+                sending.show(done, total, rate=done / elapsed)
+                if clock_s() - last_change > args.stall_after:
+                    sending.end()
+                    seconds = int(args.stall_after)
+                    print(tr("campaign-stalled", seconds=seconds), file=sys.stderr)
+                    last_change = clock_s()
+        except (KeyboardInterrupt, asyncio.CancelledError):
+            sending.end()
+            out.write(tr("campaign-left", left=total - done) + "\n")
+            return 0
+        sending.show(done, total, rate=done / max(clock_s() - started, 1e-6), force=True)
+        sending.end()
+        final = await counts()
+        sent = final.get("sent", 0) - first.get("sent", 0)
+        failed = final.get("failed", 0) - first.get("failed", 0)
+        out.write(tr("campaign-done", sent=sent, failed=failed) + "\n")
+        return 0
+
+    return asyncio.run(push())
+
+
 def cmd_staff_add(args: argparse.Namespace, settings: Settings, tr: Catalog, out: TextIO) -> int:
     from bot.wiring import database_for
     from handlers.clock import SystemClock
@@ -328,6 +448,8 @@ def main(argv: Sequence[str], out: TextIO | None = None) -> int:
             return cmd_request_set_status(args, settings, tr, out)
         if args.command == "report":
             return cmd_report(args, settings, tr, out)
+        if args.command == "survey":
+            return cmd_survey_push(args, settings, tr, out)
         if args.command == "db":
             return cmd_db_upgrade(settings, tr, out)
         if args.command is None:

@@ -16,6 +16,8 @@ class Settings(BaseSettings):
 
     org: str = Field(default="little-hearts", pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")
     data_dir: Path = Path("var")
+    # Where the association profiles live (the committed ones by default).
+    profiles_dir: Path = PROFILES_DIR
     locale: str = "ar"
     database_url: str | None = None
     secret_key: str | None = None
@@ -46,4 +48,4 @@ class Settings(BaseSettings):
     cookie_secure: bool = False
 
     def profile_dir(self, slug: str | None = None) -> Path:
-        return PROFILES_DIR / (slug or self.org)
+        return self.profiles_dir / (slug or self.org)

@@ -390,7 +390,7 @@ async def push_campaign(
                     continue
                 conversation = conversations[target.conversation_id]
                 reply = question(tr, survey_id, target.reference or None, reminder=False)
-                deliver(session, conversation, reply, policy=policy, now=now)
+                deliver(session, conversation, reply, policy=policy, now=now, kind="campaign")
                 _set_waiting(conversation, {"id": survey_id, "await": "rating"}, survey_id)
                 created += 1
         if progress is not None:

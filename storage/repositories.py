@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -436,3 +436,13 @@ def add_attachments(
                 created_at=now,
             )
         )
+
+
+async def outbox_counts(session: AsyncSession, kind: str) -> dict[str, int]:
+    """How many queued messages of a kind are in each state (pending, sending, sent, failed)."""
+    rows = await session.execute(
+        select(OutboxMessage.state, func.count())
+        .where(OutboxMessage.kind == kind)
+        .group_by(OutboxMessage.state)
+    )
+    return {state: int(n) for state, n in rows.all()}

@@ -1,0 +1,12 @@
+campaign-queued = أُضيف إلى قائمة الإرسال { $count } استبيانًا (طلبات بحالة «{ $status }» منذ { $since }).
+campaign-none = لا توجد طلبات جديدة بحالة «{ $status }» منذ { $since }: لم يُضف شيء، ولن يصل أحدًا الاستبيان مرتين.
+campaign-queuing = تجهيز الاستبيانات
+campaign-sending = الإرسال
+campaign-progress = { $label } { $bar } { $done }/{ $total } ({ $percent }٪){ $rate }
+campaign-rate = { " " }— { $rate } رسالة/ث
+campaign-sender = يرسلها البوت العامل (python bot.py) في حدود تيليجرام: ٣٠ رسالة في الثانية، ورسالة في الثانية لكل محادثة.
+campaign-stalled = لم تُرسل أي رسالة منذ { $seconds } ثانية: هل البوت (python bot.py) يعمل؟ الرسائل محفوظة وستُرسل عند تشغيله.
+campaign-done = اكتمل الإرسال: وصلت { $sent } رسالة، وتعذّر { $failed } (حظر المستفيد البوت أو لم تعد المحادثة موجودة).
+campaign-left = توقفت المتابعة وما زالت { $left } رسالة في قائمة الإرسال، وسيرسلها البوت العامل.
+campaign-error-date = تاريخ غير مفهوم: «{ $value }». اكتبه هكذا: 2026-11-01 أو ٢٠٢٦/١١/٠١.
+campaign-error-status = حالة غير معروفة: «{ $status }». الحالات: { $known }.

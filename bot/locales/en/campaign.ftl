@@ -1,0 +1,12 @@
+campaign-queued = Queued { $count } surveys (requests in status “{ $status }” since { $since }).
+campaign-none = No new requests in status “{ $status }” since { $since }: nothing queued, and nobody gets the survey twice.
+campaign-queuing = Preparing surveys
+campaign-sending = Sending
+campaign-progress = { $label } { $bar } { $done }/{ $total } ({ $percent }%){ $rate }
+campaign-rate = { " " }— { $rate } messages/s
+campaign-sender = The running bot (python bot.py) sends them within Telegram's limits: 30 messages a second, one a second per chat.
+campaign-stalled = Nothing sent for { $seconds } seconds: is the bot (python bot.py) running? The messages are kept and go out once it runs.
+campaign-done = Sending finished: { $sent } delivered, { $failed } could not be (the person blocked the bot or the chat is gone).
+campaign-left = Stopped following; { $left } messages are still queued and the running bot will send them.
+campaign-error-date = Unreadable date: “{ $value }”. Write it as 2026-11-01 or ٢٠٢٦/١١/٠١.
+campaign-error-status = Unknown status: “{ $status }”. Statuses: { $known }.

@@ -1,0 +1,98 @@
+"""Many beneficiaries with a delivered request each, written straight into the database:
+what a survey campaign (tests and bench/bench_survey_push.py) starts from."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Table, insert
+
+from bot.config import PROFILES_DIR
+from storage.db import Database
+from storage.models import Beneficiary, ChannelIdentity, Conversation, SupportRequest
+
+FIRST_CHAT = 800_000
+
+
+def quiet_free_profiles(into: Path, org: str = "little-hearts") -> Path:
+    """A copy of the profiles where `org` has no quiet hours: a campaign goes out at once,
+    whatever the hour the suite runs at."""
+    target = into / "profiles"
+    shutil.copytree(PROFILES_DIR / org, target / org)
+    with (target / org / "profile.yaml").open("a", encoding="utf-8") as f:
+        f.write("\nquiet_hours:\n  windows: []\n")
+    return target
+
+
+async def seed_delivered_requests(db: Database, count: int, now: datetime | None = None) -> None:
+    now = now or datetime.now(UTC)
+    chunk = 2_000
+    for start in range(0, count, chunk):
+        ids = range(start + 1, min(start + chunk, count) + 1)
+        async with db.session() as session, session.begin():
+            await session.execute(
+                insert(_t(Beneficiary)),
+                [
+                    {"id": i, "created_at": now, "locale": "ar", "display_name": f"م{i}"}
+                    for i in ids
+                ],
+            )
+            await session.execute(
+                insert(_t(ChannelIdentity)),
+                [
+                    {
+                        "beneficiary_id": i,
+                        "channel": "telegram",
+                        "external_user_id": str(FIRST_CHAT + i),
+                        "reachable": True,
+                        "created_at": now,
+                    }
+                    for i in ids
+                ],
+            )
+            await session.execute(
+                insert(_t(Conversation)),
+                [
+                    {
+                        "id": i,
+                        "beneficiary_id": i,
+                        "channel": "telegram",
+                        "chat_id": str(FIRST_CHAT + i),
+                        "state": {},
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                    for i in ids
+                ],
+            )
+            await session.execute(insert(_t(SupportRequest)), [_request(i, now) for i in ids])
+
+
+def _request(i: int, now: datetime) -> dict[str, Any]:
+    return {
+        "id": i,
+        "reference": f"2611-{i:05d}",
+        "beneficiary_id": i,
+        "conversation_id": i,
+        "type": "دعم",
+        "status": "service_delivered",
+        "full_name": f"مستفيد {i}",
+        "national_id_enc": "x",
+        "phone_enc": "x",
+        "city": "الرياض",
+        "description": "-",
+        "declaration_version": "v1",
+        "declared_at": now,
+        "submitted_at": now,
+        "updated_at": now,
+        "decided_at": now,
+    }
+
+
+def _t(model: type) -> Table:
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
