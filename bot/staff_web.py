@@ -168,6 +168,15 @@ def staff_router(
             return ""
         return f"{format_date(moment, tr)} — {format_time(moment, tr)}"
 
+    def actor(who: str) -> str:
+        """Staff by username; a beneficiary never by their channel id (it keys their chat)."""
+        kind, _, name = who.partition(":")
+        if kind == "staff" and name:
+            return name
+        if kind in ("web", "telegram", "whatsapp", "terminal"):
+            return tr("staffweb-author-beneficiary")
+        return who
+
     def render(
         request: Request,
         name: str,
@@ -186,6 +195,7 @@ def staff_router(
             "me": signed.me if signed else None,
             "csrf": signed.csrf if signed else "",
             "when": when,
+            "actor": actor,
             "waited": (lambda since: _waited(since, now, tr)) if now else (lambda since: ""),
             "nav": "",
         }

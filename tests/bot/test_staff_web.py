@@ -199,6 +199,7 @@ async def test_a_researcher_cannot_reveal_and_an_admins_look_is_audited(
         assert page.status_code == 200
         assert "1*******39" in page.text and "+9665*****321" in page.text
         assert "1098765439" not in page.text and "558764321" not in page.text
+        assert "amina" not in page.text  # the beneficiary's chat id keys their chat
         refused = await researcher.post(
             f"/staff/requests/{reference}/reveal", data={"csrf": csrf_of(page.text)}
         )
