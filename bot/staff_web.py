@@ -419,6 +419,9 @@ def staff_router(
                 "status": view.case.status,
                 "status_label": tr(f"staffweb-case-status-{view.case.status}"),
                 "assignee": view.case.assignee,
+                "assignee_label": tr("staffweb-assignee", name=view.case.assignee)
+                if view.case.assignee
+                else tr("staffweb-unassigned"),
                 "messages": [message_json(m) for m in view.messages],
             },
             headers=_NO_STORE,

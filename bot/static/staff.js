@@ -73,7 +73,13 @@
             statusBadge.textContent = data.status_label;
             statusBadge.className = "badge badge-" + data.status;
           }
-          if (assignee && data.assignee) assignee.dataset.name = data.assignee;
+          if (assignee && data.assignee_label) assignee.textContent = data.assignee_label;
+          if (data.status === "closed") {
+            // Closed elsewhere (Telegram, another tab, the beneficiary's /cancel).
+            document.querySelectorAll("#reply-form, .actions").forEach((el) => {
+              el.hidden = true;
+            });
+          }
           if (added) scrollToEnd();
           body.dataset.polled = String(lastId);
         }
