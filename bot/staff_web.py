@@ -39,6 +39,7 @@ from handlers.staff_desk import (
     MAX_NOTE_CHARS,
     MAX_REPLY_CHARS,
     TABS,
+    AttachmentView,
     CaseView,
     DeskError,
     MessageView,
@@ -552,12 +553,27 @@ def staff_router(
             f"/staff/requests/{quote(reference)}?saved=1", status_code=303, headers=_NO_STORE
         )
 
-    async def attachment(request: Request, signed: Signed) -> Response:
-        raw = str(request.path_params.get("attachment_id", ""))
+    def number(request: Request, name: str) -> int:
+        raw = str(request.path_params.get(name, ""))
         if not raw.isdigit() or len(raw) > 18:
             raise Refusal(404, "staffweb-error-no-attachment")
+        return int(raw)
+
+    async def attachment(request: Request, signed: Signed) -> Response:
         back = services()
-        found = await back.desk.attachment(reference_of(request), int(raw), signed.me)
+        found = await back.desk.attachment(
+            reference_of(request), number(request, "attachment_id"), signed.me
+        )
+        return await send_file(back, found)
+
+    async def case_file(request: Request, signed: Signed) -> Response:
+        back = services()
+        found = await back.desk.case_file(
+            case_id_of(request), number(request, "message_id"), number(request, "n"), signed.me
+        )
+        return await send_file(back, found)
+
+    async def send_file(back: StaffBackend, found: AttachmentView) -> Response:
         fetched = await back.files.fetch(found.channel, found.file_id) if back.files else None
         if fetched is None:
             raise Refusal(404, "staffweb-error-attachment-unavailable")
@@ -589,6 +605,9 @@ def staff_router(
     router.add_api_route("/requests/{reference}/status", page(change_status), methods=["POST"])
     router.add_api_route(
         "/requests/{reference}/attachments/{attachment_id}", page(attachment), methods=["GET"]
+    )
+    router.add_api_route(
+        "/cases/{case_id}/messages/{message_id}/files/{n}", page(case_file), methods=["GET"]
     )
     router.add_api_route("/reports", page(reports), methods=["GET"])
     # Last: any other path under /staff needs a session before it may even say "not found".

@@ -320,6 +320,40 @@ class StaffDesk:
         row = self._row(case, conversation, who, assignee, list(case_messages))
         return CaseView(row, messages, request_rows)
 
+    async def case_file(
+        self, case_id: int, message_id: int, index: int, me: StaffMember
+    ) -> AttachmentView:
+        """A file the beneficiary sent in the case's conversation, its viewing recorded."""
+        now = self.clock.now()
+        async with self.db.writer(), self.db.session() as session, session.begin():
+            case = await session.get(HandoverCase, case_id)
+            message = await session.get(Message, message_id)
+            if case is None or message is None or message.conversation_id != case.conversation_id:
+                raise DeskError("staffweb-error-no-attachment", 404)
+            files = message.data.get("attachments") or []
+            if not 0 <= index < len(files) or not isinstance(files[index], dict):
+                raise DeskError("staffweb-error-no-attachment", 404)
+            conversation = await session.get(Conversation, case.conversation_id)
+            assert conversation is not None
+            f = files[index]
+            repo.audit(
+                session,
+                actor=f"staff:{me.username}",
+                action="case.file_viewed",
+                subject=f"case:{case.id}",
+                details={"message": message.id, "index": index},
+                now=now,
+            )
+            return AttachmentView(
+                id=message.id,
+                channel=conversation.channel,
+                kind=str(f.get("kind") or "other"),
+                name=f.get("name"),
+                size=f.get("size"),
+                mime=f.get("mime"),
+                file_id=str(f.get("file_id") or ""),
+            )
+
     async def claim(self, case_id: int, me: StaffMember) -> None:
         now = self.clock.now()
         async with self.db.writer(), self.db.session() as session, session.begin():

@@ -20,7 +20,7 @@ from bot.staff_web import SESSION_COOKIE
 from bot.telegram import make_bot
 from bot.telegram_files import TelegramFiles
 from faq.service import FaqService
-from handlers.types import Incoming
+from handlers.types import Attachment, Incoming
 from storage.db import Database
 from storage.models import AuditEvent, RequestAttachment, SupportRequest
 from tests.bot.staff_stack import PASSWORD, add_member, staff_app, tr
@@ -343,3 +343,35 @@ async def test_the_visitor_polls_and_gets_what_staff_wrote(
         assert news["messages"][0]["id"] > last and news["reset"] is False
         bad = await visitor.get("/api/chat/history?after=-1")
         assert bad.status_code == 400 and ARABIC.search(bad.json()["error"])
+
+
+async def test_a_file_sent_on_telegram_opens_a_case_and_staff_can_view_it(
+    app: tuple[FastAPI, dict[str, Any]], database: Database, tg: FakeTelegram
+) -> None:
+    application, holder = app
+    update = tg.user_sends_photo(88, file_size=3000)
+    photo = update["message"]["photo"][-1]
+    bot = make_bot(tg.token, tg.base_url)
+    holder["backend"].files = TelegramFiles(bot)
+    sent = Attachment(photo["file_id"], "photo", 3000)
+    await holder["engine"].handle(Incoming("telegram", "88", "88", attachments=(sent,)))
+    try:
+        async with client(application) as browser:
+            await sign_in(browser, "sara")
+            listing = await browser.get("/staff/cases")
+            assert tr("staff-reason-media") in listing.text
+            page = await browser.get("/staff/cases/1")
+            link = re.search(r'href="(/staff/cases/1/messages/\d+/files/0)"', page.text)
+            assert link, "no link to the file on the case page"
+            file = await browser.get(link.group(1))
+            assert file.status_code == 200 and len(file.content) == 3000
+            assert file.headers["content-type"] == "image/jpeg"
+            beyond = await browser.get(link.group(1)[:-1] + "1")
+            assert beyond.status_code == 404
+    finally:
+        await bot.session.close()
+    async with database.session() as s:
+        viewed = (
+            await s.execute(select(AuditEvent.actor).where(AuditEvent.action == "case.file_viewed"))
+        ).all()
+    assert viewed == [("staff:sara",)]
