@@ -59,6 +59,7 @@ def staff_app(
     db: Database | None = None,
     url: str | None = None,
     files: FileSource | None = None,
+    cookie_secure: bool = False,
 ) -> FastAPI:
     """The app; while it runs, holder["engine"], ["desk"], ["db"] are its parts."""
 
@@ -83,6 +84,7 @@ def staff_app(
         catalog=tr,
         org_name=ORG_NAME,
         secret_key=SECRET,
+        cookie_secure=cookie_secure,
         staff=lambda: holder.get("backend"),
     )
 

@@ -375,3 +375,21 @@ async def test_a_file_sent_on_telegram_opens_a_case_and_staff_can_view_it(
             await s.execute(select(AuditEvent.actor).where(AuditEvent.action == "case.file_viewed"))
         ).all()
     assert viewed == [("staff:sara",)]
+
+
+async def test_behind_https_the_session_cookie_is_secure(
+    database: Database, faq_service: FaqService
+) -> None:
+    application = staff_app(faq_service, {}, db=database, cookie_secure=True)
+    async with application.router.lifespan_context(application):
+        await add_member(database, "sara", "researcher")
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=application), base_url="https://testserver"
+        ) as browser:
+            done = await sign_in(browser, "sara")
+            assert done.status_code == 303
+            session = next(
+                c for c in done.headers.get_list("set-cookie") if c.startswith(SESSION_COOKIE + "=")
+            )
+            assert "secure" in session.lower()
+            assert (await browser.get("/staff/cases")).status_code == 200

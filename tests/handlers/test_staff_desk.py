@@ -283,3 +283,30 @@ def test_the_throttle_counts_failures_per_key_over_a_window() -> None:
     assert throttle.wait_seconds("user:sara") == 60
     clock.advance(timedelta(minutes=1))
     assert throttle.wait_seconds("user:sara", "ip:1") == 0
+
+
+async def test_with_a_staff_group_the_web_actions_show_in_the_cases_topic(
+    database: Database, engine: Engine, clock: FixedClock, woken: list[int]
+) -> None:
+    desk = StaffDesk(
+        database, clock, tr.t, Vault(KEY), on_commit=lambda: woken.append(1), staff_chat="-1001"
+    )
+    sara = await staff(database, clock, "sara", "researcher")
+    await ask_for_human(engine, "v")
+    (case_id,) = [r.id for r in await desk.list_cases("open", sara)]
+    await desk.claim(case_id, sara)
+    await desk.reply(case_id, sara, "مرحباً")
+    await desk.close(case_id, sara)
+    async with database.session() as s:
+        rows = (
+            (await s.execute(select(OutboxMessage).where(OutboxMessage.channel == "tgstaff")))
+            .scalars()
+            .all()
+        )
+    assert [(r.chat_id, r.body["case_id"]) for r in rows] == [("-1001", case_id)] * 3
+    assert [r.body["text"] for r in rows] == [
+        tr("staff-claimed", case=case_id, name="موظف sara"),
+        tr("staffweb-group-reply", name="موظف sara", text="مرحباً"),
+        tr("staff-closed", case=case_id, name="موظف sara"),
+    ]
+    assert woken == [1, 1, 1]
