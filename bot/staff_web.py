@@ -32,6 +32,7 @@ from fastapi.templating import Jinja2Templates
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from bot.i18n import Catalog
+from bot.telegram_files import FetchedFile
 from handlers.clock import SystemClock
 from handlers.dates import format_date, format_time
 from handlers.staff_auth import LoginThrottle, StaffMember, authenticate, staff_member
@@ -74,8 +75,8 @@ _INLINE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp",
 
 
 class FileSource(Protocol):
-    async def fetch(self, channel: str, file_id: str) -> Any:
-        """An object with `.data` (bytes), or None when the channel can't give the file."""
+    async def fetch(self, channel: str, file_id: str) -> FetchedFile | None:
+        """The file's bytes, or None when its channel can't give it (or isn't served)."""
         ...
 
 
@@ -186,7 +187,8 @@ def staff_router(
         status: int = 200,
         signed: Signed | None = None,
     ) -> Response:
-        now = services().desk.clock.now() if backend() is not None else None
+        found = backend()
+        now = found.desk.clock.now() if found is not None else None
         base: dict[str, Any] = {
             "t": tr,
             "lang": catalog.locale,
@@ -582,7 +584,7 @@ def staff_router(
         name = found.name or f"attachment-{found.id}"
         disposition = "inline" if inline else "attachment"
         return Response(
-            content=bytes(fetched.data),
+            content=fetched.data,
             media_type=mime if inline else "application/octet-stream",
             headers={
                 **_NO_STORE,
