@@ -49,6 +49,15 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("username")
     add.add_argument("--name", required=True)
     add.add_argument("--role", choices=("researcher", "admin"), default="researcher")
+    add.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="also set the web inbox password, read from the first line of stdin",
+    )
+    pw = staff_sub.add_parser(
+        "password", help="set a staff member's web inbox password (stdin, or asked twice)"
+    )
+    pw.add_argument("username")
 
     req = sub.add_parser("request", help="support requests (staff)")
     req_sub = req.add_subparsers(dest="request_command", required=True)
@@ -330,10 +339,79 @@ def cmd_survey_push(args: argparse.Namespace, settings: Settings, tr: Catalog, o
     return asyncio.run(push())
 
 
+def _read_password(tr: Catalog, *, from_stdin: bool) -> str | None:
+    """The new password: the first line of stdin when piped, else typed twice unseen."""
+    if from_stdin or not sys.stdin.isatty():
+        line = sys.stdin.readline()
+        return line.rstrip("\r\n") or None
+    import getpass
+
+    first = getpass.getpass(tr("staffweb-password-prompt"))
+    if getpass.getpass(tr("staffweb-password-again")) != first:
+        print(tr("staffweb-password-mismatch"), file=sys.stderr)
+        return None
+    return first or None
+
+
+def cmd_staff_password(
+    args: argparse.Namespace, settings: Settings, tr: Catalog, out: TextIO
+) -> int:
+    from bot.wiring import database_for
+    from handlers.staff_auth import (
+        NoSuchStaff,
+        PasswordRejected,
+        check_password_policy,
+        set_password,
+    )
+
+    password = _read_password(tr, from_stdin=False)
+    if password is None:
+        print(tr("staffweb-password-empty"), file=sys.stderr)
+        return EXIT_FAILED
+    try:
+        check_password_policy(password)
+    except PasswordRejected as exc:
+        print(tr(exc.message_id, exc.args_), file=sys.stderr)
+        return EXIT_FAILED
+
+    async def change() -> bool:
+        db = database_for(settings)
+        try:
+            if db.is_sqlite:
+                await db.upgrade()
+            elif not await db.is_current():
+                raise NotMigrated(tr("cli-error-not-migrated"))
+            await set_password(db, args.username, password)
+            return True
+        except NoSuchStaff:
+            return False
+        finally:
+            await db.dispose()
+
+    if not asyncio.run(change()):
+        print(tr("staffweb-no-such-staff", username=args.username), file=sys.stderr)
+        return EXIT_FAILED
+    out.write(tr("staffweb-password-set", username=args.username) + "\n")
+    return 0
+
+
 def cmd_staff_add(args: argparse.Namespace, settings: Settings, tr: Catalog, out: TextIO) -> int:
     from bot.wiring import database_for
     from handlers.clock import SystemClock
+    from handlers.staff_auth import PasswordRejected, check_password_policy, set_password
     from handlers.staff_inbox import StaffExists, add_staff
+
+    password: str | None = None
+    if args.password_stdin:
+        password = _read_password(tr, from_stdin=True)
+        if password is None:
+            print(tr("staffweb-password-empty"), file=sys.stderr)
+            return EXIT_FAILED
+        try:
+            check_password_policy(password)
+        except PasswordRejected as exc:
+            print(tr(exc.message_id, exc.args_), file=sys.stderr)
+            return EXIT_FAILED
 
     async def add() -> str | None:
         db = database_for(settings)
@@ -342,9 +420,12 @@ def cmd_staff_add(args: argparse.Namespace, settings: Settings, tr: Catalog, out
                 await db.upgrade()
             elif not await db.is_current():
                 raise NotMigrated(tr("cli-error-not-migrated"))
-            return await add_staff(
+            code = await add_staff(
                 db, SystemClock(), username=args.username, name=args.name, role=args.role
             )
+            if password is not None:
+                await set_password(db, args.username, password)
+            return code
         except StaffExists:
             return None
         finally:
@@ -443,6 +524,8 @@ def main(argv: Sequence[str], out: TextIO | None = None) -> int:
                 return cmd_faq_match(args, settings, tr, out)
             return cmd_faq_eval(args, settings, tr, out)
         if args.command == "staff":
+            if args.staff_command == "password":
+                return cmd_staff_password(args, settings, tr, out)
             return cmd_staff_add(args, settings, tr, out)
         if args.command == "request":
             return cmd_request_set_status(args, settings, tr, out)

@@ -14,10 +14,14 @@ import uvicorn
 from bot.config import Settings
 from bot.i18n import Catalog
 from bot.secrets import load_or_create_secret
+from bot.staff_web import StaffBackend
 from bot.telegram import ALLOWED_UPDATES, TelegramPoller, set_commands, webhook_router
+from bot.telegram_files import TelegramFiles
 from bot.web import create_app
 from bot.wiring import Core, build_faq, open_core
 from faq.service import FaqService
+from handlers.clock import SystemClock
+from handlers.staff_auth import LoginThrottle
 from handlers.types import ChatEngine
 from scheduler.jobs import build_scheduler
 
@@ -94,6 +98,8 @@ async def serve(settings: Settings, catalog: Catalog, faq: FaqService | None = N
     faq = faq or build_faq(settings, catalog)
     # What the lifespan opened, for the routes that need more than the engine.
     opened: dict[str, Any] = {}
+    # Outlives a restart of the lifespan: forgetting failed sign-ins must cost more than that.
+    throttle = LoginThrottle(SystemClock())
 
     @asynccontextmanager
     async def engine() -> AsyncIterator[ChatEngine]:
@@ -101,6 +107,9 @@ async def serve(settings: Settings, catalog: Catalog, faq: FaqService | None = N
         # Telegram poller live exactly as long as the server.
         async with open_core(settings, catalog, faq=faq) as core, background(core):
             opened.update(bot=core.bot, staff=core.staff)
+            if core.desk is not None:
+                files = TelegramFiles(core.bot) if core.bot is not None else None
+                opened["desk"] = StaffBackend(core.desk, files, throttle)
             try:
                 yield core.engine
             finally:
@@ -112,6 +121,7 @@ async def serve(settings: Settings, catalog: Catalog, faq: FaqService | None = N
         org_name=faq.profile.name,
         secret_key=load_or_create_secret(settings.data_dir, settings.secret_key),
         cookie_secure=settings.cookie_secure,
+        staff=lambda: opened.get("desk"),
     )
     if settings.telegram_bot_token and settings.telegram_webhook_url:
         router = webhook_router(

@@ -25,7 +25,10 @@ API (every error is `{"error": <text from the catalog>}`, never FastAPI's Englis
   `actions` is present on the outgoing messages after the visitor's last message (the
   bot's latest turn) that have buttons: those buttons are still pressable after a reload.
   `payload` is null when the transcript kept no payloads for them; the page then sends the
-  label as text, which the engine matches like a typed button label.
+  label as text, which the engine matches like a typed button label. Each message has an
+  increasing `id`. With `?after=ID`: only the messages after that id (what staff or a
+  status change said since the page last looked; the page asks every few seconds), and
+  `"reset": true` when more came than one answer holds, so the page redraws it all.
 - `GET /healthz` — `{"status": "ok"}`.
 - `GET /` — the chat page; `/static/…` its stylesheet and script (nothing from a CDN).
 """
@@ -52,6 +55,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot.i18n import Catalog
+from bot.staff_web import StaffBackend, staff_router
 from handlers.replies import Reply
 from handlers.types import ChatEngine, Incoming, TranscriptEntry
 
@@ -74,6 +78,8 @@ _MESSAGE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 MAX_TEXT_CHARS = 20_000
 MAX_BODY_BYTES = 64 * 1024
 MAX_PAYLOAD_CHARS = 256
+# How many of the latest messages a poll for new ones looks at.
+POLL_WINDOW = 50
 
 # The page loads only its own files; the texts blob is JSON, which CSP does not execute.
 _SECURITY_HEADERS = {
@@ -142,6 +148,7 @@ def _history_json(entries: list[TranscriptEntry]) -> list[dict[str, object]]:
             "text": entry.text,
             "buttons": list(entry.buttons),
             "at": at.isoformat(),
+            "id": entry.id,
         }
         if entry.direction == "out" and i > last_in and entry.buttons:
             # An engine that keeps no payloads (or not all of them) still offers the labels.
@@ -216,6 +223,7 @@ def create_app(
     org_name: str,
     secret_key: str,
     cookie_secure: bool = False,
+    staff: Callable[[], StaffBackend | None] | None = None,
 ) -> FastAPI:
     if not secret_key:
         raise ValueError("secret_key must not be empty: it signs the visitors' cookies")
@@ -224,6 +232,10 @@ def create_app(
     assets = {
         "css": f"/static/chat.css?v={_asset_version(STATIC_DIR / 'chat.css')}",
         "js": f"/static/chat.js?v={_asset_version(STATIC_DIR / 'chat.js')}",
+    }
+    staff_assets = {
+        "css": f"/static/staff.css?v={_asset_version(STATIC_DIR / 'staff.css')}",
+        "js": f"/static/staff.js?v={_asset_version(STATIC_DIR / 'staff.js')}",
     }
     rtl = catalog.locale == "ar"
 
@@ -244,6 +256,18 @@ def create_app(
         openapi_url=None,
     )
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+    if staff is not None:
+        app.include_router(
+            staff_router(
+                backend=staff,
+                catalog=catalog,
+                org_name=org_name,
+                secret_key=secret_key,
+                cookie_secure=cookie_secure,
+                templates=templates,
+                assets=staff_assets,
+            )
+        )
 
     def error_response(
         status: int,
@@ -357,7 +381,19 @@ def create_app(
     @app.get("/api/chat/history")
     async def history(request: Request) -> JSONResponse:
         visitor = require_visitor(request)
-        entries = await engine_of(request).transcript("web", visitor)
-        return JSONResponse({"messages": _history_json(entries)}, headers=_NO_STORE)
+        raw_after = request.query_params.get("after")
+        if raw_after is None:
+            entries = await engine_of(request).transcript("web", visitor)
+            return JSONResponse({"messages": _history_json(entries)}, headers=_NO_STORE)
+        if not raw_after.isdigit() or len(raw_after) > 18:
+            raise ApiError(400, "web-error-bad-request")
+        after = int(raw_after)
+        # What staff (or a status change) said since the page last looked: the page asks
+        # every few seconds, so a short window is enough; a gap makes it redraw everything.
+        entries = await engine_of(request).transcript("web", visitor, POLL_WINDOW)
+        messages = _history_json(entries)
+        newer = [m for m in messages if cast(int, m["id"]) > after]
+        gap = after > 0 and len(entries) >= POLL_WINDOW and len(newer) == len(messages)
+        return JSONResponse({"messages": newer, "reset": gap}, headers=_NO_STORE)
 
     return app

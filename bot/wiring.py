@@ -26,6 +26,7 @@ from handlers.conversation import Dialog
 from handlers.engine import Engine
 from handlers.hours import Schedule
 from handlers.request_form import FormConfig, RequestForm
+from handlers.staff_desk import StaffDesk
 from handlers.staff_inbox import STAFF_CHANNEL, StaffInbox
 from handlers.surveys import SurveyPolicy
 from scheduler.dispatcher import Dispatcher, Limits, Sender
@@ -43,6 +44,7 @@ class Core:
     dispatcher: Dispatcher | None = None
     bot: Bot | None = None  # Telegram, when TELEGRAM_BOT_TOKEN is set
     staff: StaffInbox | None = None  # the staff group, when TELEGRAM_STAFF_CHAT_ID is set
+    desk: StaffDesk | None = None  # the staff web inbox's use cases
     # Survey timing and quiet hours, from the profile.
     surveys: SurveyPolicy = field(default_factory=SurveyPolicy)
 
@@ -53,6 +55,10 @@ def database_for(settings: Settings) -> Database:
 
 def build_faq(settings: Settings, catalog: Catalog) -> FaqService:
     return FaqService.from_dir(settings.profile_dir(), missing_phrases(catalog.t))
+
+
+def build_vault(settings: Settings) -> Vault:
+    return Vault(load_or_create_master_key(settings.data_dir, settings.encryption_key))
 
 
 def build_form(settings: Settings, catalog: Catalog, faq: FaqService, clock: Clock) -> RequestForm:
@@ -68,8 +74,7 @@ def build_form(settings: Settings, catalog: Catalog, faq: FaqService, clock: Clo
         draft_ttl=timedelta(days=settings.draft_ttl_days),
         cities=fields.KNOWN_CITIES,
     )
-    vault = Vault(load_or_create_master_key(settings.data_dir, settings.encryption_key))
-    return RequestForm(catalog.t, vault, config, clock.now)
+    return RequestForm(catalog.t, build_vault(settings), config, clock.now)
 
 
 @asynccontextmanager
@@ -113,7 +118,16 @@ async def open_core(
         else:
             bot, dispatcher = None, None
             engine = Engine(db, dialog, clock)
-        core = Core(settings, catalog, faq, db, engine, dispatcher, bot, staff, surveys)
+        desk = StaffDesk(
+            db,
+            clock,
+            catalog.t,
+            build_vault(settings),
+            surveys,
+            on_commit=dispatcher.wake if dispatcher is not None else None,
+            staff_chat=staff.staff_chat if staff is not None else None,
+        )
+        core = Core(settings, catalog, faq, db, engine, dispatcher, bot, staff, desk, surveys)
         try:
             yield core
         finally:

@@ -384,6 +384,7 @@ class Engine:
                     buttons=tuple(str(b["label"]) for b in buttons),
                     payloads=tuple(str(b["payload"]) for b in buttons),
                     at=m.created_at,
+                    id=m.id,
                 )
             )
         return entries

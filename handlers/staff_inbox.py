@@ -61,7 +61,7 @@ async def add_staff(db: Database, clock: Clock, *, username: str, name: str, rol
     return code
 
 
-def _mask_chat(chat_id: str) -> str:
+def mask_chat(chat_id: str) -> str:
     """Enough to tell two people apart in the group, not enough to contact them."""
     if len(chat_id) <= 6:
         return "•" * (len(chat_id) - 1) + chat_id[-1:]
@@ -101,7 +101,7 @@ async def case_card(
             reason=tr(f"staff-reason-{case.reason}"),
             who=who,
             channel=conversation.channel,
-            chat=_mask_chat(conversation.chat_id),
+            chat=mask_chat(conversation.chat_id),
         )
     ]
     lines += [
@@ -130,6 +130,80 @@ async def case_card(
 def to_staff(session: AsyncSession, staff_chat: str, body: dict[str, Any], now: datetime) -> None:
     """Queue a message for the staff group (no conversation: the group is not a person)."""
     repo.add_staff_outbox(session, STAFF_CHANNEL, staff_chat, body, now)
+
+
+def claim_case(case: HandoverCase, staff_id: int, now: datetime) -> None:
+    case.assignee_id, case.status, case.claimed_at = staff_id, "claimed", now
+
+
+async def reply_on_case(
+    session: AsyncSession,
+    case: HandoverCase,
+    staff: Staff,
+    text: str,
+    tr: Translate,
+    now: datetime,
+) -> None:
+    """A staff member's words to the beneficiary, on the beneficiary's own channel.
+
+    Whoever answers an unclaimed case first has claimed it. The message joins the
+    transcript and the outbox in the caller's transaction; a channel that redraws the
+    transcript (the web chat) finds it there, the others get it from the dispatcher.
+    """
+    if case.assignee_id is None:
+        claim_case(case, staff.id, now)
+    conversation = await session.get(Conversation, case.conversation_id)
+    assert conversation is not None
+    body = Reply(tr("staff-says", name=staff.display_name, text=text)).to_dict()
+    repo.record_reply(
+        session,
+        conversation,
+        body,
+        author="staff",
+        case_id=case.id,
+        now=now,
+        delivered=conversation.channel in IMMEDIATE_CHANNELS,
+    )
+
+
+async def close_case_by_staff(
+    session: AsyncSession,
+    case: HandoverCase,
+    username: str,
+    tr: Translate,
+    now: datetime,
+    surveys: SurveyPolicy,
+) -> None:
+    """Close the case, tell the beneficiary, hand the conversation back to the bot, and
+    schedule the satisfaction survey."""
+    case.status, case.closed_at = "closed", now
+    conversation = await session.get(Conversation, case.conversation_id, with_for_update=True)
+    assert conversation is not None
+    state = dict(conversation.state or {})
+    if state.get("case_id") == case.id:
+        state.update(mode="idle", unanswered=0)
+        state.pop("case_id", None)
+        conversation.state = state
+        flag_modified(conversation, "state")
+    body = Reply(tr("case-closed-by-staff")).to_dict()
+    repo.record_reply(
+        session,
+        conversation,
+        body,
+        author="staff",
+        case_id=case.id,
+        now=now,
+        delivered=conversation.channel in IMMEDIATE_CHANNELS,
+    )
+    await schedule_for_case(session, case, policy=surveys, now=now)
+    repo.audit(
+        session,
+        actor=f"staff:{username}",
+        action="case.closed",
+        subject=f"case:{case.id}",
+        details={},
+        now=now,
+    )
 
 
 @dataclass(frozen=True)
@@ -241,20 +315,7 @@ class StaffInbox:
             return None
         if case.status == "closed":
             return self.tr("staff-case-closed-already", case=case.id)
-        if case.assignee_id is None:
-            case.assignee_id, case.status, case.claimed_at = staff.id, "claimed", now
-        conversation = await session.get(Conversation, case.conversation_id)
-        assert conversation is not None
-        body = Reply(self.tr("staff-says", name=staff.display_name, text=text)).to_dict()
-        repo.record_reply(
-            session,
-            conversation,
-            body,
-            author="staff",
-            case_id=case.id,
-            now=now,
-            delivered=conversation.channel in IMMEDIATE_CHANNELS,
-        )
+        await reply_on_case(session, case, staff, text, self.tr, now)
         return None
 
     async def _button(
@@ -270,39 +331,10 @@ class StaffInbox:
         if action == "claim":
             if case.status == "closed":
                 return self.tr("staff-case-closed-already", case=case.id)
-            case.assignee_id, case.status, case.claimed_at = staff.id, "claimed", now
+            claim_case(case, staff.id, now)
             return self.tr("staff-claimed", case=case.id, name=staff.display_name)
         if action == "close" and case.status != "closed":
-            case.status, case.closed_at = "closed", now
-            conversation = await session.get(
-                Conversation, case.conversation_id, with_for_update=True
-            )
-            assert conversation is not None
-            state = dict(conversation.state or {})
-            if state.get("case_id") == case.id:
-                state.update(mode="idle", unanswered=0)
-                state.pop("case_id", None)
-                conversation.state = state
-                flag_modified(conversation, "state")
-            body = Reply(self.tr("case-closed-by-staff")).to_dict()
-            repo.record_reply(
-                session,
-                conversation,
-                body,
-                author="staff",
-                case_id=case.id,
-                now=now,
-                delivered=conversation.channel in IMMEDIATE_CHANNELS,
-            )
-            await schedule_for_case(session, case, policy=self.surveys, now=now)
-            repo.audit(
-                session,
-                actor=f"staff:{staff.username}",
-                action="case.closed",
-                subject=f"case:{case.id}",
-                details={},
-                now=now,
-            )
+            await close_case_by_staff(session, case, staff.username, self.tr, now, self.surveys)
             return self.tr("staff-closed", case=case.id, name=staff.display_name)
         return None
 

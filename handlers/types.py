@@ -62,6 +62,7 @@ class TranscriptEntry:
     buttons: tuple[str, ...]  # labels
     at: datetime
     payloads: tuple[str, ...] = ()  # the buttons' payloads, in the same order
+    id: int = 0  # the message's id: increasing, so a page can ask for what came after it
 
 
 class ChatEngine(Protocol):

@@ -1,4 +1,6 @@
 // Tawasul web chat page. Talks to /api/chat and /api/chat/history (see bot/web.py).
+// What staff write (and status changes) arrive without a reload: the page asks for the
+// messages after the last one it shows every few seconds while it is idle and visible.
 // Every message is inserted with textContent, never as HTML: what anyone types stays text.
 (() => {
   "use strict";
@@ -20,6 +22,11 @@
   // server processes it at most once.
   let pending = null;
   let typingTurn = null;
+  // The id of the newest message the page shows, and a count of sends, so that a poll
+  // answered after the visitor sent something is not drawn twice.
+  let lastId = 0;
+  let sends = 0;
+  const POLL_MS = 2000;
 
   function newId() {
     // crypto.randomUUID needs a secure context; getRandomValues works on plain http too.
@@ -136,16 +143,72 @@
     }
     hideTyping();
     list.replaceChildren();
-    for (const message of data.messages) {
+    lastId = 0;
+    drawMessages(data.messages);
+    return data.messages;
+  }
+
+  function drawMessages(messages) {
+    for (const message of messages) {
+      if (typeof message.id === "number" && message.id > lastId) lastId = message.id;
       if (message.direction === "in" && message.text === START_COMMAND) continue;
       const actions = Array.isArray(message.actions) ? message.actions : null;
       const buttons = actions || (message.buttons || []).map((label) => ({ label, payload: null }));
       addTurn(message.direction, message.text, buttons, Boolean(actions));
     }
-    return data.messages;
+  }
+
+  async function fetchNewer() {
+    try {
+      const response = await fetch("/api/chat/history?after=" + lastId, {
+        credentials: "same-origin",
+      });
+      if (!response.ok) return null;
+      const data = await readJson(response);
+      return data && Array.isArray(data.messages) ? data : null;
+    } catch (_) {
+      return null; // a network blip: the next poll tries again
+    }
+  }
+
+  // After a send: the replies shown came from the response; the transcript now holds them
+  // with their ids. If it holds exactly them, remember the ids; otherwise (staff wrote in
+  // between) redraw from the transcript so nothing is missing or doubled.
+  async function syncAfterSend(replies) {
+    const data = await fetchNewer();
+    if (!data) return;
+    const ins = data.messages.filter((m) => m.direction === "in");
+    const outs = data.messages.filter((m) => m.direction === "out");
+    const same =
+      !data.reset &&
+      ins.length <= 1 &&
+      outs.length === replies.length &&
+      outs.every((m, i) => m.text === replies[i].text);
+    if (same) {
+      for (const m of data.messages) if (m.id > lastId) lastId = m.id;
+    } else {
+      await loadHistory();
+    }
+  }
+
+  async function poll() {
+    if (!busy && !document.hidden && lastId > 0) {
+      const before = sends;
+      const data = await fetchNewer();
+      if (data && !busy && before === sends) {
+        if (data.reset) {
+          await loadHistory();
+        } else if (data.messages.length) {
+          if (data.messages.some((m) => Array.isArray(m.actions))) disableChips();
+          drawMessages(data.messages);
+        }
+      }
+    }
+    window.setTimeout(poll, POLL_MS);
   }
 
   async function post(body, resync) {
+    sends += 1;
     setBusy(true);
     hideBanner();
     showTyping();
@@ -185,6 +248,7 @@
         for (const reply of data.replies) {
           addTurn("out", reply.text, reply.buttons || [], true);
         }
+        await syncAfterSend(data.replies);
       }
     } catch (_) {
       markFailed();
@@ -249,5 +313,5 @@
     }
   }
 
-  start();
+  start().then(() => window.setTimeout(poll, POLL_MS));
 })();

@@ -1,0 +1,94 @@
+"""The web app with the staff inbox over a real engine and database, for the staff tests.
+
+`staff_app` wires what bot/server.py wires (engine, staff desk, file source) around a
+database: one already open (the HTTP tests, on the test's own event loop) or one opened
+in the app's lifespan from a URL (the browser tests, whose server runs its own loop).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+from typing import Any
+
+from fastapi import FastAPI
+
+from bot.i18n import Catalog
+from bot.staff_web import FileSource, StaffBackend
+from bot.web import create_app
+from faq.service import FaqService
+from handlers import fields
+from handlers.clock import Clock, SystemClock
+from handlers.conversation import Dialog
+from handlers.engine import Engine
+from handlers.request_form import FormConfig, RequestForm
+from handlers.staff_auth import set_password
+from handlers.staff_desk import StaffDesk
+from handlers.staff_inbox import add_staff
+from handlers.types import ChatEngine
+from storage.crypto import Vault
+from storage.db import Database
+
+tr = Catalog("ar")
+KEY = bytes(range(32))
+SECRET = "staff-test-secret"
+ORG_NAME = "جمعية القلوب الصغيرة لرعاية مرضى القلب من الأطفال"
+PASSWORD = "كلمة سر طويلة 123"
+
+
+def build_engine(db: Database, faq: FaqService, clock: Clock) -> Engine:
+    profile = faq.profile
+    config = FormConfig(
+        form_name=profile.request_form,
+        services=profile.services,
+        period=profile.review_period.phrase,
+        declaration=profile.declaration or "",
+        declaration_version="v-test",
+        draft_ttl=timedelta(days=7),
+        cities=fields.KNOWN_CITIES,
+    )
+    form = RequestForm(tr.t, Vault(KEY), config, clock.now)
+    return Engine(db, Dialog(faq, tr.t, clock, form=form), clock)
+
+
+def staff_app(
+    faq: FaqService,
+    holder: dict[str, Any],
+    *,
+    db: Database | None = None,
+    url: str | None = None,
+    files: FileSource | None = None,
+    cookie_secure: bool = False,
+) -> FastAPI:
+    """The app; while it runs, holder["engine"], ["desk"], ["db"] are its parts."""
+
+    @asynccontextmanager
+    async def factory() -> AsyncIterator[ChatEngine]:
+        opened = db or Database(url or "")
+        if db is None:
+            await opened.upgrade()
+        clock = SystemClock()
+        engine = build_engine(opened, faq, clock)
+        desk = StaffDesk(opened, clock, tr.t, Vault(KEY))
+        holder.update(engine=engine, desk=desk, db=opened, backend=StaffBackend(desk, files))
+        try:
+            yield engine
+        finally:
+            holder.clear()
+            if db is None:
+                await opened.dispose()
+
+    return create_app(
+        engine_factory=factory,
+        catalog=tr,
+        org_name=ORG_NAME,
+        secret_key=SECRET,
+        cookie_secure=cookie_secure,
+        staff=lambda: holder.get("backend"),
+    )
+
+
+async def add_member(db: Database, username: str, role: str, password: str = PASSWORD) -> None:
+    await add_staff(db, SystemClock(), username=username, name=f"موظف {username}", role=role)
+    await set_password(db, username, password)

@@ -1,0 +1,254 @@
+"""The staff inbox in a real browser (headless Debian Chromium via Playwright).
+
+Two people at once: a visitor in the website chat who has filed a request and asks for a
+person, and a researcher at the staff inbox. The researcher signs in, claims the case,
+replies, and the reply appears in the visitor's chat without a reload; the visitor's next
+message appears on the case page the same way; moving the request to needs-info reaches
+the visitor too. Screenshots (desktop and phone width) go to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import secrets
+import socket
+import threading
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_asyncio
+import uvicorn
+from fastapi import FastAPI
+from itsdangerous import URLSafeSerializer
+
+from bot.web import _COOKIE_SALT, COOKIE_NAME
+from faq.service import FaqService
+from handlers.clock import SystemClock
+from storage.db import Database
+from tests.bot.staff_stack import PASSWORD, SECRET, add_member, build_engine, staff_app
+from tests.bot.test_web_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
+from tests.handlers.test_request_form import Chat, submit
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="needs Debian's Chromium at /usr/bin/chromium (apt chromium)"
+)
+
+VISITOR_BOT = ".turn.bot:not(.typing) .bubble"
+REPLY = "أهلاً بك، معك سارة من فريق الجمعية. كيف أقدر أساعدك؟"
+NOTE = "صورة الهوية الوطنية وتقرير طبي حديث"
+PHONE = {"width": 390, "height": 844}
+
+
+@dataclass(frozen=True)
+class Site:
+    base: str
+    visitor: str  # the web chat visitor id (their cookie)
+    reference: str  # the request they filed
+
+
+@contextlib.contextmanager
+def _serve(app: FastAPI) -> Iterator[str]:
+    """The app on 127.0.0.1 at a free port, in uvicorn on its own thread and event loop."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        for _ in range(200):
+            if server.started or not thread.is_alive():
+                break
+            threading.Event().wait(0.05)
+        assert server.started, "uvicorn did not start"
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+
+
+@pytest_asyncio.fixture
+async def seeded(tmp_path: Path, faq_service: FaqService) -> tuple[str, str, str]:
+    """A database with a researcher and a request a web chat visitor filed."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'staff.db'}"
+    visitor = "v" + secrets.token_hex(10)
+    db = Database(url)
+    await db.upgrade()
+    try:
+        await add_member(db, "sara", "researcher")
+        reference = await submit(Chat(build_engine(db, faq_service, SystemClock()), visitor))
+    finally:
+        await db.dispose()
+    return url, visitor, reference
+
+
+@pytest.fixture
+def site(seeded: tuple[str, str, str], faq_service: FaqService) -> Iterator[Site]:
+    url, visitor, reference = seeded
+    with _serve(staff_app(faq_service, {}, url=url)) as base:
+        yield Site(base, visitor, reference)
+
+
+@pytest_asyncio.fixture
+async def browser() -> AsyncIterator[Any]:
+    playwright_api = pytest.importorskip("playwright.async_api")
+    async with playwright_api.async_playwright() as playwright:
+        launched = await playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield launched
+        finally:
+            await launched.close()
+
+
+def _watch(page: Any, errors: list[str]) -> None:
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+
+
+async def _mark(page: Any) -> None:
+    """A flag that only survives if the page is never reloaded."""
+    await page.evaluate("window.__noReload = true")
+
+
+async def _not_reloaded(page: Any) -> bool:
+    return bool(await page.evaluate("window.__noReload === true"))
+
+
+async def _fits(page: Any) -> bool:
+    return bool(
+        await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    )
+
+
+@pytest.mark.asyncio
+async def test_a_researcher_answers_a_web_visitor_who_sees_it_without_reloading(
+    browser: Any, site: Site
+) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    errors: list[str] = []
+
+    # The visitor: their chat on a phone, with the cookie of the conversation they had.
+    visitor_ctx = await browser.new_context(viewport=PHONE, is_mobile=True, locale="ar-SA")
+    cookie = URLSafeSerializer(SECRET, salt=_COOKIE_SALT).dumps(site.visitor)
+    await visitor_ctx.add_cookies([{"name": COOKIE_NAME, "value": cookie, "url": site.base}])
+    chat = await visitor_ctx.new_page()
+    _watch(chat, errors)
+    await chat.goto(site.base + "/")
+    await chat.wait_for_selector("body[data-state=idle]")
+    assert site.reference in await chat.inner_text("#messages")
+    bots = await chat.locator(VISITOR_BOT).count()
+    await chat.fill("#input", "ابي اكلم موظف")
+    await chat.press("#input", "Enter")
+    await chat.wait_for_function(
+        "([sel, n]) => document.querySelectorAll(sel).length > n", arg=[VISITOR_BOT, bots]
+    )
+    await chat.wait_for_selector("body[data-state=idle]")
+    await _mark(chat)
+
+    # The researcher: the inbox sends them to sign in, then back to the cases.
+    staff_ctx = await browser.new_context(viewport={"width": 1280, "height": 900}, locale="ar-SA")
+    desk = await staff_ctx.new_page()
+    _watch(desk, errors)
+    await desk.goto(site.base + "/staff/cases")
+    assert "/staff/login" in desk.url
+    assert await desk.get_attribute("html", "dir") == "rtl"
+    await desk.fill("#username", "sara")
+    await desk.fill("#password", "wrong password")
+    await desk.click("button[type=submit]")
+    assert "غير صحيحة" in await desk.inner_text("#login-error")
+    # The refused sign-in page is a 401, which Chromium reports on the console: expected.
+    assert [e for e in errors if "401" not in e] == []
+    errors.clear()
+    await desk.fill("#username", "sara")
+    await desk.fill("#password", PASSWORD)
+    await desk.click("button[type=submit]")
+    await desk.wait_for_url("**/staff/cases")
+    item = desk.locator(".case-item").first
+    assert "ينتظر منذ" in await item.inner_text()
+    assert "محادثة الموقع" in await item.inner_text()
+    await desk.screenshot(path=str(ARTIFACTS / "staff-cases-desktop.png"), full_page=True)
+
+    await item.locator("a").click()
+    await desk.wait_for_selector("#transcript")
+    assert "ابي اكلم موظف" in await desk.inner_text("#transcript")
+    await desk.click("#claim")
+    await desk.wait_for_selector("#case-status")
+    assert await desk.inner_text("#case-status") == "مستلمة"
+    assert await desk.locator("#claim").count() == 0
+
+    await desk.fill("#reply-text", REPLY)
+    await desk.click("#reply-send")
+    await desk.wait_for_selector("#reply-sent")
+
+    # The reply reaches the visitor's open chat by itself.
+    await chat.wait_for_function(
+        "(text) => [...document.querySelectorAll('.turn.bot .bubble')]"
+        ".some((b) => b.textContent.includes(text))",
+        arg=REPLY,
+    )
+    assert await _not_reloaded(chat)
+    last_bot = await chat.locator(VISITOR_BOT).last.inner_text()
+    assert last_bot == f"موظف sara من فريق الجمعية:\n{REPLY}"
+    await chat.screenshot(path=str(ARTIFACTS / "staff-reply-in-web-chat-phone.png"))
+
+    # …and what the visitor writes back reaches the case page by itself.
+    await _mark(desk)
+    await chat.fill("#input", "شكراً لكم، عندي سؤال عن طلبي")
+    await chat.press("#input", "Enter")
+    await desk.wait_for_function(
+        "(text) => document.getElementById('transcript').textContent.includes(text)",
+        arg="عندي سؤال عن طلبي",
+    )
+    assert await _not_reloaded(desk)
+    await desk.screenshot(path=str(ARTIFACTS / "staff-case-desktop.png"), full_page=True)
+
+    # The request: move it to needs-info, naming what is missing.
+    await desk.goto(f"{site.base}/staff/requests?status=submitted")
+    await desk.click(f"[data-reference='{site.reference}'] a")
+    await desk.wait_for_selector("#status-form")
+    assert "*" in await desk.inner_text("#national-id")
+    await desk.select_option("#new-status", "needs_info")
+    await desk.fill("#note", NOTE)
+    await desk.click("#status-submit")
+    await desk.wait_for_selector("#status-saved")
+    assert await desk.inner_text("#request-status") == "بحاجة إلى استكمال"
+    assert NOTE in await desk.inner_text("#missing-info")
+
+    await chat.wait_for_function(
+        "(text) => [...document.querySelectorAll('.turn.bot .bubble')]"
+        ".some((b) => b.textContent.includes(text))",
+        arg=NOTE,
+    )
+    assert await _not_reloaded(chat)
+    told = await chat.locator(VISITOR_BOT).last.inner_text()
+    assert site.reference in told and "بحاجة إلى استكمال" in told
+    await chat.screenshot(path=str(ARTIFACTS / "staff-needs-info-in-web-chat-phone.png"))
+
+    # The same inbox on a phone: nothing spills sideways.
+    phone_ctx = await browser.new_context(
+        viewport=PHONE, device_scale_factor=2, is_mobile=True, locale="ar-SA"
+    )
+    await phone_ctx.add_cookies(await staff_ctx.cookies())
+    phone = await phone_ctx.new_page()
+    _watch(phone, errors)
+    for path, shot in (
+        ("/staff/cases", "staff-cases-phone.png"),
+        ("/staff/cases/1", "staff-case-phone.png"),
+        (f"/staff/requests/{site.reference}", "staff-request-phone.png"),
+        ("/staff/requests", "staff-requests-phone.png"),
+    ):
+        await phone.goto(site.base + path)
+        assert "/staff/login" not in phone.url
+        assert await _fits(phone), path
+        await phone.screenshot(path=str(ARTIFACTS / shot), full_page=True)
+    await desk.screenshot(path=str(ARTIFACTS / "staff-request-desktop.png"), full_page=True)
+
+    for context in (phone_ctx, staff_ctx, visitor_ctx):
+        await context.close()
+    assert errors == []
