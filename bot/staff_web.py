@@ -31,10 +31,14 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from bot.charts import charts_for
 from bot.i18n import Catalog
+from bot.report_text import format_duration
 from bot.telegram_files import FetchedFile
 from handlers.clock import SystemClock
-from handlers.dates import format_date, format_time
+from handlers.dates import RIYADH, format_date, format_time
+from handlers.exports import csv_filename, requests_csv, survey_answers_csv
+from handlers.reports import Period, build_report, parse_day, period_between
 from handlers.staff_auth import LoginThrottle, StaffMember, authenticate, staff_member
 from handlers.staff_desk import (
     MAX_NOTE_CHARS,
@@ -595,8 +599,49 @@ def staff_router(
             },
         )
 
+    def period_of(request: Request) -> tuple[Period, str | None]:
+        """The asked-for days (both included); the last 30 days, with a message, if unreadable."""
+        today = services().desk.clock.now().astimezone(RIYADH).date()
+        values = [request.query_params.get(k) or None for k in ("since", "until")]
+        try:
+            days = [parse_day(v) if v else None for v in values]
+            return period_between(days[0], days[1], today), None
+        except ValueError:
+            bad = next((v for v in values if v), "")
+            return period_between(None, None, today), tr("report-error-date", value=bad)
+
     async def reports(request: Request, signed: Signed) -> Response:
-        return render(request, "staff/reports.html", {"nav": "reports"}, signed=signed)
+        period, error = period_of(request)
+        report = await build_report(services().desk.db, period)
+        last = period.last_day(RIYADH)
+        first = period.since.astimezone(RIYADH).date()
+        context = {
+            "nav": "reports",
+            "report": report,
+            "charts": charts_for(report, tr),
+            "error": error,
+            "since": first.isoformat(),
+            "until": last.isoformat(),
+            "duration": lambda d: format_duration(d, tr),
+        }
+        return render(request, "staff/reports.html", context, signed=signed)
+
+    def csv_export(kind: str) -> Handler:
+        async def export(request: Request, signed: Signed) -> Response:
+            period, _ = period_of(request)
+            write = requests_csv if kind == "requests" else survey_answers_csv
+            async with services().desk.db.session() as session:
+                data = await write(session, period, tr)
+            return Response(
+                content=data,
+                media_type="text/csv; charset=utf-8",
+                headers={
+                    **_NO_STORE,
+                    "Content-Disposition": f"attachment; filename={csv_filename(kind, period)}",
+                },
+            )
+
+        return export
 
     async def unknown(request: Request, signed: Signed) -> Response:
         raise Refusal(404, "staffweb-error-not-found")
@@ -612,6 +657,8 @@ def staff_router(
         "/cases/{case_id}/messages/{message_id}/files/{n}", page(case_file), methods=["GET"]
     )
     router.add_api_route("/reports", page(reports), methods=["GET"])
+    router.add_api_route("/reports/requests.csv", page(csv_export("requests")), methods=["GET"])
+    router.add_api_route("/reports/surveys.csv", page(csv_export("surveys")), methods=["GET"])
     # Last: any other path under /staff needs a session before it may even say "not found".
     router.add_api_route("/{rest:path}", page(unknown), methods=["GET", "POST"])
     return router

@@ -15,6 +15,7 @@ import socket
 import threading
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +25,12 @@ import uvicorn
 from fastapi import FastAPI
 from itsdangerous import URLSafeSerializer
 
+from bot.i18n import Catalog
 from bot.web import _COOKIE_SALT, COOKIE_NAME
 from faq.service import FaqService
-from handlers.clock import SystemClock
+from handlers.clock import FixedClock, SystemClock
+from handlers.staff_requests import set_status
+from handlers.surveys import SurveyPolicy, send_due
 from storage.db import Database
 from tests.bot.staff_stack import PASSWORD, SECRET, add_member, build_engine, staff_app
 from tests.bot.test_web_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
@@ -37,6 +41,7 @@ pytestmark = pytest.mark.skipif(
 )
 
 VISITOR_BOT = ".turn.bot:not(.typing) .bubble"
+tr = Catalog("ar")
 REPLY = "أهلاً بك، معك سارة من فريق الجمعية. كيف أقدر أساعدك؟"
 NOTE = "صورة الهوية الوطنية وتقرير طبي حديث"
 PHONE = {"width": 390, "height": 844}
@@ -252,3 +257,77 @@ async def test_a_researcher_answers_a_web_visitor_who_sees_it_without_reloading(
     for context in (phone_ctx, staff_ctx, visitor_ctx):
         await context.close()
     assert errors == []
+
+
+@pytest_asyncio.fixture
+async def rated_site(tmp_path: Path, faq_service: FaqService) -> AsyncIterator[Site]:
+    """A visitor whose request was served: the survey job has sent them the survey."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'staff.db'}"
+    visitor = "v" + secrets.token_hex(10)
+    db = Database(url)
+    await db.upgrade()
+    try:
+        await add_member(db, "sara", "researcher")
+        clock = SystemClock()
+        reference = await submit(Chat(build_engine(db, faq_service, clock), visitor))
+        policy = SurveyPolicy()
+        for status in ("under_review", "accepted", "service_delivered"):
+            await set_status(
+                db,
+                clock,
+                tr.t,
+                reference=reference,
+                status=status,
+                note=None,
+                actor="staff:sara",
+                surveys=policy,
+            )
+        # A day on: past the delay and any quiet hours, whenever the suite runs.
+        later = FixedClock(clock.now() + timedelta(days=1))
+        assert await send_due(db, later, tr.t, policy) == 1
+    finally:
+        await db.dispose()
+    with _serve(staff_app(faq_service, {}, url=url)) as base:
+        yield Site(base, visitor, reference)
+
+
+@pytest.mark.asyncio
+async def test_a_rating_in_the_web_chat_shows_in_the_staff_csat_chart(
+    browser: Any, rated_site: Site
+) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    site = rated_site
+    visitor_ctx = await browser.new_context(viewport=PHONE, is_mobile=True, locale="ar-SA")
+    cookie = URLSafeSerializer(SECRET, salt=_COOKIE_SALT).dumps(site.visitor)
+    await visitor_ctx.add_cookies([{"name": COOKIE_NAME, "value": cookie, "url": site.base}])
+    chat = await visitor_ctx.new_page()
+    await chat.goto(site.base + "/")
+    await chat.wait_for_selector("body[data-state=idle]")
+    # The survey's five buttons; the visitor gives the highest rating.
+    five = chat.locator("button", has_text="٥").last
+    await five.click()
+    await chat.wait_for_selector("body[data-state=idle]")
+    await chat.screenshot(path=str(ARTIFACTS / "survey-rated-in-web-chat-phone.png"))
+
+    staff_ctx = await browser.new_context(viewport={"width": 1280, "height": 900}, locale="ar-SA")
+    desk = await staff_ctx.new_page()
+    await desk.goto(site.base + "/staff/reports")
+    await desk.fill("#username", "sara")
+    await desk.fill("#password", PASSWORD)
+    await desk.click("button[type=submit]")
+    await desk.wait_for_url("**/staff/reports")
+    assert "5.00" in await desk.inner_text("[data-testid=csat-average]")
+    # The distribution chart has one answer, at 5; the chart is drawn right to left.
+    fives = desk.locator("[data-testid=chart-distribution] [data-label='5 ★']")
+    assert await fives.first.get_attribute("data-value") == "1"
+    assert await desk.locator("[data-testid=chart-csat-over-time] svg").count() == 1
+    await desk.screenshot(path=str(ARTIFACTS / "staff-reports-desktop.png"), full_page=True)
+    phone_ctx = await browser.new_context(viewport=PHONE, is_mobile=True, locale="ar-SA")
+    await phone_ctx.add_cookies(await staff_ctx.cookies())
+    phone = await phone_ctx.new_page()
+    await phone.goto(site.base + "/staff/reports")
+    assert await _fits(phone)
+    await phone.screenshot(path=str(ARTIFACTS / "staff-reports-phone.png"), full_page=True)
+    csv = await desk.request.get(site.base + "/staff/reports/surveys.csv")
+    assert csv.status == 200 and "text/csv" in csv.headers["content-type"]
+    assert "5" in (await csv.text())

@@ -142,7 +142,14 @@ staffweb-unreadable = (تعذّرت قراءته)
 
 ## Reports
 staffweb-reports-title = التقارير
-staffweb-reports-soon = تظهر هنا تقارير رضا المستفيدين والطلبات.
+staffweb-reports-since = من
+staffweb-reports-until = إلى
+staffweb-reports-show = اعرض
+staffweb-reports-csat = متوسط التقييم { $average } من 5 ({ $count } إجابة)
+staffweb-reports-decision = ⏱️ الوسيط لمدة البت في الطلب
+staffweb-reports-first-reply = 💬 الوسيط لمدة أول رد على حالات التحويل
+staffweb-reports-export-requests = ⬇️ تصدير الطلبات (CSV)
+staffweb-reports-export-surveys = ⬇️ تصدير إجابات الاستبيان (CSV)
 
 ## Refusals
 staffweb-error-title = تعذّر ذلك

@@ -134,7 +134,14 @@ staffweb-unreadable = (unreadable)
 
 ## Reports
 staffweb-reports-title = Reports
-staffweb-reports-soon = Satisfaction and request reports appear here.
+staffweb-reports-since = From
+staffweb-reports-until = To
+staffweb-reports-show = Show
+staffweb-reports-csat = Average rating { $average } of 5 ({ $count } answers)
+staffweb-reports-decision = ⏱️ Median time to a decision
+staffweb-reports-first-reply = 💬 Median time to the first reply on handed-over cases
+staffweb-reports-export-requests = ⬇️ Export requests (CSV)
+staffweb-reports-export-surveys = ⬇️ Export survey answers (CSV)
 
 ## Refusals
 staffweb-error-title = That didn't work
