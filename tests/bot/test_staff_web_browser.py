@@ -4,7 +4,10 @@ Two people at once: a visitor in the website chat who has filed a request and as
 person, and a researcher at the staff inbox. The researcher signs in, claims the case,
 replies, and the reply appears in the visitor's chat without a reload; the visitor's next
 message appears on the case page the same way; moving the request to needs-info reaches
-the visitor too. Screenshots (desktop and phone width) go to test-artifacts/.
+the visitor too. And after a delivered service: the visitor taps ٥ on the survey in the
+web chat and the researcher sees it in the CSAT chart and the CSV export; the researcher's
+"show" is refused (admins only), a forged CSRF token is refused, and a signed-out browser
+is sent to sign in. Screenshots (desktop and phone width) go to test-artifacts/.
 """
 
 from __future__ import annotations
@@ -331,3 +334,24 @@ async def test_a_rating_in_the_web_chat_shows_in_the_staff_csat_chart(
     csv = await desk.request.get(site.base + "/staff/reports/surveys.csv")
     assert csv.status == 200 and "text/csv" in csv.headers["content-type"]
     assert "5" in (await csv.text())
+
+    # A researcher may not reveal the national ID and phone: an Arabic refusal, still masked.
+    await desk.goto(f"{site.base}/staff/requests/{site.reference}")
+    masked = await desk.inner_text("#national-id")
+    assert "*" in masked
+    await desk.click("#reveal")
+    assert "للمشرفين فقط" in await desk.inner_text("body")
+    await desk.goto(f"{site.base}/staff/requests/{site.reference}")
+    assert await desk.inner_text("#national-id") == masked
+    # A form whose CSRF token was tampered with is refused, and changes nothing.
+    await desk.eval_on_selector(
+        "form[action$='/reveal'] input[name=csrf]", "el => el.value = 'forged'"
+    )
+    await desk.click("#reveal")
+    assert "انتهت صلاحية النموذج" in await desk.inner_text("body")
+    await desk.screenshot(path=str(ARTIFACTS / "staff-csrf-refused-desktop.png"))
+    # Signed out, nothing under /staff answers: the browser is sent to sign in.
+    fresh = await browser.new_context(locale="ar-SA")
+    stranger = await fresh.new_page()
+    await stranger.goto(f"{site.base}/staff/requests/{site.reference}")
+    assert "/staff/login" in stranger.url
