@@ -10,7 +10,8 @@ import argparse
 import asyncio
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
 from time import monotonic as clock_s
@@ -23,6 +24,7 @@ from faq.profile import CONTACT_FIELDS, ProfileError, missing_phrases
 
 if TYPE_CHECKING:
     from faq.service import FaqService
+    from storage.db import Database
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2  # what argparse returns for a bad argument
@@ -108,6 +110,23 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+@asynccontextmanager
+async def _database(settings: Settings, tr: Catalog) -> AsyncIterator[Database]:
+    """The configured database, migrated: the embedded SQLite upgrades itself (as the bot
+    does at start-up); PostgreSQL must have been migrated with `bot.py db upgrade`."""
+    from bot.wiring import database_for
+
+    db = database_for(settings)
+    try:
+        if db.is_sqlite:
+            await db.upgrade()
+        elif not await db.is_current():
+            raise NotMigrated(tr("cli-error-not-migrated"))
+        yield db
+    finally:
+        await db.dispose()
+
+
 def _profile_dir(settings: Settings, org: str | None, profile: Path | None) -> Path:
     if profile is not None:
         return profile
@@ -154,7 +173,6 @@ def cmd_serve(settings: Settings, tr: Catalog) -> int:
 def cmd_request_set_status(
     args: argparse.Namespace, settings: Settings, tr: Catalog, out: TextIO
 ) -> int:
-    from bot.wiring import database_for
     from faq.profile import load_profile_dir
     from handlers.clock import SystemClock
     from handlers.staff_requests import TransitionError, set_status
@@ -163,25 +181,21 @@ def cmd_request_set_status(
     profile, _ = load_profile_dir(settings.profile_dir())
 
     async def change() -> int:
-        db = database_for(settings)
         try:
-            if not await db.is_current():
-                raise NotMigrated(tr("cli-error-not-migrated"))
-            result = await set_status(
-                db,
-                SystemClock(),
-                tr.t,
-                reference=args.reference,
-                status=args.status,
-                note=args.note,
-                actor=f"staff:{args.actor}",
-                surveys=SurveyPolicy.from_profile(profile.surveys, profile.quiet_hours),
-            )
+            async with _database(settings, tr) as db:
+                result = await set_status(
+                    db,
+                    SystemClock(),
+                    tr.t,
+                    reference=args.reference,
+                    status=args.status,
+                    note=args.note,
+                    actor=f"staff:{args.actor}",
+                    surveys=SurveyPolicy.from_profile(profile.surveys, profile.quiet_hours),
+                )
         except TransitionError as exc:
             print(tr(exc.message_id, exc.args_), file=sys.stderr)
             return EXIT_FAILED
-        finally:
-            await db.dispose()
         changed = tr(
             "status-changed",
             {"from": tr(f"status-{result.from_status}")},
@@ -197,7 +211,6 @@ def cmd_request_set_status(
 
 def cmd_report(args: argparse.Namespace, settings: Settings, tr: Catalog, out: TextIO) -> int:
     from bot.report_text import render_text
-    from bot.wiring import database_for
     from handlers.clock import SystemClock
     from handlers.dates import RIYADH
     from handlers.reports import Report, build_report, parse_day, period_between
@@ -218,15 +231,8 @@ def cmd_report(args: argparse.Namespace, settings: Settings, tr: Catalog, out: T
         return EXIT_USAGE
 
     async def read() -> Report:
-        db = database_for(settings)
-        try:
-            if db.is_sqlite:
-                await db.upgrade()
-            elif not await db.is_current():
-                raise NotMigrated(tr("cli-error-not-migrated"))
+        async with _database(settings, tr) as db:
             return await build_report(db, period)
-        finally:
-            await db.dispose()
 
     report = asyncio.run(read())
     if args.json:
@@ -244,7 +250,6 @@ def cmd_survey_push(args: argparse.Namespace, settings: Settings, tr: Catalog, o
     say) queues no one twice.
     """
     from bot.progress import Progress
-    from bot.wiring import database_for
     from faq.profile import load_profile_dir
     from handlers.clock import SystemClock
     from handlers.dates import RIYADH
@@ -267,12 +272,7 @@ def cmd_survey_push(args: argparse.Namespace, settings: Settings, tr: Catalog, o
     status_name = tr(f"status-{args.status}")
 
     async def push() -> int:
-        db = database_for(settings)
-        try:
-            if db.is_sqlite:
-                await db.upgrade()
-            elif not await db.is_current():
-                raise NotMigrated(tr("cli-error-not-migrated"))
+        async with _database(settings, tr) as db:
             queuing = Progress(sys.stderr, tr.t, tr("campaign-queuing"))
             created = await push_campaign(
                 db,
@@ -290,8 +290,6 @@ def cmd_survey_push(args: argparse.Namespace, settings: Settings, tr: Catalog, o
             if args.no_wait:
                 return 0
             return await _follow(db)
-        finally:
-            await db.dispose()
 
     async def _follow(db: Any) -> int:
         from storage import repositories as repo
@@ -356,7 +354,6 @@ def _read_password(tr: Catalog, *, from_stdin: bool) -> str | None:
 def cmd_staff_password(
     args: argparse.Namespace, settings: Settings, tr: Catalog, out: TextIO
 ) -> int:
-    from bot.wiring import database_for
     from handlers.staff_auth import (
         NoSuchStaff,
         PasswordRejected,
@@ -375,18 +372,12 @@ def cmd_staff_password(
         return EXIT_FAILED
 
     async def change() -> bool:
-        db = database_for(settings)
         try:
-            if db.is_sqlite:
-                await db.upgrade()
-            elif not await db.is_current():
-                raise NotMigrated(tr("cli-error-not-migrated"))
-            await set_password(db, args.username, password)
+            async with _database(settings, tr) as db:
+                await set_password(db, args.username, password)
             return True
         except NoSuchStaff:
             return False
-        finally:
-            await db.dispose()
 
     if not asyncio.run(change()):
         print(tr("staffweb-no-such-staff", username=args.username), file=sys.stderr)
@@ -396,7 +387,6 @@ def cmd_staff_password(
 
 
 def cmd_staff_add(args: argparse.Namespace, settings: Settings, tr: Catalog, out: TextIO) -> int:
-    from bot.wiring import database_for
     from handlers.clock import SystemClock
     from handlers.staff_auth import PasswordRejected, check_password_policy, set_password
     from handlers.staff_inbox import StaffExists, add_staff
@@ -414,22 +404,16 @@ def cmd_staff_add(args: argparse.Namespace, settings: Settings, tr: Catalog, out
             return EXIT_FAILED
 
     async def add() -> str | None:
-        db = database_for(settings)
         try:
-            if db.is_sqlite:
-                await db.upgrade()
-            elif not await db.is_current():
-                raise NotMigrated(tr("cli-error-not-migrated"))
-            code = await add_staff(
-                db, SystemClock(), username=args.username, name=args.name, role=args.role
-            )
-            if password is not None:
-                await set_password(db, args.username, password)
-            return code
+            async with _database(settings, tr) as db:
+                code = await add_staff(
+                    db, SystemClock(), username=args.username, name=args.name, role=args.role
+                )
+                if password is not None:
+                    await set_password(db, args.username, password)
+                return code
         except StaffExists:
             return None
-        finally:
-            await db.dispose()
 
     code = asyncio.run(add())
     if code is None:
