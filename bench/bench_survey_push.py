@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -36,33 +35,21 @@ from sqlalchemy import func, select  # noqa: E402
 
 from storage.db import Database, sqlite_url  # noqa: E402
 from storage.models import OutboxMessage  # noqa: E402
-from tests.bot.test_server_process import (  # noqa: E402
-    _create_pg_database,
-    _drop_pg_database,
-    _pg_urls,
-)
 from tests.campaign_data import quiet_free_profiles, seed_delivered_requests  # noqa: E402
+from tests.processes import free_port, new_pg_database  # noqa: E402
 from tests.telegram_server import FakeTelegram  # noqa: E402
 
 LIMIT = 30
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 async def run(people: int, pg: str | None) -> dict[str, Any]:
     tg = FakeTelegram()
     tg.enforce_limits = True
     await tg.start()
-    with tempfile.TemporaryDirectory(prefix="tawasul-bench-push-") as tmp:
-        tmp_path = Path(tmp)
-        name = f"tawasul_b_{uuid.uuid4().hex[:12]}"
+    async with contextlib.AsyncExitStack() as stack:
+        tmp_path = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="tawasul-b-")))
         if pg:
-            admin, url = _pg_urls(pg, name)
-            await _create_pg_database(admin, name)
+            url = await stack.enter_async_context(new_pg_database(pg, "tawasul_b"))
         else:
             url = sqlite_url(tmp_path / "data")
         env = {k: v for k, v in os.environ.items() if not k.startswith(("TAWASUL_", "TELEGRAM_"))}
@@ -72,7 +59,7 @@ async def run(people: int, pg: str | None) -> dict[str, Any]:
             TAWASUL_DATA_DIR=str(tmp_path / "data"),
             TAWASUL_DATABASE_URL=url if pg else "",
             TAWASUL_SECRET_KEY="bench",
-            TAWASUL_HTTP_PORT=str(_free_port()),
+            TAWASUL_HTTP_PORT=str(free_port()),
             TAWASUL_TELEGRAM_POLL_TIMEOUT="1",
             TELEGRAM_BOT_TOKEN=tg.token,
             TELEGRAM_API_BASE=tg.base_url,
@@ -108,8 +95,6 @@ async def run(people: int, pg: str | None) -> dict[str, Any]:
                 bot.kill()
                 bot.wait()
             await db.dispose()
-            if pg:
-                await _drop_pg_database(admin, name)
     await tg.stop()
     times = sorted(m["at"] for m in tg.sent if m["method"] == "sendMessage")
     span = times[-1] - times[0]

@@ -18,11 +18,9 @@ import http.cookiejar
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +34,7 @@ from sqlalchemy import select
 from bot.web import COOKIE_NAME
 from storage.db import Database, sqlite_url
 from storage.models import Conversation, HandoverCase, Message
+from tests.processes import free_port, new_pg_database
 
 ROOT = Path(__file__).resolve().parents[2]
 PG_URL = os.environ.get("TAWASUL_TEST_DATABASE_URL")
@@ -55,12 +54,6 @@ CASE_ACK = "وصلت رسالتك"  # case-waiting: the message reached the rese
 CASE_CLOSED = "أنهيت المحادثة"
 ARABIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 MARKER = re.compile(r"١٢٣[٠-٩]{3}")
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _no_cookie_jar() -> http.cookiejar.CookieJar:
@@ -151,36 +144,6 @@ class Server:
                 proc.wait(timeout=10)
 
 
-async def _create_pg_database(admin_url: str, name: str) -> None:
-    import asyncpg
-
-    conn = await asyncpg.connect(admin_url)
-    try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-
-
-async def _drop_pg_database(admin_url: str, name: str) -> None:
-    import asyncpg
-
-    conn = await asyncpg.connect(admin_url)
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await conn.close()
-
-
-def _pg_urls(url: str, database: str) -> tuple[str, str]:
-    """(asyncpg DSN of the admin database, SQLAlchemy URL of `database` on that server)."""
-    from sqlalchemy.engine import make_url
-
-    sa = make_url(url)
-    admin = sa.set(drivername="postgresql").render_as_string(hide_password=False)
-    target = sa.set(database=database).render_as_string(hide_password=False)
-    return admin, target
-
-
 @pytest_asyncio.fixture(params=BACKENDS)
 async def backend(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Backend]:
     data_dir = tmp_path / "data"
@@ -188,10 +151,7 @@ async def backend(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterat
         yield Backend("sqlite", data_dir, "")
         return
     assert PG_URL is not None
-    name = f"tawasul_t_{uuid.uuid4().hex[:12]}"
-    admin, url = _pg_urls(PG_URL, name)
-    await _create_pg_database(admin, name)
-    try:
+    async with new_pg_database(PG_URL) as url:
         backend = Backend("postgresql", data_dir, url)
         upgrade = await asyncio.create_subprocess_exec(
             sys.executable,
@@ -199,20 +159,18 @@ async def backend(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterat
             "db",
             "upgrade",
             cwd=ROOT,
-            env=backend.env(_free_port()),
+            env=backend.env(free_port()),
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.STDOUT,
         )
         out, _ = await asyncio.wait_for(upgrade.communicate(), timeout=120)
         assert upgrade.returncode == 0, out.decode(errors="replace")
         yield backend
-    finally:
-        await _drop_pg_database(admin, name)
 
 
 @pytest.fixture
 def server(backend: Backend, tmp_path: Path) -> Iterator[Server]:
-    srv = Server(backend, _free_port(), tmp_path / "server.log")
+    srv = Server(backend, free_port(), tmp_path / "server.log")
     try:
         yield srv
     finally:

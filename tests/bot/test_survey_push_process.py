@@ -14,10 +14,8 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import subprocess
 import sys
-import uuid
 from collections import Counter
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -29,8 +27,8 @@ from sqlalchemy import func, select
 
 from storage.db import Database, sqlite_url
 from storage.models import OutboxMessage, Survey
-from tests.bot.test_server_process import _create_pg_database, _drop_pg_database, _pg_urls
 from tests.campaign_data import FIRST_CHAT, quiet_free_profiles, seed_delivered_requests
+from tests.processes import free_port, new_pg_database
 from tests.telegram_server import FakeTelegram
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,19 +45,8 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
         yield sqlite_url(tmp_path / "data")
         return
     assert PG_URL is not None
-    name = f"tawasul_t_{uuid.uuid4().hex[:12]}"
-    admin, url = _pg_urls(PG_URL, name)
-    await _create_pg_database(admin, name)
-    try:
+    async with new_pg_database(PG_URL) as url:
         yield url
-    finally:
-        await _drop_pg_database(admin, name)
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _env(tg: FakeTelegram, url: str, tmp_path: Path) -> dict[str, str]:
@@ -71,7 +58,7 @@ def _env(tg: FakeTelegram, url: str, tmp_path: Path) -> dict[str, str]:
         TAWASUL_DATABASE_URL="" if url.startswith("sqlite") else url,
         TAWASUL_SECRET_KEY="survey-push-test",
         TAWASUL_HTTP_HOST="127.0.0.1",
-        TAWASUL_HTTP_PORT=str(_free_port()),
+        TAWASUL_HTTP_PORT=str(free_port()),
         TAWASUL_TELEGRAM_POLL_TIMEOUT="1",
         TAWASUL_TELEGRAM_PER_SECOND=str(RATE),
         TELEGRAM_BOT_TOKEN=tg.token,

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -22,17 +21,12 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
+from tests.processes import free_port
 from tests.telegram_server import FakeTelegram
 from tests.waiting import until as wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 USERS = list(range(8101, 8109))
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest_asyncio.fixture
@@ -83,7 +77,7 @@ def inbound_texts(data_dir: Path) -> list[str]:
 async def test_kill_9_loses_no_delivered_update_and_handles_none_twice(
     tg: FakeTelegram, tmp_path: Path, mode: str
 ) -> None:
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TAWASUL_", "TELEGRAM_"))}
     env.update(
         TAWASUL_DATA_DIR=str(tmp_path / "var"),
@@ -127,7 +121,7 @@ async def test_a_webhook_call_without_the_secret_is_refused(
 ) -> None:
     import httpx
 
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TAWASUL_", "TELEGRAM_"))}
     env.update(
         TAWASUL_DATA_DIR=str(tmp_path / "var"),

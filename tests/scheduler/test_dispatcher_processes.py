@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import subprocess
 import sys
-import uuid
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
@@ -26,7 +24,7 @@ from sqlalchemy import func, insert, select
 
 from storage.db import Database
 from storage.models import OutboxMessage
-from tests.bot.test_server_process import _create_pg_database, _drop_pg_database, _pg_urls
+from tests.processes import free_port, new_pg_database
 from tests.telegram_server import FakeTelegram
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,22 +42,11 @@ async def _until(check: Callable[[], Awaitable[bool]], timeout: float) -> None:
             await asyncio.sleep(0.2)
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest_asyncio.fixture
 async def pg_url() -> AsyncIterator[str]:
     assert PG_URL is not None
-    name = f"tawasul_t_{uuid.uuid4().hex[:12]}"
-    admin, url = _pg_urls(PG_URL, name)
-    await _create_pg_database(admin, name)
-    try:
+    async with new_pg_database(PG_URL) as url:
         yield url
-    finally:
-        await _drop_pg_database(admin, name)
 
 
 def _env(tg: FakeTelegram, url: str, data_dir: Path, port: int) -> dict[str, str]:
@@ -89,7 +76,7 @@ async def test_three_dispatchers_send_every_message_once_within_the_limit(
     procs: list[subprocess.Popen[bytes]] = []
     db = Database(pg_url)
     try:
-        ports = [_free_port() for _ in range(PROCESSES)]
+        ports = [free_port() for _ in range(PROCESSES)]
         envs = [_env(tg, pg_url, tmp_path / f"data{i}", p) for i, p in enumerate(ports)]
         upgrade = subprocess.run(
             [sys.executable, "bot.py", "db", "upgrade"],
