@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import timedelta
 from typing import Any
 
 from fastapi import FastAPI
@@ -18,17 +17,15 @@ from bot.i18n import Catalog
 from bot.staff_web import FileSource, StaffBackend
 from bot.web import create_app
 from faq.service import FaqService
-from handlers import fields
 from handlers.clock import Clock, SystemClock
-from handlers.conversation import Dialog
 from handlers.engine import Engine
-from handlers.request_form import FormConfig, RequestForm
 from handlers.staff_auth import set_password
 from handlers.staff_desk import StaffDesk
 from handlers.staff_inbox import add_staff
 from handlers.types import ChatEngine
 from storage.crypto import Vault
 from storage.db import Database
+from tests.handlers.test_request_form import form_engine
 
 tr = Catalog("ar")
 KEY = bytes(range(32))
@@ -38,18 +35,7 @@ PASSWORD = "كلمة سر طويلة 123"
 
 
 def build_engine(db: Database, faq: FaqService, clock: Clock) -> Engine:
-    profile = faq.profile
-    config = FormConfig(
-        form_name=profile.request_form,
-        services=profile.services,
-        period=profile.review_period.phrase,
-        declaration=profile.declaration or "",
-        declaration_version="v-test",
-        draft_ttl=timedelta(days=7),
-        cities=fields.KNOWN_CITIES,
-    )
-    form = RequestForm(tr.t, Vault(KEY), config, clock.now)
-    return Engine(db, Dialog(faq, tr.t, clock, form=form), clock)
+    return form_engine(db, faq, clock)
 
 
 def staff_app(

@@ -14,7 +14,7 @@ from bot.i18n import Catalog
 from faq.profile import missing_phrases
 from faq.service import FaqService
 from handlers import fields
-from handlers.clock import FixedClock
+from handlers.clock import Clock, FixedClock
 from handlers.conversation import Dialog
 from handlers.engine import Engine
 from handlers.replies import Reply
@@ -48,8 +48,8 @@ def clock() -> FixedClock:
     return FixedClock(SUNDAY)
 
 
-@pytest.fixture
-def engine(database: Database, faq: FaqService, clock: FixedClock) -> Engine:
+def form_engine(database: Database, faq: FaqService, clock: Clock) -> Engine:
+    """The engine with the request form, as bot/wiring.py builds it (a test key)."""
     profile = faq.profile
     config = FormConfig(
         form_name=profile.request_form,
@@ -62,6 +62,11 @@ def engine(database: Database, faq: FaqService, clock: FixedClock) -> Engine:
     )
     form = RequestForm(tr.t, Vault(KEY), config, clock.now)
     return Engine(database, Dialog(faq, tr.t, clock, form=form), clock)
+
+
+@pytest.fixture
+def engine(database: Database, faq: FaqService, clock: FixedClock) -> Engine:
+    return form_engine(database, faq, clock)
 
 
 class Chat:

@@ -9,11 +9,8 @@ from sqlalchemy import select
 
 from bot.i18n import Catalog
 from faq.service import FaqService
-from handlers import fields
 from handlers.clock import FixedClock
-from handlers.conversation import Dialog
 from handlers.engine import Engine
-from handlers.request_form import FormConfig, RequestForm
 from handlers.staff_auth import (
     LoginThrottle,
     PasswordRejected,
@@ -29,7 +26,7 @@ from handlers.types import Incoming
 from storage.crypto import Vault
 from storage.db import Database
 from storage.models import AuditEvent, Conversation, HandoverCase, Message, OutboxMessage, Staff
-from tests.handlers.test_request_form import KEY, NATIONAL_ID, SUNDAY, Chat, submit
+from tests.handlers.test_request_form import KEY, NATIONAL_ID, SUNDAY, Chat, form_engine, submit
 
 # The profile fixture, shared with the request form tests.
 from tests.handlers.test_request_form import faq as faq
@@ -45,18 +42,7 @@ def clock() -> FixedClock:
 
 @pytest.fixture
 def engine(database: Database, faq: FaqService, clock: FixedClock) -> Engine:
-    profile = faq.profile
-    config = FormConfig(
-        form_name=profile.request_form,
-        services=profile.services,
-        period=profile.review_period.phrase,
-        declaration=profile.declaration or "",
-        declaration_version="v-test",
-        draft_ttl=timedelta(days=7),
-        cities=fields.KNOWN_CITIES,
-    )
-    form = RequestForm(tr.t, Vault(KEY), config, clock.now)
-    return Engine(database, Dialog(faq, tr.t, clock, form=form), clock)
+    return form_engine(database, faq, clock)
 
 
 @pytest.fixture

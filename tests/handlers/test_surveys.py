@@ -10,18 +10,14 @@ from sqlalchemy import select
 
 from bot.i18n import Catalog
 from faq.service import FaqService
-from handlers import fields
 from handlers.clock import FixedClock
-from handlers.conversation import Dialog
 from handlers.engine import Engine
-from handlers.request_form import FormConfig, RequestForm
 from handlers.staff_inbox import StaffInbox, add_staff
 from handlers.staff_requests import set_status
 from handlers.surveys import SurveyPolicy, push_campaign, remind_and_expire, send_due
-from storage.crypto import Vault
 from storage.db import Database
 from storage.models import HandoverCase, OutboxMessage, Staff, SupportRequest, Survey
-from tests.handlers.test_request_form import KEY, Chat, faq, submit
+from tests.handlers.test_request_form import Chat, faq, form_engine, submit
 
 __all__ = ["faq"]  # the module-scoped FAQ fixture, shared with the form tests
 
@@ -38,18 +34,7 @@ def clock() -> FixedClock:
 
 @pytest.fixture
 def engine(database: Database, faq: FaqService, clock: FixedClock) -> Engine:
-    profile = faq.profile
-    config = FormConfig(
-        form_name=profile.request_form,
-        services=profile.services,
-        period=profile.review_period.phrase,
-        declaration=profile.declaration or "",
-        declaration_version="v-test",
-        draft_ttl=timedelta(days=7),
-        cities=fields.KNOWN_CITIES,
-    )
-    form = RequestForm(tr.t, Vault(KEY), config, clock.now)
-    return Engine(database, Dialog(faq, tr.t, clock, form=form), clock)
+    return form_engine(database, faq, clock)
 
 
 async def deliver_service(database: Database, clock: FixedClock, reference: str) -> None:
