@@ -12,10 +12,7 @@ is sent to sign in. Screenshots (desktop and phone width) go to test-artifacts/.
 
 from __future__ import annotations
 
-import contextlib
 import secrets
-import socket
-import threading
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -24,8 +21,6 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
-import uvicorn
-from fastapi import FastAPI
 from itsdangerous import URLSafeSerializer
 
 from bot.i18n import Catalog
@@ -36,7 +31,7 @@ from handlers.staff_requests import set_status
 from handlers.surveys import SurveyPolicy, send_due
 from storage.db import Database
 from tests.bot.staff_stack import PASSWORD, SECRET, add_member, build_engine, staff_app
-from tests.bot.test_web_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
+from tests.bot.test_web_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, serve
 from tests.handlers.test_request_form import Chat, submit
 
 pytestmark = pytest.mark.skipif(
@@ -57,28 +52,6 @@ class Site:
     reference: str  # the request they filed
 
 
-@contextlib.contextmanager
-def _serve(app: FastAPI) -> Iterator[str]:
-    """The app on 127.0.0.1 at a free port, in uvicorn on its own thread and event loop."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    try:
-        for _ in range(200):
-            if server.started or not thread.is_alive():
-                break
-            threading.Event().wait(0.05)
-        assert server.started, "uvicorn did not start"
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
-
-
 @pytest_asyncio.fixture
 async def seeded(tmp_path: Path, faq_service: FaqService) -> tuple[str, str, str]:
     """A database with a researcher and a request a web chat visitor filed."""
@@ -97,7 +70,7 @@ async def seeded(tmp_path: Path, faq_service: FaqService) -> tuple[str, str, str
 @pytest.fixture
 def site(seeded: tuple[str, str, str], faq_service: FaqService) -> Iterator[Site]:
     url, visitor, reference = seeded
-    with _serve(staff_app(faq_service, {}, url=url)) as base:
+    with serve(staff_app(faq_service, {}, url=url)) as base:
         yield Site(base, visitor, reference)
 
 
@@ -290,7 +263,7 @@ async def rated_site(tmp_path: Path, faq_service: FaqService) -> AsyncIterator[S
         assert await send_due(db, later, tr.t, policy) == 1
     finally:
         await db.dispose()
-    with _serve(staff_app(faq_service, {}, url=url)) as base:
+    with serve(staff_app(faq_service, {}, url=url)) as base:
         yield Site(base, visitor, reference)
 
 

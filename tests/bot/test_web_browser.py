@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 import pytest_asyncio
 import uvicorn
+from fastapi import FastAPI
 
 from bot.i18n import Catalog
 from bot.web import create_app
@@ -46,14 +47,8 @@ EngineFactory = Callable[[], AbstractAsyncContextManager[ChatEngine]]
 
 
 @contextlib.contextmanager
-def _serve(factory: EngineFactory) -> Iterator[str]:
+def serve(app: FastAPI) -> Iterator[str]:
     """The app on 127.0.0.1 at a free port, in uvicorn on its own thread and event loop."""
-    app = create_app(
-        engine_factory=factory,
-        catalog=Catalog("ar"),
-        org_name=ORG_NAME,
-        secret_key="browser-test-key",
-    )
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
@@ -75,7 +70,13 @@ def _serve(factory: EngineFactory) -> Iterator[str]:
 
 @pytest.fixture
 def base_url(chat_engine_factory: EngineFactory) -> Iterator[str]:
-    with _serve(chat_engine_factory) as url:
+    app = create_app(
+        engine_factory=chat_engine_factory,
+        catalog=Catalog("ar"),
+        org_name=ORG_NAME,
+        secret_key="browser-test-key",
+    )
+    with serve(app) as url:
         yield url
 
 
