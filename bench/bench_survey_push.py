@@ -8,7 +8,9 @@ dispatcher) on a fresh data dir (SQLite) or, with `--pg URL`, a fresh PostgreSQL
 10,000 beneficiaries with a delivered request are written straight into the database, then
 `python bot.py survey push --status service_delivered --since TODAY --no-wait` queues the
 campaign. Rate: messages the server accepted, divided by the time from the first to the
-last. Also the most messages in any one-second window, and 429s.
+last (for a few hundred people the first and last second's bursts dominate and it reads
+above 30/s; the peak column is the limit check). Also the most messages in any one-second
+window, and 429s.
 
     .venv/bin/python bench/bench_survey_push.py [--people 10000] [--pg URL] [--json]
 """
