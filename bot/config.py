@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     telegram_per_second: int = Field(default=30, ge=1)
     telegram_per_chat_interval: float = Field(default=1.0, ge=0)
     telegram_group_per_minute: int = Field(default=20, ge=1)
+    # Seconds after which an outbox message claimed by a process that died mid-send is sent
+    # by another (PostgreSQL; on SQLite a restarting bot takes its own back at once).
+    outbox_reclaim_after: float = Field(default=120.0, ge=1.0)
     log_level: str = Field(default="info", pattern=r"^(critical|error|warning|info|debug)$")
     # Set behind HTTPS so the visitor cookie is only sent over TLS.
     cookie_secure: bool = False

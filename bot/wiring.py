@@ -112,7 +112,11 @@ async def open_core(
                 group_per_minute=settings.telegram_group_per_minute,
             )
             dispatcher = Dispatcher(
-                db, senders, clock, limits={"telegram": limits, STAFF_CHANNEL: limits}
+                db,
+                senders,
+                clock,
+                limits={"telegram": limits, STAFF_CHANNEL: limits},
+                reclaim_after=timedelta(seconds=settings.outbox_reclaim_after),
             )
             engine = Engine(db, dialog, clock, on_commit=dispatcher.wake, staff=staff)
         else:

@@ -150,12 +150,16 @@ class Dispatcher:
         limits: Mapping[str, Limits] | None = None,
         batch: int = 100,
         idle_poll: float = 1.0,
+        reclaim_after: timedelta = RECLAIM_AFTER,
     ) -> None:
         self.db = db
         self.senders = dict(senders)
         self.clock = clock
         self.batch = batch
         self.idle_poll = idle_poll
+        # On PostgreSQL a row another process claimed and never finished is taken back
+        # after this long (that process may be alive and slow, so not at once).
+        self.reclaim_after = reclaim_after
         # Channels given the same Limits object share one budget: they are one bot
         # (the beneficiaries' chats and the staff group speak through one token).
         paces: dict[int, _Pace] = {}
@@ -196,7 +200,7 @@ class Dispatcher:
     async def _take_back_orphans(self) -> None:
         """On SQLite this process is the only claimer: a row still 'sending' is the dead one's."""
         if not self.db.is_sqlite:
-            return  # other processes may be sending right now; RECLAIM_AFTER covers the dead
+            return  # other processes may be sending right now; reclaim_after covers the dead
         async with self.db.writer(), self.db.session() as session, session.begin():
             await session.execute(
                 update(OutboxMessage)
@@ -270,7 +274,7 @@ class Dispatcher:
         now = self.clock.now()
         params = {
             "now": now,
-            "stale": now - RECLAIM_AFTER,
+            "stale": now - self.reclaim_after,
             "channels": list(self.senders),
             "limit": limit,
         }

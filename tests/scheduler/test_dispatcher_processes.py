@@ -30,7 +30,7 @@ from tests.telegram_server import FakeTelegram
 ROOT = Path(__file__).resolve().parents[2]
 PG_URL = os.environ.get("TAWASUL_TEST_DATABASE_URL")
 PROCESSES = 3
-MESSAGES = 450
+MESSAGES = 240
 pytestmark = pytest.mark.skipif(
     PG_URL is None, reason="several processes share an outbox on PostgreSQL only (CI sets it)"
 )
