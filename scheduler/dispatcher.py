@@ -217,11 +217,10 @@ class Dispatcher:
         """
         self._next_due = self.idle_poll
         now = self._monotonic()
-        paces = set(map(id, self._pace.values()))
-        room = max(p.room(now) for p in self._pace.values() if id(p) in paces)
+        room = max((p.room(now) for p in self._pace.values()), default=0)
         if room <= 0:
             # The budget is spent: claim nothing until it frees up (no claim-and-release).
-            self._next_due = min(p.next_room(now) for p in self._pace.values())
+            self._next_due = min((p.next_room(now) for p in self._pace.values()), default=1.0)
             return 0
         rows = await self._claim(min(self.batch, room))
         if not rows:
