@@ -59,7 +59,7 @@ from pydantic import ValidationError
 
 from handlers.staff_inbox import StaffInbox
 from handlers.types import Attachment, BatchEngine, ChatEngine, Incoming
-from scheduler.dispatcher import Permanent, RetryLater, Transient
+from scheduler.dispatcher import SENT_PARTS, Permanent, RetryLater, Transient
 
 log = logging.getLogger(__name__)
 
@@ -295,14 +295,17 @@ class TelegramSender:
     async def send(self, chat_id: str, body: dict[str, Any]) -> None:
         chunks = split_text(str(body.get("text") or ""))
         markup = _markup(body, self.share_label)
+        # A retry after a 429 in the middle of a long text goes on from where it stopped.
+        done = int(body.get(SENT_PARTS) or 0)
         try:
-            for i, chunk in enumerate(chunks):
+            for i in range(done, len(chunks)):
                 last = i == len(chunks) - 1
                 await self.bot.send_message(
-                    chat_id=int(chat_id), text=chunk, reply_markup=markup if last else None
+                    chat_id=int(chat_id), text=chunks[i], reply_markup=markup if last else None
                 )
+                done = i + 1
         except TelegramRetryAfter as exc:
-            raise RetryLater(float(exc.retry_after)) from exc
+            raise RetryLater(float(exc.retry_after), sent_parts=done) from exc
         except TelegramForbiddenError as exc:
             raise Permanent("blocked") from exc
         except TelegramNotFound as exc:

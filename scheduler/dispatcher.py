@@ -30,11 +30,16 @@ OUTBOX = cast(Table, OutboxMessage.__table__)
 
 
 class RetryLater(Exception):
-    """The channel asked us to slow down (Telegram's 429)."""
+    """The channel asked us to slow down (Telegram's 429).
 
-    def __init__(self, retry_after: float) -> None:
+    `sent_parts`: how many parts of a message sent in several (a long text) had already
+    gone out; the retry starts after them instead of sending them again.
+    """
+
+    def __init__(self, retry_after: float, sent_parts: int = 0) -> None:
         super().__init__(f"retry after {retry_after}s")
         self.retry_after = retry_after
+        self.sent_parts = sent_parts
 
 
 class Transient(Exception):
@@ -133,9 +138,12 @@ class _Outcome:
     delay: float = 0.0
     error: str | None = None
     attempt: bool = False  # counts as a delivery attempt (a held-back row doesn't)
+    body: dict[str, Any] | None = None  # the row's body from now on, when it changed
 
 
 MAX_ATTEMPTS = 8
+# In a body: how many of its parts a previous attempt already delivered.
+SENT_PARTS = "sent_parts"
 # A row claimed longer ago than this by a process that never finished it is taken back.
 RECLAIM_AFTER = timedelta(minutes=2)
 
@@ -256,7 +264,10 @@ class Dispatcher:
             self._pace[row["channel"]].paused_until[row["chat_id"]] = (
                 self._monotonic() + exc.retry_after
             )
-            return _Outcome(row, "retry", delay=exc.retry_after, error=str(exc), attempt=True)
+            outcome = _Outcome(row, "retry", delay=exc.retry_after, error=str(exc), attempt=True)
+            if exc.sent_parts:
+                outcome.body = {**row["body"], SENT_PARTS: exc.sent_parts}
+            return outcome
         except Permanent as exc:
             return _Outcome(row, "failed", error=exc.reason)
         except Exception as exc:  # Transient and anything unexpected: retry with backoff
@@ -345,6 +356,8 @@ class Dispatcher:
                         values["last_error"] = o.error[:500]
                     if o.attempt:
                         values["attempts"] = OutboxMessage.attempts + 1
+                    if o.body is not None:
+                        values["body"] = o.body
                     await session.execute(
                         update(OutboxMessage)
                         .where(OutboxMessage.id == o.row["id"])

@@ -494,8 +494,10 @@ class FakeTelegram:
         retry_after: int | None = None,
         times: int = 1,
         chat_id: int | None = None,
+        after: int = 0,
     ) -> None:
-        """The next ``times`` calls of ``method`` (for ``chat_id`` if given) fail with status."""
+        """The next ``times`` calls of ``method`` (for ``chat_id`` if given) fail with status,
+        once ``after`` such calls have succeeded."""
         if status == 429 and retry_after is None:
             retry_after = 1
         if not description:
@@ -510,6 +512,7 @@ class FakeTelegram:
                 "retry_after": retry_after,
                 "times": times,
                 "chat_id": chat_id,
+                "after": after,
             }
         )
 
@@ -610,6 +613,9 @@ class FakeTelegram:
                 continue
             if fault["chat_id"] is not None and _chat_key(params) != fault["chat_id"]:
                 continue
+            if fault["after"] > 0:
+                fault["after"] -= 1
+                return
             fault["times"] -= 1
             if fault["times"] <= 0:
                 self._faults.remove(fault)

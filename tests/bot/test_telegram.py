@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 import pytest_asyncio
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from bot.config import Settings
 from bot.i18n import Catalog
 from bot.server import background
+from bot.telegram import split_text
 from bot.wiring import Core, open_core
 from faq.service import FaqService
 from handlers.clock import SystemClock
@@ -174,6 +176,40 @@ async def test_limits_429_and_a_blocked_user(tg: FakeTelegram, core: Core) -> No
             await asyncio.sleep(0.05)
     sends_after_block = [c for c in tg.calls if c["method"] == "sendMessage" and c["status"] == 403]
     assert len(sends_after_block) == 1  # not retried in a loop
+
+
+async def test_a_429_in_the_middle_of_a_long_text_resends_none_of_its_parts(
+    tg: FakeTelegram, core: Core
+) -> None:
+    assert core.dispatcher is not None
+    text = "\n".join(f"سطر رقم {i} من رسالة طويلة جداً" for i in range(900))  # ~3 parts
+    tg.fail_next("sendMessage", status=429, retry_after=1, chat_id=AMINA, after=1)
+    now = datetime.now(UTC)
+    async with core.db.session() as session, session.begin():
+        await session.execute(
+            insert(OutboxMessage),
+            [
+                {
+                    "conversation_id": None,
+                    "channel": "telegram",
+                    "chat_id": str(AMINA),
+                    "kind": "status",
+                    "body": {"text": text, "buttons": []},
+                    "state": "pending",
+                    "due_at": now,
+                    "attempts": 0,
+                    "created_at": now,
+                }
+            ],
+        )
+    core.dispatcher.wake()
+    expected = len(split_text(text))
+    assert expected >= 3
+    await until(lambda: len(tg.messages_to(AMINA)) >= expected, timeout=15)
+    await asyncio.sleep(0.5)  # a part sent twice would be here by now
+    parts = [m["text"] for m in tg.messages_to(AMINA)]
+    assert parts == split_text(text)  # each part once, in order, after the 429
+    assert [c["status"] for c in tg.calls if c["method"] == "sendMessage"].count(429) == 1
 
 
 @pytest.mark.parametrize("length", [5000, 9000])
