@@ -27,12 +27,12 @@ from bot.i18n import Catalog
 from bot.web import _COOKIE_SALT, COOKIE_NAME
 from faq.service import FaqService
 from handlers.clock import FixedClock, SystemClock
-from handlers.staff_requests import set_status
 from handlers.surveys import SurveyPolicy, send_due
 from storage.db import Database
 from tests.bot.staff_stack import PASSWORD, SECRET, add_member, build_engine, staff_app
 from tests.bot.test_web_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, serve
 from tests.handlers.test_request_form import Chat, submit
+from tests.handlers.test_surveys import deliver_service
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="needs Debian's Chromium at /usr/bin/chromium (apt chromium)"
@@ -246,21 +246,10 @@ async def rated_site(tmp_path: Path, faq_service: FaqService) -> AsyncIterator[S
         await add_member(db, "sara", "researcher")
         clock = SystemClock()
         reference = await submit(Chat(build_engine(db, faq_service, clock), visitor))
-        policy = SurveyPolicy()
-        for status in ("under_review", "accepted", "service_delivered"):
-            await set_status(
-                db,
-                clock,
-                tr.t,
-                reference=reference,
-                status=status,
-                note=None,
-                actor="staff:sara",
-                surveys=policy,
-            )
+        await deliver_service(db, clock, reference, actor="staff:sara")
         # A day on: past the delay and any quiet hours, whenever the suite runs.
         later = FixedClock(clock.now() + timedelta(days=1))
-        assert await send_due(db, later, tr.t, policy) == 1
+        assert await send_due(db, later, tr.t, SurveyPolicy()) == 1
     finally:
         await db.dispose()
     with serve(staff_app(faq_service, {}, url=url)) as base:

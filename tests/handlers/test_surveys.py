@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from bot.i18n import Catalog
 from faq.service import FaqService
-from handlers.clock import FixedClock
+from handlers.clock import Clock, FixedClock
 from handlers.engine import Engine
 from handlers.staff_inbox import StaffInbox, add_staff
 from handlers.staff_requests import set_status
@@ -37,7 +37,10 @@ def engine(database: Database, faq: FaqService, clock: FixedClock) -> Engine:
     return form_engine(database, faq, clock)
 
 
-async def deliver_service(database: Database, clock: FixedClock, reference: str) -> None:
+async def deliver_service(
+    database: Database, clock: Clock, reference: str, actor: str = "staff:huda"
+) -> None:
+    """Staff take the request through to service_delivered, which schedules its survey."""
     for status in ("under_review", "accepted", "service_delivered"):
         await set_status(
             database,
@@ -46,9 +49,17 @@ async def deliver_service(database: Database, clock: FixedClock, reference: str)
             reference=reference,
             status=status,
             note=None,
-            actor="staff:huda",
+            actor=actor,
             surveys=POLICY,
         )
+
+
+async def survey_arrives(chat: Chat, database: Database, clock: FixedClock) -> None:
+    """The person files a request, it is delivered, and two hours on the survey arrives."""
+    reference = await submit(chat)
+    await deliver_service(database, clock, reference)
+    clock.advance(timedelta(hours=2))
+    await send_due(database, clock, tr.t, POLICY)
 
 
 async def surveys(database: Database) -> list[Survey]:
@@ -116,10 +127,7 @@ async def test_a_typed_arabic_indic_digit_is_the_rating_and_skip_ends_it(
     engine: Engine, database: Database, clock: FixedClock
 ) -> None:
     chat = Chat(engine)
-    reference = await submit(chat)
-    await deliver_service(database, clock, reference)
-    clock.advance(timedelta(hours=2))
-    await send_due(database, clock, tr.t, POLICY)
+    await survey_arrives(chat, database, clock)
     await chat.say("٤")
     assert "سُجّل تقييمك" in chat.text
     await chat.press("تخطٍّ")
@@ -134,10 +142,7 @@ async def test_a_message_long_after_the_rating_is_not_taken_for_a_comment(
     engine: Engine, database: Database, clock: FixedClock
 ) -> None:
     chat = Chat(engine)
-    reference = await submit(chat)
-    await deliver_service(database, clock, reference)
-    clock.advance(timedelta(hours=2))
-    await send_due(database, clock, tr.t, POLICY)
+    await survey_arrives(chat, database, clock)
     await chat.say("3")
     assert "ملاحظة" in chat.text
     clock.advance(timedelta(days=2))
@@ -168,10 +173,7 @@ async def test_one_reminder_after_a_day_then_it_closes_after_a_week(
     engine: Engine, database: Database, clock: FixedClock
 ) -> None:
     chat = Chat(engine)
-    reference = await submit(chat)
-    await deliver_service(database, clock, reference)
-    clock.advance(timedelta(hours=2))
-    await send_due(database, clock, tr.t, POLICY)
+    await survey_arrives(chat, database, clock)
     clock.advance(timedelta(hours=23))
     assert await remind_and_expire(database, clock, tr.t, POLICY) == (0, 0)
     clock.advance(timedelta(hours=1))
