@@ -169,12 +169,17 @@ class TelegramPoller:
         timeout: int = 25,
         staff: StaffInbox | None = None,
         staff_chat_id: int | None = None,
+        on_up: Callable[[], None] = lambda: None,
+        on_down: Callable[[], None] = lambda: None,
     ) -> None:
         self.bot = bot
         self.engine = engine
         self.timeout = timeout
         self.staff = staff
         self.staff_chat_id = staff_chat_id
+        # What /healthz reports: whether the Bot API answers our long polls.
+        self.on_up = on_up
+        self.on_down = on_down
 
     async def run(self, stop: asyncio.Event) -> None:
         offset: int | None = None
@@ -184,6 +189,7 @@ class TelegramPoller:
                 updates = await self.bot.get_updates(
                     offset=offset, timeout=self.timeout, allowed_updates=ALLOWED_UPDATES
                 )
+                self.on_up()
                 if updates:
                     await self._store(updates)
                     offset = updates[-1].update_id + 1
@@ -196,6 +202,7 @@ class TelegramPoller:
                 await _sleep_unless(stop, exc.retry_after)
             except (TelegramNetworkError, TelegramServerError) as exc:
                 failures += 1
+                self.on_down()
                 log.warning("getUpdates failed (%s); retrying", type(exc).__name__)
                 await _sleep_unless(stop, min(30.0, 0.5 * 2**failures))
             except Exception:

@@ -29,7 +29,9 @@ API (every error is `{"error": <text from the catalog>}`, never FastAPI's Englis
   increasing `id`. With `?after=ID`: only the messages after that id (what staff or a
   status change said since the page last looked; the page asks every few seconds), and
   `"reset": true` when more came than one answer holds, so the page redraws it all.
-- `GET /healthz` — `{"status": "ok"}`.
+- `GET /healthz` — `{"status": "ok"}` and each channel's state (`"telegram": "up"`,
+  `"retrying"` or `"off"`); the web is up whenever this answers.
+- `GET /readyz` — 200 once the database answers, 503 while it doesn't.
 - `GET /` — the chat page; `/static/…` its stylesheet and script (nothing from a CDN).
 """
 
@@ -54,6 +56,7 @@ from fastapi.templating import Jinja2Templates
 from itsdangerous import BadSignature, URLSafeSerializer
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from bot.health import Health
 from bot.i18n import Catalog
 from bot.staff_web import StaffBackend, staff_router
 from handlers.replies import Reply
@@ -224,6 +227,7 @@ def create_app(
     secret_key: str,
     cookie_secure: bool = False,
     staff: Callable[[], StaffBackend | None] | None = None,
+    health: Health | None = None,
 ) -> FastAPI:
     if not secret_key:
         raise ValueError("secret_key must not be empty: it signs the visitors' cookies")
@@ -354,9 +358,21 @@ def create_app(
         )
         return response
 
+    status = health or Health()
+
     @app.api_route("/healthz", methods=["GET", "HEAD"])
     async def healthz() -> dict[str, str]:
-        return {"status": "ok"}
+        # The web is up if this answers; each channel says its own state beside it.
+        return status.report()
+
+    @app.api_route("/readyz", methods=["GET", "HEAD"])
+    async def readyz(request: Request) -> JSONResponse:
+        if health is None:  # no database behind this app's report: ready once started
+            ready = hasattr(request.app.state, "engine")
+        else:
+            ready = await status.ready()
+        body = {"status": "ready" if ready else "unavailable"}
+        return JSONResponse(body, status_code=200 if ready else 503)
 
     @app.post("/api/chat")
     async def chat(request: Request) -> JSONResponse:

@@ -180,6 +180,7 @@ async def test_healthz(served: Served) -> None:
         assert response.status_code == 200
         assert response.json() == {"status": "ok"}
         assert (await client.head("/healthz")).status_code == 200
+        assert (await client.get("/readyz")).json() == {"status": "ready"}
 
 
 # --- chatting ------------------------------------------------------------------------------
