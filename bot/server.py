@@ -172,6 +172,7 @@ async def serve(settings: Settings, catalog: Catalog, faq: FaqService | None = N
         cookie_secure=settings.cookie_secure,
         staff=lambda: opened.get("desk"),
         health=health,
+        embed_origins=settings.embed_origin_list(),
     )
     if settings.telegram_bot_token and settings.telegram_webhook_url:
         router = webhook_router(
