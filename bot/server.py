@@ -18,7 +18,13 @@ from bot.health import ChannelState, Health, retry_until_done
 from bot.i18n import Catalog
 from bot.secrets import load_or_create_secret
 from bot.staff_web import StaffBackend
-from bot.telegram import ALLOWED_UPDATES, TelegramPoller, set_commands, webhook_router
+from bot.telegram import (
+    ALLOWED_UPDATES,
+    Reject,
+    TelegramPoller,
+    set_commands,
+    webhook_router,
+)
 from bot.telegram_files import TelegramFiles
 from bot.web import create_app
 from bot.wiring import Core, build_faq, open_core
@@ -27,6 +33,7 @@ from handlers.clock import SystemClock
 from handlers.staff_auth import LoginThrottle
 from handlers.types import ChatEngine
 from scheduler.jobs import build_scheduler
+from storage.rejects import record_rejected
 
 log = logging.getLogger(__name__)
 
@@ -122,6 +129,15 @@ def _retry_after(exc: BaseException) -> float | None:
     return float(exc.retry_after) if isinstance(exc, TelegramRetryAfter) else None
 
 
+def _rejecter(core: Core) -> Reject:
+    async def reject(external_id: str | None, reason: str, size: int) -> None:
+        await record_rejected(
+            core.db, "telegram", external_id, reason, size, core.engine.clock.now()
+        )
+
+    return reject
+
+
 def webhook_secret(settings: Settings) -> str:
     """The webhook's secret token: configured, or derived from the signing key."""
     if settings.telegram_webhook_secret:
@@ -153,7 +169,7 @@ async def serve(settings: Settings, catalog: Catalog, faq: FaqService | None = N
         # Opened by the app's lifespan: the database, the outbox dispatcher and the
         # Telegram poller live exactly as long as the server.
         async with open_core(settings, catalog, faq=faq) as core, background(core, health):
-            opened.update(bot=core.bot, staff=core.staff)
+            opened.update(bot=core.bot, staff=core.staff, reject=_rejecter(core))
             health.database = core.db.ping
             if core.desk is not None:
                 files = TelegramFiles(core.bot) if core.bot is not None else None
@@ -180,6 +196,7 @@ async def serve(settings: Settings, catalog: Catalog, faq: FaqService | None = N
             webhook_secret(settings),
             catalog.t,
             settings.telegram_staff_chat_id,
+            reject=lambda: opened.get("reject"),
         )
         app.include_router(router)
     freeze_startup_heap()

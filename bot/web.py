@@ -56,6 +56,7 @@ from fastapi.templating import Jinja2Templates
 from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from bot.body_limit import BodyLimit
 from bot.health import Health
 from bot.i18n import Catalog
 from bot.staff_web import StaffBackend, staff_router
@@ -286,6 +287,8 @@ def create_app(
         redoc_url=None,
         openapi_url=None,
     )
+    refusal = json.dumps({"error": catalog.t("web-error-too-large")}, ensure_ascii=False)
+    app.add_middleware(BodyLimit, refusal=refusal.encode())
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     if staff is not None:
         app.include_router(

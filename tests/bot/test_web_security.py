@@ -109,3 +109,24 @@ class _SignedLongAgo(TimestampSigner):
 async def _get(client: httpx.AsyncClient, path: str, cookie: str) -> httpx.Response:
     client.cookies.set(COOKIE_NAME, cookie)
     return await client.get(path)
+
+
+@pytest.mark.asyncio
+async def test_every_endpoint_refuses_a_body_over_its_limit_unread(
+    chat_engine_factory: EngineFactory,
+) -> None:
+    from bot.body_limit import DEFAULT_LIMIT
+
+    big = b"a=" + b"x" * (DEFAULT_LIMIT + 10)
+
+    async def chunks() -> AsyncIterator[bytes]:  # no Content-Length: counted as it comes
+        for i in range(0, len(big), 65536):
+            yield big[i : i + 65536]
+
+    async with _client(chat_engine_factory) as client:
+        form = {"Content-Type": "application/x-www-form-urlencoded"}
+        declared = await client.post("/anything", content=big, headers=form)
+        assert declared.status_code == 413
+        await client.get("/")  # a visitor's cookie
+        streamed = await client.post("/api/chat", content=chunks(), headers=form)
+        assert streamed.status_code == 413
