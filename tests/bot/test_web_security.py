@@ -128,5 +128,6 @@ async def test_every_endpoint_refuses_a_body_over_its_limit_unread(
         declared = await client.post("/anything", content=big, headers=form)
         assert declared.status_code == 413
         await client.get("/")  # a visitor's cookie
-        streamed = await client.post("/api/chat", content=chunks(), headers=form)
+        as_json = {"Content-Type": "application/json"}
+        streamed = await client.post("/api/chat", content=chunks(), headers=as_json)
         assert streamed.status_code == 413
