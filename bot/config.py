@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     # Sites that may show the web chat in a frame (CSP frame-ancestors), e.g.
     # "https://www.example.org https://example.org"; the chat's own origin always may.
     embed_origins: str = ""
+    # Reverse proxies whose X-Forwarded-For / -Proto are believed (comma-separated IPs or
+    # networks); none by default, so a client can't pick the address the throttle sees.
+    trusted_proxies: str = ""
 
     @field_validator("log_level")
     @classmethod

@@ -204,7 +204,8 @@ async def serve(settings: Settings, catalog: Catalog, faq: FaqService | None = N
         app,
         host=settings.http_host,
         port=settings.http_port,
-        proxy_headers=True,
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=settings.trusted_proxies or None,
         log_level=settings.log_level,
     )
     await uvicorn.Server(config).serve()

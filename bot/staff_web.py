@@ -39,7 +39,13 @@ from handlers.clock import SystemClock
 from handlers.dates import RIYADH, format_date, format_time
 from handlers.exports import csv_filename, requests_csv, survey_answers_csv
 from handlers.reports import Period, build_report, parse_day, period_between
-from handlers.staff_auth import LoginThrottle, StaffMember, authenticate, staff_member
+from handlers.staff_auth import (
+    LoginThrottle,
+    StaffMember,
+    authenticate,
+    end_sessions,
+    staff_member,
+)
 from handlers.staff_desk import (
     MAX_NOTE_CHARS,
     MAX_REPLY_CHARS,
@@ -326,22 +332,24 @@ def staff_router(
             username = form.get("username", "").strip()
             password = form.get("password", "")
             back = services()
+            # The peer, or the client a trusted proxy names (uvicorn reads X-Forwarded-For
+            # only from TAWASUL_TRUSTED_PROXIES).
             client = request.client.host if request.client else "unknown"
-            keys = (f"user:{username.casefold()}", f"ip:{client}")
-            wait = back.throttle.wait_seconds(*keys)
-            if wait:
-                minutes = max(1, -(-wait // 60))
+            attempt = back.throttle.begin(username, client)
+            if isinstance(attempt, int):
+                minutes = max(1, -(-attempt // 60))
                 return login_page(
                     request,
                     next_url,
                     error=tr("staffweb-login-throttled", minutes=minutes),
                     status=429,
                 )
-            me = await authenticate(back.desk.db, username, password)
+            me = await back.throttle.verify(
+                attempt, lambda: authenticate(back.desk.db, username, password)
+            )
+            back.throttle.ended(attempt, success=me is not None)
             if me is None:
-                back.throttle.failed(*keys)
                 return login_page(request, next_url, error=tr("staffweb-login-failed"), status=401)
-            back.throttle.succeeded(keys[0])
             response = RedirectResponse(next_url, status_code=303, headers=_NO_STORE)
             session = {"s": me.id, "c": secrets.token_urlsafe(24), "p": me.stamp}
             response.set_cookie(
@@ -360,6 +368,8 @@ def staff_router(
 
     async def logout(request: Request, signed: Signed) -> Response:
         check_csrf(signed, request, await _read_form(request))
+        # Server-side: the cookie (and any copy of it) stops working now.
+        await end_sessions(services().desk.db, signed.me.id)
         response = RedirectResponse("/staff/login", status_code=303, headers=_NO_STORE)
         response.delete_cookie(SESSION_COOKIE, path="/staff")
         return response

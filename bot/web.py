@@ -53,7 +53,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
+from itsdangerous import BadData, URLSafeSerializer, URLSafeTimedSerializer
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot.body_limit import BodyLimit
@@ -343,12 +343,12 @@ def create_app(
             return None
         try:
             value = signer.loads(raw, max_age=COOKIE_MAX_AGE)
-        except BadSignature:
+        except BadData:
             if not renewing:
                 return None
             try:
                 value = legacy.loads(raw)
-            except BadSignature:
+            except BadData:
                 return None
         if isinstance(value, str) and _VISITOR_ID.fullmatch(value):
             return value

@@ -189,6 +189,8 @@ class Staff(Base):
     # A one-time code (kept hashed) that ties a Telegram account to this staff member.
     link_code_hash: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
     active: Mapped[bool] = mapped_column(default=True)
+    # Part of every session's stamp: raised on logout and deactivation, it ends them all.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime]
 
 

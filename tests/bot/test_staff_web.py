@@ -169,7 +169,7 @@ async def test_a_form_without_its_csrf_token_is_refused_in_arabic(
         assert claimed.status_code == 303
 
 
-async def test_sign_in_attempts_are_throttled_per_username_and_per_address(
+async def test_sign_in_attempts_are_throttled_per_username_and_address_pair(
     app: tuple[FastAPI, dict[str, Any]],
 ) -> None:
     application, _ = app
@@ -179,13 +179,11 @@ async def test_sign_in_attempts_are_throttled_per_username_and_per_address(
         blocked = await sign_in(attacker, "sara")  # even the right password now waits
         assert blocked.status_code == 429
         assert arabic_page(blocked, "حاول مرة أخرى بعد 15 دقيقة")
-        other_user = await sign_in(attacker, "boss")  # the same address, another name
-        assert other_user.status_code == 429
-    async with client(application, "10.0.0.2") as elsewhere:
-        same_user = await sign_in(elsewhere, "sara")  # the same name, another address
-        assert same_user.status_code == 429
-        fine = await sign_in(elsewhere, "boss")
-        assert fine.status_code == 303
+        # The same address, another name: slowed down a little, never locked out.
+        assert (await sign_in(attacker, "boss")).status_code == 303
+    async with client(application, "10.0.0.2") as owner:
+        # A stranger's five guesses don't lock sara out from where she works.
+        assert (await sign_in(owner, "sara")).status_code == 303
 
 
 async def test_a_researcher_cannot_reveal_and_an_admins_look_is_audited(
