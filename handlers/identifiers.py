@@ -6,7 +6,8 @@ before anything is matched or stored, so that no transcript, case, staff message
 comment or request field ever holds one in clear; the clear values travel only encrypted.
 
 A number counts only when it is one: an ID has 10 digits, starts with 1 or 2 and passes the
-check digit (the form's validator decides), a mobile is a valid Saudi mobile. References
+check digit (the form's validator decides); a mobile has the shape of a Saudi mobile
+(05XXXXXXXX, 5XXXXXXXX, +9665XXXXXXXX, 009665XXXXXXXX). References
 (2612-00001), dates (1447/06/10) and other numbers stay as written. Pure, and never raises
 for any ``str``.
 """
@@ -61,12 +62,11 @@ def _classify(digits: str, plus: bool) -> tuple[Kind, str] | None:
         return "national_id", digits
     if plus and not digits.startswith("9665"):
         return None
-    if not _MOBILE_SHAPE.fullmatch(digits):
-        return None
-    # phonenumbers reads a bare 9665… as a national number: say it is international.
-    written = "+" + digits.removeprefix("00") if plus or digits.startswith(("9", "00")) else digits
-    result = fields.mobile(written)
-    return ("phone", result.value) if isinstance(result, fields.Valid) else None
+    # By shape, not by the numbering plan: a number in a range phonenumbers doesn't know
+    # yet is still somebody's mobile.
+    if _MOBILE_SHAPE.fullmatch(digits):
+        return "phone", "+966" + digits[-9:]
+    return None
 
 
 def _in_run(text: str, start: int, end: int) -> list[Found]:
