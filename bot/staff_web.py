@@ -11,7 +11,8 @@ Nothing under /staff answers without a session: pages redirect to
 /staff/login?next=…, the JSON endpoints under /staff/api answer 401.
 
 Pages: /staff/cases?tab=open|mine|unclaimed|closed, /staff/cases/{id} (claim, reply,
-close; new messages every two seconds from /staff/api/cases/{id}/messages?after=ID),
+close, reveal the masked numbers for admins; new messages every two seconds from
+/staff/api/cases/{id}/messages?after=ID),
 /staff/requests?status=&type=, /staff/requests/{ref} (status changes with a note, reveal
 for admins, attachments), /staff/reports (the reports' place in the navigation).
 """
@@ -55,6 +56,7 @@ from handlers.staff_desk import (
     DeskError,
     MessageView,
     Revealed,
+    RevealedIdentifier,
     StaffDesk,
     Tab,
 )
@@ -411,7 +413,9 @@ def staff_router(
             raise Refusal(404, "staffweb-error-no-case", case=str(raw)[:20])
         return int(raw)
 
-    async def case_page(request: Request, signed: Signed) -> Response:
+    async def case_page(
+        request: Request, signed: Signed, revealed: list[RevealedIdentifier] | None = None
+    ) -> Response:
         view: CaseView = await services().desk.case(case_id_of(request))
         return render(
             request,
@@ -423,9 +427,15 @@ def staff_router(
                 "poll_ms": POLL_MS,
                 "max_reply": MAX_REPLY_CHARS,
                 "sent": request.query_params.get("sent") == "1",
+                "revealed": revealed,
             },
             signed=signed,
         )
+
+    async def reveal_identifiers(request: Request, signed: Signed) -> Response:
+        check_csrf(signed, request, await _read_form(request))
+        found = await services().desk.reveal_identifiers(case_id_of(request), signed.me)
+        return await case_page(request, signed, found)
 
     async def case_messages(request: Request, signed: Signed) -> Response:
         raw_after = request.query_params.get("after", "0")
@@ -483,6 +493,7 @@ def staff_router(
         "/cases/{case_id}/reply", page(case_action(do_reply, "?sent=1")), methods=["POST"]
     )
     router.add_api_route("/cases/{case_id}/close", page(case_action(do_close)), methods=["POST"])
+    router.add_api_route("/cases/{case_id}/reveal", page(reveal_identifiers), methods=["POST"])
     router.add_api_route("/api/cases/{case_id}/messages", page(case_messages), methods=["GET"])
 
     # -- requests --------------------------------------------------------------------------

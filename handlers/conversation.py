@@ -18,7 +18,7 @@ from handlers.clock import Clock
 from handlers.dates import format_date, format_time
 from handlers.hours import Schedule
 from handlers.replies import Button, Reply
-from handlers.request_form import RequestForm, describe_request
+from handlers.request_form import IDENTIFIER_STEPS, RequestForm, describe_request
 from handlers.surveys import survey_action
 from handlers.turn import Context, RequestView, State, Turn
 from handlers.types import Incoming
@@ -261,6 +261,8 @@ class Dialog:
         field = pending.get("field")
         if field is None or self.form is None:
             return Turn(state, [self._completion_prompt(request)])
+        if field in IDENTIFIER_STEPS:
+            text = incoming.as_typed.strip()
         return self._correct_field(state, request, field, text)
 
     def _correct_field(self, state: State, request: RequestView, field: str, text: str) -> Turn:

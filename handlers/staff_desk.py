@@ -8,6 +8,7 @@ message for a queued channel wakes the outbox dispatcher after the commit.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -87,6 +88,8 @@ class MessageView:
     text: str
     at: datetime
     attachments: int
+    # The text shows national IDs or phone numbers masked; an admin may reveal them.
+    masked: bool = False
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,21 @@ class CaseView:
     case: CaseRow
     messages: tuple[MessageView, ...]
     requests: tuple[RequestRow, ...]
+
+    @property
+    def has_identifiers(self) -> bool:
+        return any(m.masked for m in self.messages)
+
+
+@dataclass(frozen=True)
+class RevealedIdentifier:
+    """One number a beneficiary typed in the conversation, in clear, for an admin."""
+
+    message_id: int
+    at: datetime
+    kind: str  # "national_id" | "phone"
+    mask: str
+    value: str
 
 
 @dataclass(frozen=True)
@@ -318,11 +336,63 @@ class StaffDesk:
                 text=m.text,
                 at=m.created_at,
                 attachments=len(m.data.get("attachments") or []),
+                masked=m.identifiers_enc is not None,
             )
             for m in reversed(recent)
         )
         row = self._row(case, conversation, who, assignee, list(case_messages))
         return CaseView(row, messages, request_rows)
+
+    async def reveal_identifiers(self, case_id: int, me: StaffMember) -> list[RevealedIdentifier]:
+        """The numbers masked in the case's conversation: admins only, every look recorded."""
+        if not me.is_admin:
+            raise DeskError("staffweb-error-reveal-forbidden", 403)
+        now = self.clock.now()
+        async with self.db.writer(), self.db.session() as session, session.begin():
+            case, conversation, _, _ = await self._load_case(session, case_id)
+            # The messages the case page shows: its conversation's latest.
+            rows = (
+                await session.execute(
+                    select(Message.id, Message.created_at, Message.identifiers_enc)
+                    .where(
+                        Message.conversation_id == conversation.id,
+                        Message.identifiers_enc.is_not(None),
+                    )
+                    .order_by(Message.id.desc())
+                    .limit(TRANSCRIPT_MESSAGES)
+                )
+            ).all()
+            revealed = [
+                self._revealed(message_id, at, token)
+                for message_id, at, token in reversed(rows)
+                if token is not None
+            ]
+            found = [r for rs in revealed for r in rs]
+            repo.audit(
+                session,
+                actor=f"staff:{me.username}",
+                action="case.identifiers_revealed",
+                subject=f"case:{case.id}",
+                details={
+                    "messages": sorted({r.message_id for r in found}),
+                    "fields": sorted({r.kind for r in found}),
+                    "via": "web",
+                },
+                now=now,
+            )
+        return found
+
+    def _revealed(self, message_id: int, at: datetime, token: str) -> list[RevealedIdentifier]:
+        try:
+            values = json.loads(self.vault.decrypt(token))
+        except (DecryptionError, ValueError):
+            raise DeskError("staffweb-unreadable", 500) from None
+        masks = {"national_id": fields.mask_national_id, "phone": fields.mask_phone}
+        return [
+            RevealedIdentifier(message_id, at, v["kind"], masks[v["kind"]](v["value"]), v["value"])
+            for v in values
+            if v.get("kind") in masks
+        ]
 
     async def case_file(
         self, case_id: int, message_id: int, index: int, me: StaffMember

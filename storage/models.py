@@ -125,6 +125,9 @@ class Message(Base):
     # in: the pressed button's payload and attachments; out: the buttons offered
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime]
+    # The national IDs and phone numbers `text` shows masked, as one Fernet token of a JSON
+    # list ({"kind", "value"}): an admin may reveal them, nobody else reads them.
+    identifiers_enc: Mapped[str | None] = mapped_column(Text)
 
 
 class ProcessedInbound(Base):

@@ -95,6 +95,13 @@ staffweb-days = { $n ->
     }
 staffweb-group-reply = 💬 { $name } (من صندوق الويب): { $text }
 
+## Identifiers typed in the conversation (shown masked)
+staffweb-identifiers = الأرقام المكتوبة في المحادثة
+staffweb-identifiers-note = تظهر أرقام الهوية والجوال في المحادثة مخفية. يُسجَّل كل إظهار باسمك في سجل التدقيق.
+staffweb-reveal-identifiers = إظهار الأرقام المخفية
+staffweb-identifier-national_id = رقم الهوية / الإقامة
+staffweb-identifier-phone = الجوال
+
 ## Requests
 staffweb-requests-title = الطلبات
 staffweb-filter-status = الحالة

@@ -87,6 +87,13 @@ staffweb-days = { $n ->
     }
 staffweb-group-reply = 💬 { $name } (from the web inbox): { $text }
 
+## Identifiers typed in the conversation (shown masked)
+staffweb-identifiers = Numbers typed in the conversation
+staffweb-identifiers-note = National IDs and mobile numbers in the conversation are shown masked. Every reveal is recorded under your name in the audit log.
+staffweb-reveal-identifiers = Show the masked numbers
+staffweb-identifier-national_id = National ID / iqama
+staffweb-identifier-phone = Mobile
+
 ## Requests
 staffweb-requests-title = Requests
 staffweb-filter-status = Status
