@@ -1,0 +1,137 @@
+"""Fixtures of the journey suite: the real engine per association, and one browser.
+
+The engine is assembled as bot/wiring.py assembles it (the association's real profile,
+its schedule, the request form with a test key) on the `database` fixture, so every
+journey runs on SQLite and, with TAWASUL_TEST_DATABASE_URL, on PostgreSQL. The web
+journeys also run in headless Chromium against the real web chat: one browser for the
+whole module, one web chat server per association, started when first needed.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_asyncio
+
+from bot.config import PROFILES_DIR, Settings
+from bot.i18n import Catalog
+from bot.web import create_app
+from bot.wiring import build_form
+from faq.profile import missing_phrases
+from faq.service import FaqService
+from handlers.clock import Clock, FixedClock
+from handlers.conversation import Dialog
+from handlers.engine import Engine
+from handlers.hours import Schedule
+from storage.db import Database
+from tests.bot.test_web_browser import CHROMIUM, CHROMIUM_ARGS, serve
+
+catalog = Catalog("ar")
+# A Sunday, 10:00 in Riyadh: inside working hours everywhere, outside quiet hours.
+SUNDAY_MORNING = datetime(2026, 11, 22, 7, 0, tzinfo=UTC)
+TEST_KEY = base64.urlsafe_b64encode(bytes(range(32))).decode()
+WEB_SECRET = "journeys-web-key"
+
+
+@functools.cache
+def faq_for(org: str) -> FaqService:
+    """The association's FAQ and profile, built once per run (matching is state-free)."""
+    return FaqService.from_dir(PROFILES_DIR / org, missing_phrases(catalog.t))
+
+
+def build_engine(database: Database, org: str, clock: Clock, data_dir: Path) -> Engine:
+    """The core of one association, as bot/wiring.py's open_core builds it."""
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        org=org,
+        data_dir=data_dir,
+        encryption_key=TEST_KEY,
+    )
+    faq = faq_for(org)
+    form = build_form(settings, catalog, faq, clock)
+    schedule = Schedule.from_profile(faq.profile.schedule)
+    return Engine(database, Dialog(faq, catalog.t, clock, schedule, form), clock)
+
+
+def org_name(org: str) -> str:
+    return faq_for(org).profile.name
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(SUNDAY_MORNING)
+
+
+class WebChats:
+    """The real web chat app of each association, served on loopback when first asked for."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._servers: dict[str, tuple[str, Iterator[str]]] = {}
+
+    def database_url(self, org: str) -> str:
+        return f"sqlite+aiosqlite:///{self.root / org / 'web.db'}"
+
+    def url(self, org: str) -> str:
+        if org not in self._servers:
+            (self.root / org).mkdir(parents=True, exist_ok=True)
+            app = create_app(
+                engine_factory=self._factory(org),
+                catalog=catalog,
+                org_name=org_name(org),
+                secret_key=WEB_SECRET,
+            )
+            server = serve(app)
+            self._servers[org] = (server.__enter__(), server)
+        return self._servers[org][0]
+
+    def close(self) -> None:
+        for _, server in self._servers.values():
+            server.__exit__(None, None, None)
+        self._servers.clear()
+
+    def _factory(self, org: str) -> Any:
+        url, data_dir = self.database_url(org), self.root / org
+
+        @asynccontextmanager
+        async def factory() -> AsyncIterator[Engine]:
+            db = Database(url)
+            await db.upgrade()
+            try:
+                yield build_engine(db, org, FixedClock(SUNDAY_MORNING), data_dir)
+            finally:
+                await db.dispose()
+
+        return factory
+
+
+@pytest.fixture(scope="module")
+def web_chats(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebChats]:
+    chats = WebChats(tmp_path_factory.mktemp("web-journeys"))
+    try:
+        yield chats
+    finally:
+        chats.close()
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def browser() -> AsyncIterator[Any]:
+    """One headless Chromium for every web journey; each journey gets a context of its own."""
+    if not CHROMIUM.exists():
+        pytest.skip("needs Debian's Chromium at /usr/bin/chromium (apt chromium)")
+    playwright_api = pytest.importorskip("playwright.async_api")
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield browser
+        finally:
+            await browser.close()
