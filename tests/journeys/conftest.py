@@ -1,8 +1,10 @@
 """Fixtures of the journey suite: the real engine per association, and one browser.
 
 The engine is assembled as bot/wiring.py assembles it (the association's real profile,
-its schedule, the request form with a test key) on the `database` fixture, so every
-journey runs on SQLite and, with TAWASUL_TEST_DATABASE_URL, on PostgreSQL. The web
+its schedule, the request form with a test key) on a real database, so every journey runs
+on SQLite and, with TAWASUL_TEST_DATABASE_URL, on PostgreSQL. The database is migrated
+once per module like tests/conftest.py's `database` and emptied before each journey (a
+migration per journey would cost more than all the journeys together). The web
 journeys also run in headless Chromium against the real web chat: one browser for the
 whole module, one web chat server per association, started when first needed.
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import functools
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -31,7 +34,9 @@ from handlers.conversation import Dialog
 from handlers.engine import Engine
 from handlers.hours import Schedule
 from storage.db import Database
+from storage.models import Base
 from tests.bot.test_web_browser import CHROMIUM, CHROMIUM_ARGS, serve
+from tests.conftest import BACKENDS, PG_URL
 
 catalog = Catalog("ar")
 # A Sunday, 10:00 in Riyadh: inside working hours everywhere, outside quiet hours.
@@ -67,6 +72,38 @@ def org_name(org: str) -> str:
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(SUNDAY_MORNING)
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module", params=BACKENDS)
+async def migrated(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Database]:
+    """As tests/conftest.py's `database`, once per module: SQLite, and PostgreSQL if given."""
+    if request.param == "sqlite":
+        db = Database(f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'journeys.db'}")
+        await db.upgrade()
+        yield db
+        await db.dispose()
+        return
+    assert PG_URL is not None
+    db = Database(PG_URL, schema=f"j_{uuid.uuid4().hex[:12]}")
+    await db.create_schema()
+    await db.upgrade()
+    try:
+        yield db
+    finally:
+        await db.drop_schema()
+        await db.dispose()
+
+
+@pytest_asyncio.fixture(loop_scope="module")
+async def journey_db(migrated: Database) -> Database:
+    """The migrated database with no rows: each journey starts as on a new installation."""
+    # DELETE, not TRUNCATE: on a dozen small tables PostgreSQL's TRUNCATE takes a second.
+    async with migrated.session() as s, s.begin():
+        for table in reversed(Base.metadata.sorted_tables):
+            await s.execute(table.delete())
+    return migrated
 
 
 class WebChats:

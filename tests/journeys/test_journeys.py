@@ -126,14 +126,15 @@ class EngineChannel:
             return (await s.execute(query)).scalar_one_or_none()
 
 
+@pytest.mark.asyncio(loop_scope="module")
 @pytest.mark.parametrize("journey", JOURNEYS, ids=[j.id for j in JOURNEYS])
 async def test_journey_through_the_engine(
-    journey: Journey, database: Database, clock: FixedClock, tmp_path: Path
+    journey: Journey, journey_db: Database, clock: FixedClock, tmp_path: Path
 ) -> None:
-    channel = EngineChannel(build_engine(database, journey.org, clock, tmp_path), database)
-    backend = "postgresql" if not database.is_sqlite else "sqlite"
+    channel = EngineChannel(build_engine(journey_db, journey.org, clock, tmp_path), journey_db)
+    backend = "sqlite" if journey_db.is_sqlite else "postgresql"
     log = await play(journey, channel, f"engine on {backend}")
-    for needle, where in await stored_in_clear(database, journey.never_stored):
+    for needle, where in await stored_in_clear(journey_db, journey.never_stored):
         log.note(f"never_stored {needle!r} is stored in clear in {where}")
     if log.failures:
         pytest.fail(log.report(), pytrace=False)
