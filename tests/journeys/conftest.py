@@ -15,7 +15,7 @@ import base64
 import functools
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from contextlib import ExitStack, asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -111,13 +111,14 @@ class WebChats:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self._servers: dict[str, tuple[str, Iterator[str]]] = {}
+        self._urls: dict[str, str] = {}
+        self._servers = ExitStack()
 
     def database_url(self, org: str) -> str:
         return f"sqlite+aiosqlite:///{self.root / org / 'web.db'}"
 
     def url(self, org: str) -> str:
-        if org not in self._servers:
+        if org not in self._urls:
             (self.root / org).mkdir(parents=True, exist_ok=True)
             app = create_app(
                 engine_factory=self._factory(org),
@@ -125,14 +126,12 @@ class WebChats:
                 org_name=org_name(org),
                 secret_key=WEB_SECRET,
             )
-            server = serve(app)
-            self._servers[org] = (server.__enter__(), server)
-        return self._servers[org][0]
+            self._urls[org] = self._servers.enter_context(serve(app))
+        return self._urls[org]
 
     def close(self) -> None:
-        for _, server in self._servers.values():
-            server.__exit__(None, None, None)
-        self._servers.clear()
+        self._servers.close()
+        self._urls.clear()
 
     def _factory(self, org: str) -> Any:
         url, data_dir = self.database_url(org), self.root / org

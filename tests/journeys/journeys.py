@@ -299,9 +299,7 @@ def check(step: Step, replies: Sequence[Seen], state: Mapping[str, Any] | None) 
         for w in step.buttons_not_include
         if any(plain(w) in label for label in labels)
     ]
-    if step.first_button is not None and (
-        not labels or plain(step.first_button) not in labels[0]
-    ):
+    if step.first_button is not None and (not labels or plain(step.first_button) not in labels[0]):
         problems.append(f"the first button is not {step.first_button!r}")
     if step.state is not None:
         problems += _check_state(step.state, state or {})

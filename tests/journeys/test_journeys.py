@@ -25,6 +25,7 @@ from storage.models import Base, Conversation
 from tests.journeys.conftest import WebChats, build_engine
 from tests.journeys.journeys import (
     Journey,
+    JourneyError,
     Log,
     NoSuchButton,
     Seen,
@@ -252,3 +253,33 @@ async def test_journey_in_the_web_chat(journey: Journey, browser: Any, web_chats
         await db.dispose()
     if log.failures:
         pytest.fail(log.report(), pytrace=False)
+
+
+# -- the format itself --------------------------------------------------------------------
+
+
+def test_a_malformed_journey_is_refused_with_its_file_and_step(tmp_path: Path) -> None:
+    (tmp_path / "broken.yaml").write_text(
+        "- id: lost-step\n  org: little-hearts\n  steps:\n    - say: hi\n      pres: x\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(JourneyError, match=r"broken.yaml: lost-step: step 1: unknown key"):
+        load_all(tmp_path)
+
+
+def test_web_journeys_hold_only_what_the_web_chat_can_do(tmp_path: Path) -> None:
+    (tmp_path / "web.yaml").write_text(
+        "- id: photo-on-the-web\n  org: qader\n  channels: [engine, web]\n"
+        "  steps:\n    - attach: photo\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(JourneyError, match="cannot be played in the web chat"):
+        load_all(tmp_path)
+
+
+def test_a_press_takes_the_exact_label_before_a_part_of_one() -> None:
+    labels = ["✔️ تم", "تم الإرسال", "\u2066تم\u2069"]
+    assert pick_button(labels, "تم") == 2
+    assert pick_button(labels[:2], "تم") == 0
+    with pytest.raises(NoSuchButton):
+        pick_button(labels, "القائمة")
