@@ -292,16 +292,18 @@ async def test_a_message_at_the_limit_goes_through(served: Served) -> None:
 
 
 def _forged_cookies(genuine: str) -> list[str]:
-    visitor = URLSafeSerializer(SECRET, salt=_COOKIE_SALT).loads(genuine)
+    visitor = URLSafeTimedSerializer(SECRET, salt=_COOKIE_SALT).loads(genuine)
     flipped = genuine[:-1] + ("A" if genuine[-1] != "A" else "B")
     return [
         flipped,
-        URLSafeSerializer("another-key", salt=_COOKIE_SALT).dumps(visitor),
-        URLSafeSerializer(SECRET, salt="another-salt").dumps(visitor),
-        URLSafeSerializer(SECRET, salt=_COOKIE_SALT).dumps(["not", "an", "id"]),
-        URLSafeSerializer(SECRET, salt=_COOKIE_SALT).dumps("short"),
+        URLSafeTimedSerializer("another-key", salt=_COOKIE_SALT).dumps(visitor),
+        URLSafeTimedSerializer(SECRET, salt="another-salt").dumps(visitor),
+        URLSafeTimedSerializer(SECRET, salt=_COOKIE_SALT).dumps(["not", "an", "id"]),
+        URLSafeTimedSerializer(SECRET, salt=_COOKIE_SALT).dumps("short"),
         visitor,
         "garbage",
+        # The legacy untimed form is honoured only by the page, which re-issues it.
+        URLSafeSerializer(SECRET, salt=_COOKIE_SALT).dumps(visitor),
     ]
 
 
