@@ -38,6 +38,7 @@ from bot.telegram_files import FetchedFile
 from handlers.clock import SystemClock
 from handlers.dates import RIYADH, format_date, format_time
 from handlers.exports import csv_filename, requests_csv, survey_answers_csv
+from handlers.references import normalize_reference
 from handlers.reports import Period, build_report, parse_day, period_between
 from handlers.staff_auth import LoginThrottle, StaffMember, authenticate, staff_member
 from handlers.staff_desk import (
@@ -280,13 +281,18 @@ def staff_router(
     # -- sign-in ---------------------------------------------------------------------------
 
     def login_page(
-        request: Request, next_url: str, *, error: str | None = None, status: int = 200
+        request: Request,
+        next_url: str,
+        *,
+        error: str | None = None,
+        status: int = 200,
+        username: str = "",
     ) -> Response:
         token = secrets.token_urlsafe(24)
         response = render(
             request,
             "staff/login.html",
-            {"next": next_url, "login_csrf": token, "error": error},
+            {"next": next_url, "login_csrf": token, "error": error, "username": username},
             status=status,
         )
         response.set_cookie(
@@ -336,11 +342,18 @@ def staff_router(
                     next_url,
                     error=tr("staffweb-login-throttled", minutes=minutes),
                     status=429,
+                    username=username,
                 )
             me = await authenticate(back.desk.db, username, password)
             if me is None:
                 back.throttle.failed(*keys)
-                return login_page(request, next_url, error=tr("staffweb-login-failed"), status=401)
+                return login_page(
+                    request,
+                    next_url,
+                    error=tr("staffweb-login-failed"),
+                    status=401,
+                    username=username,
+                )
             back.throttle.succeeded(keys[0])
             response = RedirectResponse(next_url, status_code=303, headers=_NO_STORE)
             session = {"s": me.id, "c": secrets.token_urlsafe(24), "p": me.stamp}
@@ -486,7 +499,14 @@ def staff_router(
         type_ = request.query_params.get("type") or None
         if type_ not in types:
             type_ = None
-        rows = await desk.list_requests(status=status, type_=type_)
+        typed = request.query_params.get("q", "").strip()[:40]
+        reference = normalize_reference(typed) if typed else None
+        rows = await desk.list_requests(status=status, type_=type_, reference=reference)
+        if reference and len(rows) == 1:
+            # A reference typed in the search box: straight to its request.
+            return RedirectResponse(
+                f"/staff/requests/{quote(rows[0].reference)}", status_code=303, headers=_NO_STORE
+            )
         return render(
             request,
             "staff/requests.html",
@@ -496,6 +516,7 @@ def staff_router(
                 "types": types,
                 "status": status,
                 "type": type_,
+                "q": typed,
                 "nav": "requests",
             },
             signed=signed,
@@ -512,6 +533,7 @@ def staff_router(
         error: str | None = None,
         status: int = 200,
         note: str = "",
+        chosen: str = "",
     ) -> Response:
         view = await services().desk.request(reference_of(request))
         return render(
@@ -522,6 +544,7 @@ def staff_router(
                 "revealed": revealed,
                 "error": error,
                 "note": note,
+                "chosen": chosen,
                 "max_note": MAX_NOTE_CHARS,
                 "saved": request.query_params.get("saved") == "1",
                 "nav": "requests",
@@ -531,6 +554,13 @@ def staff_router(
         )
 
     async def request_page(request: Request, signed: Signed) -> Response:
+        typed = reference_of(request)
+        canonical = normalize_reference(typed)
+        if canonical != typed:
+            # ٢٦١٢-٠٠٠٠١ typed in the address bar: the request's one address.
+            return RedirectResponse(
+                f"/staff/requests/{quote(canonical)}", status_code=303, headers=_NO_STORE
+            )
         return await show_request(request, signed)
 
     async def reveal(request: Request, signed: Signed) -> Response:
@@ -538,25 +568,31 @@ def staff_router(
         revealed = await services().desk.reveal(reference_of(request), signed.me)
         return await show_request(request, signed, revealed=revealed)
 
+    def web_error(message_id: str, args: Mapping[str, object]) -> str:
+        """The inbox's own wording where the command line's names a flag (--note)."""
+        web_id = message_id.replace("status-error-", "staffweb-error-", 1)
+        return tr(web_id if catalog.has(web_id) else message_id, args)
+
     async def change_status(request: Request, signed: Signed) -> Response:
         form = await _read_form(request)
         check_csrf(signed, request, form)
         reference = reference_of(request)
-        note = form.get("note", "")
+        note, wanted = form.get("note", ""), form.get("status", "")
         try:
-            await services().desk.change_status(
-                reference, form.get("status", ""), note or None, signed.me
-            )
-        except TransitionError as exc:
+            change = await services().desk.change_status(reference, wanted, note or None, signed.me)
+        except (TransitionError, DeskError) as exc:
+            code = exc.status if isinstance(exc, DeskError) else 409
+            # Saved again as it stands, the form must ask for what was chosen, not the first.
             return await show_request(
-                request, signed, error=tr(exc.message_id, exc.args_), status=409, note=note
-            )
-        except DeskError as exc:
-            return await show_request(
-                request, signed, error=tr(exc.message_id, exc.args_), status=exc.status, note=note
+                request,
+                signed,
+                error=web_error(exc.message_id, exc.args_),
+                status=code,
+                note=note,
+                chosen=wanted,
             )
         return RedirectResponse(
-            f"/staff/requests/{quote(reference)}?saved=1", status_code=303, headers=_NO_STORE
+            f"/staff/requests/{quote(change.reference)}?saved=1", status_code=303, headers=_NO_STORE
         )
 
     def number(request: Request, name: str) -> int:

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import fields
 from handlers.clock import Clock
+from handlers.references import normalize_reference
 from handlers.staff_auth import StaffMember
 from handlers.staff_inbox import (
     claim_case,
@@ -444,7 +445,7 @@ class StaffDesk:
         )
 
     async def list_requests(
-        self, *, status: str | None = None, type_: str | None = None
+        self, *, status: str | None = None, type_: str | None = None, reference: str | None = None
     ) -> list[RequestRow]:
         query = select(SupportRequest, Conversation.channel).join(
             Conversation, Conversation.id == SupportRequest.conversation_id
@@ -453,6 +454,8 @@ class StaffDesk:
             query = query.where(SupportRequest.status == status)
         if type_:
             query = query.where(SupportRequest.type == type_)
+        if reference:
+            query = query.where(SupportRequest.reference == normalize_reference(reference))
         # The oldest still waiting first: the same habit as the cases.
         query = query.order_by(SupportRequest.submitted_at, SupportRequest.id).limit(LIST_LIMIT)
         async with self.db.session() as session:
@@ -471,7 +474,9 @@ class StaffDesk:
     async def _request(self, session: AsyncSession, reference: str) -> SupportRequest:
         found = (
             await session.execute(
-                select(SupportRequest).where(SupportRequest.reference == reference.strip())
+                select(SupportRequest).where(
+                    SupportRequest.reference == normalize_reference(reference)
+                )
             )
         ).scalar_one_or_none()
         if found is None:

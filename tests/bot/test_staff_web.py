@@ -291,7 +291,8 @@ async def test_status_change_with_a_note_and_a_telegram_attachment(
             no_note = await browser.post(
                 f"/staff/requests/{reference}/status", data={"csrf": token, "status": "needs_info"}
             )
-            assert no_note.status_code == 409 and "تحتاج ملاحظة" in no_note.text
+            assert no_note.status_code == 409
+            assert tr("staffweb-error-needs-note") in no_note.text
             moved = await browser.post(
                 f"/staff/requests/{reference}/status",
                 data={"csrf": token, "status": "needs_info", "note": "صورة الهوية"},
@@ -303,8 +304,9 @@ async def test_status_change_with_a_note_and_a_telegram_attachment(
             assert "بحاجة إلى استكمال" in told and "صورة الهوية" in told
 
             filtered = await browser.get("/staff/requests?status=needs_info")
-            assert reference in filtered.text
-            assert reference not in (await browser.get("/staff/requests?status=closed")).text
+            assert f'data-reference="{reference}"' in filtered.text
+            closed = await browser.get("/staff/requests?status=closed")
+            assert f'data-reference="{reference}"' not in closed.text
 
             file = await browser.get(f"/staff/requests/{reference}/attachments/{attachment_id}")
             assert file.status_code == 200 and len(file.content) == 4096
@@ -393,3 +395,100 @@ async def test_behind_https_the_session_cookie_is_secure(
             )
             assert "secure" in session.lower()
             assert (await browser.get("/staff/cases")).status_code == 200
+
+
+ARABIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+
+def selected_status(html: str) -> str | None:
+    found = re.search(r'<option value="(\w+)" selected>', html)
+    return found.group(1) if found else None
+
+
+async def test_needs_info_without_a_note_says_so_and_keeps_the_choice(
+    app: tuple[FastAPI, dict[str, Any]], database: Database
+) -> None:
+    application, holder = app
+    reference = await submit(Chat(holder["engine"]))
+    async with client(application) as browser:
+        await sign_in(browser, "sara")
+        page = await browser.get(f"/staff/requests/{reference}")
+        assert selected_status(page.text) is None  # nothing chosen yet: the first option
+        token = csrf_of(page.text)
+        for note in ("", "   "):
+            refused = await browser.post(
+                f"/staff/requests/{reference}/status",
+                data={"csrf": token, "status": "needs_info", "note": note},
+            )
+            assert refused.status_code == 409
+            assert arabic_page(refused, tr("staffweb-error-needs-note"))
+            assert "--note" not in refused.text
+            # Saving again as the page stands asks for needs-info, not the first status.
+            assert selected_status(refused.text) == "needs_info"
+        too_long = await browser.post(
+            f"/staff/requests/{reference}/status",
+            data={"csrf": token, "status": "rejected", "note": "ن" * 2001},
+        )
+        assert too_long.status_code == 413 and selected_status(too_long.text) == "rejected"
+        assert "ن" * 2001 in too_long.text  # what was typed is not lost
+    async with database.session() as s:
+        assert (await s.execute(select(SupportRequest.status))).scalar_one() == "submitted"
+
+
+async def test_a_reference_in_arabic_indic_digits_finds_the_request(
+    app: tuple[FastAPI, dict[str, Any]],
+) -> None:
+    application, holder = app
+    reference = await submit(Chat(holder["engine"]))
+    typed = reference.translate(ARABIC_DIGITS)
+    async with client(application) as browser:
+        await sign_in(browser, "sara")
+        opened = await browser.get(f"/staff/requests/{typed}")
+        assert opened.status_code == 303
+        assert opened.headers["location"] == f"/staff/requests/{reference}"
+        for search in (typed, f" {typed.replace('-', 'ـ')} ", reference.replace("-", " ")):
+            found = await browser.get("/staff/requests", params={"q": search})
+            assert found.status_code == 303, search
+            assert found.headers["location"] == f"/staff/requests/{reference}"
+        none = await browser.get("/staff/requests", params={"q": "٢٦١٢-٩٩٩٩٩"})
+        assert none.status_code == 200 and arabic_page(none, tr("staffweb-requests-empty"))
+        assert 'value="٢٦١٢-٩٩٩٩٩"' in none.text  # the search box keeps what was typed
+        page = await browser.get(f"/staff/requests/{reference}")
+        moved = await browser.post(
+            f"/staff/requests/{typed}/status",
+            data={"csrf": csrf_of(page.text), "status": "under_review", "note": ""},
+        )
+        assert moved.status_code == 303
+        assert moved.headers["location"] == f"/staff/requests/{reference}?saved=1"
+        shown = await browser.get(moved.headers["location"])
+        assert tr("staffweb-status-saved") in shown.text
+
+
+async def test_a_researcher_is_not_offered_the_reveal_an_admin_has(
+    app: tuple[FastAPI, dict[str, Any]],
+) -> None:
+    application, holder = app
+    reference = await submit(Chat(holder["engine"]))
+    async with client(application) as researcher:
+        await sign_in(researcher, "sara")
+        page = await researcher.get(f"/staff/requests/{reference}")
+        assert page.status_code == 200 and "1*******39" in page.text
+        assert tr("staffweb-reveal") not in page.text and "/reveal" not in page.text
+    async with client(application) as admin:
+        await sign_in(admin, "boss")
+        page = await admin.get(f"/staff/requests/{reference}")
+        assert tr("staffweb-reveal") in page.text and f"/requests/{reference}/reveal" in page.text
+
+
+async def test_a_wrong_password_keeps_the_username_typed(
+    app: tuple[FastAPI, dict[str, Any]],
+) -> None:
+    application, _ = app
+    async with client(application) as browser:
+        wrong = await sign_in(browser, "sara", "not the password")
+        assert wrong.status_code == 401
+        assert re.search(r'id="username"[^>]*value="sara"', wrong.text)
+        assert re.search(r'id="password"[^>]*autofocus', wrong.text)
+        assert "not the password" not in wrong.text
+        odd = await sign_in(browser, '"><script>x</script>', "nope")
+        assert "<script>x</script>" not in odd.text  # escaped, never markup
