@@ -396,13 +396,21 @@ def staff_router(
             signed=signed,
         )
 
+    def shown(m: MessageView) -> str:
+        """A command as what it did («بدأ المحادثة»), not as the bot's internal word."""
+        if m.command is None:
+            return m.text
+        known = f"staffweb-command-{m.command}"
+        return tr(known) if catalog.has(known) else tr("staffweb-command", command=m.command)
+
     def message_json(m: MessageView) -> dict[str, object]:
         return {
             "id": m.id,
             "direction": m.direction,
             "author": m.author,
             "author_label": tr(f"staffweb-author-{m.author}"),
-            "text": m.text,
+            "text": shown(m),
+            "command": m.command is not None,
             "attachments": m.attachments,
             "at": m.at.isoformat(),
             "time": format_time(m.at, tr),
@@ -426,6 +434,7 @@ def staff_router(
                 "poll_ms": POLL_MS,
                 "max_reply": MAX_REPLY_CHARS,
                 "sent": request.query_params.get("sent") == "1",
+                "shown": shown,
             },
             signed=signed,
         )

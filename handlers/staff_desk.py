@@ -8,6 +8,7 @@ message for a queued channel wakes the outbox dispatcher after the commit.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,8 +22,10 @@ from handlers.clock import Clock
 from handlers.references import normalize_reference
 from handlers.staff_auth import StaffMember
 from handlers.staff_inbox import (
+    beneficiary_label,
     claim_case,
     close_case_by_staff,
+    latest_request_names,
     mask_chat,
     reply_on_case,
     to_staff,
@@ -72,6 +75,8 @@ class CaseRow:
     channel: str
     who: str | None  # the name the channel gave, if any
     chat_mask: str
+    # What staff call them: channel and first name, or "website visitor 12"; never a chat id.
+    label: str
     assignee: str | None
     assignee_id: int | None
     opened_at: datetime
@@ -88,6 +93,17 @@ class MessageView:
     text: str
     at: datetime
     attachments: int
+    # A bare command the beneficiary sent ("start" for /start): staff read what it did.
+    command: str | None = None
+
+
+_COMMAND = re.compile(r"/([A-Za-z_]{1,32})(?:@\w+)?(?:\s+\S+)?")
+
+
+def command_of(text: str) -> str | None:
+    """ "start" for "/start", "/start@TawasulBot" or a deep link "/start ref"; else None."""
+    found = _COMMAND.fullmatch(text.strip())
+    return found.group(1).lower() if found else None
 
 
 @dataclass(frozen=True)
@@ -137,6 +153,8 @@ class RequestView:
     description: str
     missing_info: str | None
     declaration_version: str
+    # 1 for the first wording of the declaration beneficiaries accepted, 2 after it changed…
+    declaration_number: int
     declared_at: datetime
     decided_at: datetime | None
     attachments: tuple[AttachmentView, ...]
@@ -222,8 +240,11 @@ class StaffDesk:
                 )
                 for m in found.scalars():
                     by_case[m.case_id or 0].append(m)
+            names = await latest_request_names(
+                session, sorted({case.beneficiary_id for case, *_ in rows})
+            )
         cases = [
-            self._row(case, conversation, who, assignee, by_case.get(case.id, []))
+            self._row(case, conversation, who, assignee, by_case.get(case.id, []), names)
             for case, conversation, who, assignee in rows
         ]
         if tab != "closed":
@@ -244,6 +265,7 @@ class StaffDesk:
         who: str | None,
         assignee: str | None,
         messages: list[Message],
+        names: dict[int, str],
     ) -> CaseRow:
         return CaseRow(
             id=case.id,
@@ -252,6 +274,13 @@ class StaffDesk:
             channel=conversation.channel,
             who=who,
             chat_mask=mask_chat(conversation.chat_id),
+            label=beneficiary_label(
+                self.tr,
+                conversation.channel,
+                case.beneficiary_id,
+                names.get(case.beneficiary_id),
+                who,
+            ),
             assignee=assignee,
             assignee_id=case.assignee_id,
             opened_at=case.opened_at,
@@ -311,6 +340,7 @@ class StaffDesk:
                 )
             ).scalars()
             request_rows = tuple(self._request_row(r, conversation.channel) for r in requests)
+            names = await latest_request_names(session, [case.beneficiary_id])
         messages = tuple(
             MessageView(
                 id=m.id,
@@ -319,10 +349,11 @@ class StaffDesk:
                 text=m.text,
                 at=m.created_at,
                 attachments=len(m.data.get("attachments") or []),
+                command=command_of(m.text) if m.direction == "in" else None,
             )
             for m in reversed(recent)
         )
-        row = self._row(case, conversation, who, assignee, list(case_messages))
+        row = self._row(case, conversation, who, assignee, list(case_messages), names)
         return CaseView(row, messages, request_rows)
 
     async def case_file(
@@ -514,6 +545,7 @@ class StaffDesk:
                 description=r.description,
                 missing_info=r.missing_info,
                 declaration_version=r.declaration_version,
+                declaration_number=await self._declaration_number(session, r.declaration_version),
                 declared_at=r.declared_at,
                 decided_at=r.decided_at,
                 attachments=tuple(
@@ -526,6 +558,21 @@ class StaffDesk:
                 ),
                 next_statuses=tuple(s for s in TRANSITIONS if s in TRANSITIONS[r.status]),
             )
+
+    @staticmethod
+    async def _declaration_number(session: AsyncSession, version: str) -> int:
+        """The version stored is a hash of the wording; staff read which wording it was."""
+        firsts = (
+            select(
+                SupportRequest.declaration_version.label("version"),
+                func.min(SupportRequest.declared_at).label("first"),
+            )
+            .group_by(SupportRequest.declaration_version)
+            .subquery()
+        )
+        mine = select(firsts.c.first).where(firsts.c.version == version).scalar_subquery()
+        earlier = await session.execute(select(func.count()).where(firsts.c.first < mine))
+        return int(earlier.scalar_one()) + 1
 
     async def reveal(self, reference: str, me: StaffMember) -> Revealed:
         """The national ID and phone in full: admins only, and every look is recorded."""

@@ -68,19 +68,65 @@ def mask_chat(chat_id: str) -> str:
     return chat_id[:2] + "•" * (len(chat_id) - 4) + chat_id[-2:]
 
 
+_COMPOUND_FIRST = frozenset({"عبد", "ابو", "أبو", "بو"})
+LABEL_MAX_CHARS = 30
+
+
+def first_name(full_name: str) -> str:
+    """The name staff greet someone by: «عبد الله» stays whole, the family name goes."""
+    parts = full_name.split()
+    if len(parts) > 1 and parts[0] in _COMPOUND_FIRST:
+        return f"{parts[0]} {parts[1]}"
+    return parts[0] if parts else ""
+
+
+def beneficiary_label(
+    tr: Translate, channel: str, number: int, request_name: str | None, shown_name: str | None
+) -> str:
+    """Who a case is with, as staff tell people apart: the channel and a first name (from
+    the request, else the name the channel gave), or "website visitor 12" (the beneficiary's
+    number, the same on every case of theirs) for someone who gave none. Never a chat id:
+    on the web that is the visitor's cookie."""
+    name = first_name(request_name or "") or " ".join((shown_name or "").split())
+    kind = channel if channel in ("web", "telegram", "whatsapp", "terminal") else "other"
+    if name:
+        return tr(f"staff-who-{kind}-named", name=name[:LABEL_MAX_CHARS], number=number)
+    return tr(f"staff-who-{kind}", number=number)
+
+
+async def latest_request_names(session: AsyncSession, beneficiary_ids: list[int]) -> dict[int, str]:
+    """Each beneficiary's name as written on their latest request, for those who filed one."""
+    if not beneficiary_ids:
+        return {}
+    rows = await session.execute(
+        select(SupportRequest.beneficiary_id, SupportRequest.full_name)
+        .where(SupportRequest.beneficiary_id.in_(beneficiary_ids))
+        .order_by(SupportRequest.id)
+    )
+    return {beneficiary: name for beneficiary, name in rows.all()}
+
+
 async def case_card(
     session: AsyncSession, case: HandoverCase, conversation: Conversation, tr: Translate
 ) -> dict[str, Any]:
     beneficiary = await session.get(Beneficiary, case.beneficiary_id)
-    who = (beneficiary.display_name if beneficiary else None) or tr("staff-unnamed")
     requests = (
         (
             await session.execute(
-                select(SupportRequest).where(SupportRequest.beneficiary_id == case.beneficiary_id)
+                select(SupportRequest)
+                .where(SupportRequest.beneficiary_id == case.beneficiary_id)
+                .order_by(SupportRequest.id)
             )
         )
         .scalars()
         .all()
+    )
+    who = beneficiary_label(
+        tr,
+        conversation.channel,
+        case.beneficiary_id,
+        requests[-1].full_name if requests else None,
+        beneficiary.display_name if beneficiary else None,
     )
     recent = (
         (
@@ -100,8 +146,6 @@ async def case_card(
             case=case.id,
             reason=tr(f"staff-reason-{case.reason}"),
             who=who,
-            channel=conversation.channel,
-            chat=mask_chat(conversation.chat_id),
         )
     ]
     lines += [

@@ -20,9 +20,10 @@ from bot.staff_web import SESSION_COOKIE
 from bot.telegram import make_bot
 from bot.telegram_files import TelegramFiles
 from faq.service import FaqService
+from handlers.staff_inbox import mask_chat
 from handlers.types import Attachment, Incoming
 from storage.db import Database
-from storage.models import AuditEvent, RequestAttachment, SupportRequest
+from storage.models import AuditEvent, Conversation, RequestAttachment, SupportRequest
 from tests.bot.staff_stack import PASSWORD, add_member, staff_app, tr
 from tests.handlers.test_request_form import Chat, submit
 from tests.telegram_server import FakeTelegram
@@ -492,3 +493,52 @@ async def test_a_wrong_password_keeps_the_username_typed(
         assert "not the password" not in wrong.text
         odd = await sign_in(browser, '"><script>x</script>', "nope")
         assert "<script>x</script>" not in odd.text  # escaped, never markup
+
+
+async def test_cases_name_the_person_and_the_transcript_reads_as_words(
+    app: tuple[FastAPI, dict[str, Any]], database: Database
+) -> None:
+    application, holder = app
+    engine = holder["engine"]
+    cookie = "Ru8fK2xPq0LmdQ"  # an anonymous visitor's cookie id
+    await engine.handle(Incoming("web", cookie, cookie, text="/start"))
+    await engine.handle(Incoming("web", cookie, cookie, text="ابي اكلم موظف"))
+    await engine.handle(
+        Incoming("telegram", "5550001", "5550001", text="/start", display_name="Ahmad Ali")
+    )
+    await engine.handle(Incoming("telegram", "5550001", "5550001", text="ابي اكلم موظف"))
+    filer = Chat(engine, "v-filer")
+    await submit(filer)  # her request says سارة محمد العتيبي
+    await filer.say("ابي اكلم موظف")
+    async with database.session() as s:
+        ids = dict(
+            (await s.execute(select(Conversation.chat_id, Conversation.beneficiary_id))).all()
+        )
+    async with client(application) as browser:
+        await sign_in(browser, "sara")
+        listing = (await browser.get("/staff/cases")).text
+        assert f"زائر الموقع {ids[cookie]}" in listing
+        assert "Ahmad Ali · مستخدم تيليجرام" in listing
+        assert f"سارة · زائر الموقع {ids['v-filer']}" in listing
+        assert "العتيبي" not in listing  # a first name is enough to tell people apart
+        for secret in (cookie, mask_chat(cookie), mask_chat("5550001")):
+            assert secret not in listing
+
+        page = await browser.get("/staff/cases/1")
+        assert re.search(rf'id="case-who">\s*زائر الموقع {ids[cookie]}\s*<', page.text)
+        assert mask_chat(cookie) not in page.text and cookie not in page.text
+        transcript = page.text.split('id="transcript"')[1]
+        assert "/start" not in transcript
+        assert tr("staffweb-command-start") in transcript
+        polled = (await browser.get("/staff/api/cases/1/messages?after=0")).json()["messages"]
+        assert polled[0]["text"] == tr("staffweb-command-start") and polled[0]["command"]
+        assert polled[1]["text"] != tr("staffweb-command-start")
+
+        reference = (await browser.get("/staff/requests")).text
+        found = re.search(r'data-reference="([^"]+)"', reference)
+        assert found
+        request_page = (await browser.get(f"/staff/requests/{found.group(1)}")).text
+        declared = re.search(r'id="declaration"[^>]*>([^<]+)<', request_page)
+        assert declared and "وافق على الإقرار" in declared.group(1)
+        assert "النسخة 1 من نص الإقرار" in declared.group(1)
+        assert "v-test" not in declared.group(1)  # the stored version is a hash of the text

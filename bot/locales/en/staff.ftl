@@ -1,6 +1,16 @@
 staff-unnamed = beneficiary
 staff-card = 🆕 Case { $case } — { $reason }
-    👤 { $who } · { $channel } · { $chat }
+    👤 { $who }
+staff-who-web = Website visitor { $number }
+staff-who-web-named = { $name } · website visitor { $number }
+staff-who-telegram = Telegram user { $number }
+staff-who-telegram-named = { $name } · Telegram user
+staff-who-whatsapp = WhatsApp user { $number }
+staff-who-whatsapp-named = { $name } · WhatsApp user
+staff-who-terminal = Terminal user { $number }
+staff-who-terminal-named = { $name } · terminal user
+staff-who-other = Conversation { $number }
+staff-who-other-named = { $name }
 staff-card-request = 📄 Request { $reference } — { $type } — { $status }
 staff-card-transcript = — latest messages —
 staff-claim = ✋ Claim
