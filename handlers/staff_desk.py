@@ -446,7 +446,7 @@ class StaffDesk:
                 raise DeskError("staffweb-error-no-case", 404, case=case_id)
             if case.status == "closed":
                 raise DeskError("staffweb-error-case-closed", 409, case=case_id)
-            await close_case_by_staff(session, case, me.username, self.tr, now, self.surveys)
+            await close_case_by_staff(session, case, me.username, self.tr, now, self.surveys, me.id)
             conversation = await session.get(Conversation, case.conversation_id)
             channel = conversation.channel if conversation else None
             self._tell_group(

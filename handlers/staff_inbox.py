@@ -217,9 +217,15 @@ async def close_case_by_staff(
     tr: Translate,
     now: datetime,
     surveys: SurveyPolicy,
+    staff_id: int | None = None,
 ) -> None:
     """Close the case, tell the beneficiary, hand the conversation back to the bot, and
-    schedule the satisfaction survey."""
+    schedule the satisfaction survey.
+
+    Whoever closes a case nobody claimed has handled it: it is theirs, and so is its survey.
+    """
+    if case.assignee_id is None and staff_id is not None:
+        claim_case(case, staff_id, now)
     case.status, case.closed_at = "closed", now
     conversation = await session.get(Conversation, case.conversation_id, with_for_update=True)
     assert conversation is not None
@@ -378,7 +384,9 @@ class StaffInbox:
             claim_case(case, staff.id, now)
             return self.tr("staff-claimed", case=case.id, name=staff.display_name)
         if action == "close" and case.status != "closed":
-            await close_case_by_staff(session, case, staff.username, self.tr, now, self.surveys)
+            await close_case_by_staff(
+                session, case, staff.username, self.tr, now, self.surveys, staff.id
+            )
             return self.tr("staff-closed", case=case.id, name=staff.display_name)
         return None
 
