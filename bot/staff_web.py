@@ -39,7 +39,7 @@ from handlers.clock import SystemClock
 from handlers.dates import RIYADH, format_date, format_time
 from handlers.exports import csv_filename, requests_csv, survey_answers_csv
 from handlers.references import normalize_reference
-from handlers.reports import Period, build_report, parse_day, period_between
+from handlers.reports import Period, build_report, format_average, parse_day, period_between
 from handlers.staff_auth import LoginThrottle, StaffMember, authenticate, staff_member
 from handlers.staff_desk import (
     MAX_NOTE_CHARS,
@@ -668,6 +668,7 @@ def staff_router(
             "since": first.isoformat(),
             "until": last.isoformat(),
             "duration": lambda d: format_duration(d, tr),
+            "average": format_average,
         }
         return render(request, "staff/reports.html", context, signed=signed)
 

@@ -22,10 +22,12 @@ from bot.telegram_files import TelegramFiles
 from faq.service import FaqService
 from handlers.staff_inbox import mask_chat
 from handlers.types import Attachment, Incoming
+from storage.crypto import Vault
 from storage.db import Database
 from storage.models import AuditEvent, Conversation, RequestAttachment, SupportRequest
 from tests.bot.staff_stack import PASSWORD, add_member, staff_app, tr
 from tests.handlers.test_request_form import Chat, submit
+from tests.report_data import seed
 from tests.telegram_server import FakeTelegram
 
 ARABIC = re.compile(r"[\u0600-\u06FF]")
@@ -542,3 +544,33 @@ async def test_cases_name_the_person_and_the_transcript_reads_as_words(
         assert declared and "وافق على الإقرار" in declared.group(1)
         assert "النسخة 1 من نص الإقرار" in declared.group(1)
         assert "v-test" not in declared.group(1)  # the stored version is a hash of the text
+
+
+async def test_the_reports_page_counts_in_arabic_and_headings_its_charts(
+    app: tuple[FastAPI, dict[str, Any]], database: Database
+) -> None:
+    application, _ = app
+    seeded = await seed(database, Vault(b"k" * 32))
+    async with client(application) as browser:
+        await sign_in(browser, "sara")
+        page = await browser.get("/staff/reports?since=2026-11-01&until=2026-11-30")
+        assert page.status_code == 200
+        average = re.search(r'data-testid="csat-average">([^<]+)<', page.text)
+        assert average and average.group(1) == "متوسط التقييم 3.8 من 5 (6 إجابات)"
+        one = await browser.get("/staff/reports?since=2026-11-04&until=2026-11-04")
+        assert "متوسط التقييم 5.0 من 5 (إجابة واحدة)" in one.text  # 5.0, never 5.00 or 5
+        # The period's button is a button like the page's others.
+        assert re.search(r'<button type="submit" class="primary" id="period-show">', page.text)
+        # Each chart's title is a heading of the page; the drawing repeats none of it.
+        for testid, title in (
+            ("chart-csat-over-time", tr("report-chart-csat-over-time")),
+            ("chart-distribution", tr("report-chart-distribution")),
+            ("chart-by-status", tr("report-chart-by-status")),
+        ):
+            section = page.text.split(f'data-testid="{testid}">')[1].split("</section>")[0]
+            assert section.startswith(f"<h2>{title}</h2>"), testid
+            assert 'class="title"' not in section and f"aria-label={title!r}" in section.replace(
+                '"', "'"
+            )
+        export = await browser.get("/staff/reports/surveys.csv?since=2026-11-01&until=2026-11-30")
+        assert export.text.count(seeded.staff_name) == 5  # all six but the campaign's

@@ -281,7 +281,7 @@ async def test_a_rating_in_the_web_chat_shows_in_the_staff_csat_chart(
     await desk.fill("#password", PASSWORD)
     await desk.click("button[type=submit]")
     await desk.wait_for_url("**/staff/reports")
-    assert "5.00" in await desk.inner_text("[data-testid=csat-average]")
+    assert "5.0 من 5 (إجابة واحدة)" in await desk.inner_text("[data-testid=csat-average]")
     # The distribution chart has one answer, at 5; the chart is drawn right to left.
     fives = desk.locator("[data-testid=chart-distribution] [data-label='5 ★']")
     assert await fives.first.get_attribute("data-value") == "1"

@@ -22,7 +22,13 @@ staff-reason-unanswered = أسئلة لم يجب عنها البوت
 staff-reason-not_helpful = إجابة غير مفيدة
 staff-reason-media = ملف لا يقرؤه البوت
 staff-from-beneficiary = 👤 { $who }: { $text }
-staff-attachments = 📎 مرفقات: { $count }
+staff-attachments = { $count ->
+        [one] 📎 مرفق واحد
+        [two] 📎 مرفقان
+        [few] 📎 { $count } مرفقات
+        [many] 📎 { $count } مرفقاً
+       *[other] 📎 { $count } مرفق
+    }
 staff-says = { $name } من فريق الجمعية:
     { $text }
 staff-claimed = ✋ الحالة { $case } مع { $name }.

@@ -22,7 +22,10 @@ staff-reason-unanswered = questions the bot could not answer
 staff-reason-not_helpful = an answer that did not help
 staff-reason-media = a file the bot can't read
 staff-from-beneficiary = 👤 { $who }: { $text }
-staff-attachments = 📎 attachments: { $count }
+staff-attachments = { $count ->
+        [one] 📎 one attachment
+       *[other] 📎 { $count } attachments
+    }
 staff-says = { $name } from the association's team:
     { $text }
 staff-claimed = ✋ Case { $case } is with { $name }.
