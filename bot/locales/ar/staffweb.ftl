@@ -95,7 +95,7 @@ staffweb-reply-sent = أُرسل ردك.
 staffweb-case-closed-note = هذه الحالة مغلقة؛ لا يمكن الرد عليها.
 staffweb-beneficiary-requests = طلبات المستفيد
 staffweb-no-requests = لا طلبات لهذا المستفيد.
-staffweb-back-to-cases = ← كل الحالات
+staffweb-back-to-cases = → كل الحالات
 staffweb-live = تصل الرسائل الجديدة تلقائياً.
 staffweb-minutes = { $n ->
         [0] أقل من دقيقة
@@ -163,7 +163,7 @@ staffweb-note-hint = عند «بحاجة إلى استكمال» اذكر ما �
 staffweb-status-submit = حفظ وإبلاغ المستفيد
 staffweb-status-saved = حُفظت الحالة وأُبلغ المستفيد.
 staffweb-no-next-status = لا تغيير ممكن بعد هذه الحالة.
-staffweb-back-to-requests = ← كل الطلبات
+staffweb-back-to-requests = → كل الطلبات
 staffweb-unreadable = (تعذّرت قراءته)
 
 ## Reports
