@@ -12,8 +12,9 @@ Nothing under /staff answers without a session: pages redirect to
 
 Pages: /staff/cases?tab=open|mine|unclaimed|closed, /staff/cases/{id} (claim, reply,
 close; new messages every two seconds from /staff/api/cases/{id}/messages?after=ID),
-/staff/requests?status=&type=, /staff/requests/{ref} (status changes with a note, reveal
-for admins, attachments), /staff/reports (the reports' place in the navigation).
+/staff/requests?status=&type=&q= (q: a reference, however typed), /staff/requests/{ref}
+(status changes with a note, reveal for admins, attachments), /staff/reports (figures,
+charts, CSV exports).
 """
 
 from __future__ import annotations
