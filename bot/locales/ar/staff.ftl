@@ -1,6 +1,16 @@
 staff-unnamed = مستفيد
 staff-card = 🆕 حالة رقم { $case } — { $reason }
-    👤 { $who } · { $channel } · { $chat }
+    👤 { $who }
+staff-who-web = زائر الموقع { $number }
+staff-who-web-named = { $name } · زائر الموقع { $number }
+staff-who-telegram = مستخدم تيليجرام { $number }
+staff-who-telegram-named = { $name } · مستخدم تيليجرام
+staff-who-whatsapp = مستخدم واتساب { $number }
+staff-who-whatsapp-named = { $name } · مستخدم واتساب
+staff-who-terminal = مستخدم الطرفية { $number }
+staff-who-terminal-named = { $name } · مستخدم الطرفية
+staff-who-other = محادثة رقم { $number }
+staff-who-other-named = { $name }
 staff-card-request = 📄 طلب { $reference } — { $type } — { $status }
 staff-card-transcript = — آخر الرسائل —
 staff-claim = ✋ استلام الحالة
@@ -12,7 +22,13 @@ staff-reason-unanswered = أسئلة لم يجب عنها البوت
 staff-reason-not_helpful = إجابة غير مفيدة
 staff-reason-media = ملف لا يقرؤه البوت
 staff-from-beneficiary = 👤 { $who }: { $text }
-staff-attachments = 📎 مرفقات: { $count }
+staff-attachments = { $count ->
+        [one] 📎 مرفق واحد
+        [two] 📎 مرفقان
+        [few] 📎 { $count } مرفقات
+        [many] 📎 { $count } مرفقاً
+       *[other] 📎 { $count } مرفق
+    }
 staff-says = { $name } من فريق الجمعية:
     { $text }
 staff-claimed = ✋ الحالة { $case } مع { $name }.

@@ -1,6 +1,16 @@
 staff-unnamed = beneficiary
 staff-card = 🆕 Case { $case } — { $reason }
-    👤 { $who } · { $channel } · { $chat }
+    👤 { $who }
+staff-who-web = Website visitor { $number }
+staff-who-web-named = { $name } · website visitor { $number }
+staff-who-telegram = Telegram user { $number }
+staff-who-telegram-named = { $name } · Telegram user
+staff-who-whatsapp = WhatsApp user { $number }
+staff-who-whatsapp-named = { $name } · WhatsApp user
+staff-who-terminal = Terminal user { $number }
+staff-who-terminal-named = { $name } · terminal user
+staff-who-other = Conversation { $number }
+staff-who-other-named = { $name }
 staff-card-request = 📄 Request { $reference } — { $type } — { $status }
 staff-card-transcript = — latest messages —
 staff-claim = ✋ Claim
@@ -12,7 +22,10 @@ staff-reason-unanswered = questions the bot could not answer
 staff-reason-not_helpful = an answer that did not help
 staff-reason-media = a file the bot can't read
 staff-from-beneficiary = 👤 { $who }: { $text }
-staff-attachments = 📎 attachments: { $count }
+staff-attachments = { $count ->
+        [one] 📎 one attachment
+       *[other] 📎 { $count } attachments
+    }
 staff-says = { $name } from the association's team:
     { $text }
 staff-claimed = ✋ Case { $case } is with { $name }.
