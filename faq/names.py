@@ -50,6 +50,14 @@ class NameList:
 
     def is_only_names(self, text: str) -> bool:
         """True when ``text`` is one to four names, possibly joined by بن/بنت/آل/أبو…."""
+        raw = text.split()
+        if not raw or len(raw) > _MAX_WORDS:
+            return False
+        # Nearly every question starts with a word that names nobody: decide on it alone
+        # before normalising the whole text (this runs on every message).
+        lead = normalize(raw[0]).split()
+        if lead and not (self._is_name(lead[0]) or lead[0] in self.particles):
+            return False
         words = normalize(text).split()
         if not words or len(words) > _MAX_WORDS:
             return False
