@@ -3,7 +3,9 @@
 The builder reads what the guide states (name, terminology, channels, tools, the procedure
 and its review period, the referral role, confidentiality, satisfaction measurement) and
 composes one answer per canonical intent from it.  Facts the guide does not give (phone,
-address, hours, donation details) are left for the admin and never invented.
+address, hours, donation details) are left for the admin and never invented; where the
+bot needs something the guide lacks (request types), the builder suggests it and marks it
+for the admin to review.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from faq.guide import ParsedGuide, Section, parse_guide
@@ -18,6 +22,10 @@ from faq.normalize import normalize, to_ascii_digits
 from faq.profile import CONTACT_FIELDS, FaqEntry, Profile, ReviewPeriod
 
 Translate = Callable[..., str]
+
+SERVICES_PATH = Path(__file__).resolve().parent / "data" / "services.tsv"
+# A service is a request-type button: longer labels wrap or are cut on a phone.
+MAX_SERVICE_LABEL = 30
 
 CANONICAL_INTENTS = (
     "greeting",
@@ -95,6 +103,20 @@ _REFERRAL = re.compile(
 )
 
 
+# "تقديم خدمات صحية وإرشادية وإغاثية …": a goal that names kinds of service.
+_LISTED_SERVICES = re.compile(r"خدمات\s+(\S+ي[ةه])((?:\s+و\S+ي[ةه])+)")
+# The guide's declaration clause: the kind of responsibility it names ("مسؤولية مباشرة",
+# "المسؤولية النظامية"), in normalised spelling.
+_RESPONSIBILITY = re.compile(r"مسووليه\s+(\S+)|المسووليه\s+(\S+)")
+_RESPONSIBILITY_KINDS = {
+    "مباشره": "direct",
+    "نظاميه": "legal",
+    "النظاميه": "legal",
+    "كامله": "full",
+    "الكامله": "full",
+}
+
+
 class GuideError(ValueError):
     """The text is not a guide this builder can read."""
 
@@ -106,6 +128,7 @@ class BuildReport:
     sources: dict[str, str] = field(default_factory=dict)
     missing_intents: list[str] = field(default_factory=list)
     missing_fields: list[str] = field(default_factory=list)
+    to_review: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
@@ -300,6 +323,49 @@ def _contacts_from_guide(
     return found
 
 
+@lru_cache(maxsize=1)
+def _service_table() -> tuple[tuple[str, str], ...]:
+    rows: list[tuple[str, str]] = []
+    lines = SERVICES_PATH.read_text(encoding="utf-8").splitlines()
+    for lineno, line in enumerate(lines, 1):
+        if not line.strip() or line.startswith("#") or line == "phrase\tlabel":
+            continue
+        parts = line.split("\t")
+        if len(parts) != 2 or not 0 < len(parts[1].strip()) <= MAX_SERVICE_LABEL:
+            raise ValueError(f"{SERVICES_PATH}:{lineno}: expected 'phrase<TAB>short label'")
+        rows.append((normalize(parts[0]), parts[1].strip()))
+    return tuple(rows)
+
+
+def _suggested_services(name: str, goals: list[str], tr: Translate) -> list[str]:
+    """Request types for a guide that lists no services: what its name and goals say."""
+    norm = normalize(name)
+    labels = [label for phrase, label in _service_table() if phrase in norm]
+    field_phrase = _field_of(name)
+    if not labels and field_phrase:
+        # "تعزيز الصحة النفسية بتبوك": the place is not part of the service.
+        field_phrase = re.sub(r"\s+ب\S+$", "", field_phrase)
+        if len(field_phrase) <= MAX_SERVICE_LABEL:
+            labels.append(field_phrase)
+    for goal in goals:
+        for m in _LISTED_SERVICES.finditer(goal):
+            kinds = [m.group(1), *(w[1:] for w in m.group(2).split())]
+            labels += [tr("service-kind", kind=k) for k in kinds]
+    return list(dict.fromkeys(labels)) or [tr("default-request-form")]
+
+
+def _first_person_declaration(clause: str, tr: Translate) -> str:
+    """What the beneficiary declares, in their own voice, from the guide's staff-side clause.
+
+    The guide tells staff to make sure ("التأكد على صحة البيانات … وأنه مسؤول مسؤولية مباشرة
+    …"); the person accepting says it of themselves, with the kind of responsibility the
+    clause names.
+    """
+    m = _RESPONSIBILITY.search(normalize(clause))
+    word = (m.group(1) or m.group(2)) if m else ""
+    return tr("declaration-first-person", kind=_RESPONSIBILITY_KINDS.get(word, "other"))
+
+
 def _bullets(items: list[str]) -> str:
     return "\n".join(f"• {_tidy(i)}" for i in items if _tidy(i))
 
@@ -357,19 +423,20 @@ def build_profile(
     referral_role = None
     if referral_step and (m := _REFERRAL.search(referral_step)):
         referral_role = _drop_lam(_tidy(m.group(1)))
-    # "مسئولية" is the declaration's word; "مسئول البحث" (the referral step) is not.
-    declaration = _step(steps, "التوقيع", "اقرار", "يقر ", "مسووليه", "مسيوليه", "صحه البيانات")
+    # "مسؤولية" is the declaration's word; "مسؤول البحث" (the referral step) is not.
+    clause = _step(steps, "التوقيع", "اقرار", "يقر ", "مسووليه", "صحه البيانات")
+    declaration = _first_person_declaration(clause, tr) if clause else None
     complete_step = _step(steps, "استكمال")
     licence_m = next((m for line in guide.raw_lines if (m := _LICENCE.search(line))), None)
 
     services_sec = first("services")
+    to_review: list[str] = []
     if services_sec is not None and _entries(services_sec):
         services = [_tidy(x) for x in _entries(services_sec)]
     else:
-        field_phrase = _field_of(name)
-        services = [field_phrase] if field_phrase else []
-        services += [c for c in channels if "خدم" in normalize(c) and "تطوع" not in normalize(c)]
-        services += [g for g in goals if re.search(r"خدمات\s+\S+\s+و", g)]
+        # Channels such as "خدمات طلب المساعدة" are ways in, not services.
+        services = _suggested_services(name, goals, tr)
+        to_review.append("services")
     profile = Profile(
         slug=slug,
         name=name,
@@ -387,8 +454,10 @@ def build_profile(
         confidentiality=confidentiality,
         satisfaction=satisfaction,
         declaration=declaration,
+        declaration_source=clause,
         contacts={f: None for f in CONTACT_FIELDS} | _contacts_from_guide(kinds, guide, channels),
         source=source,
+        to_review=to_review,
     )
 
     args: dict[str, Any] = {
@@ -429,7 +498,7 @@ def build_profile(
     if services:
         add(
             "services",
-            tr("answer-services", args)
+            tr("answer-services-suggested" if to_review else "answer-services", args)
             + "\n"
             + _bullets(services)
             + "\n\n"
@@ -531,6 +600,7 @@ def build_profile(
     add("donate", tr("answer-donate", args), title("donation"))
 
     report.missing_fields = profile.missing
+    report.to_review = profile.to_review
     report.counts = {"channels": len(channels), "tools": len(tools), "steps": len(steps)}
     return profile, entries, report
 
@@ -545,5 +615,8 @@ def format_report(report: BuildReport, tr: Translate, missing_labels: Mapping[st
     if report.missing_fields:
         lines.append(tr("build-report-admin"))
         lines.extend(f"  - {missing_labels.get(f, f)}" for f in report.missing_fields)
+    if report.to_review:
+        lines.append(tr("build-report-review"))
+        lines.extend(f"  - {tr(f'field-{f}')}" for f in report.to_review)
     lines.extend(f"! {note}" for note in report.notes)
     return "\n".join(lines)

@@ -13,6 +13,8 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from faq.repairs import default_repairs
+
 TATWEEL = "\u0640"
 _NOISE_LINES = re.compile(r"^(loading\.*|\.+|-+|\*+|page \d+|صفحة \d+)$", re.IGNORECASE)
 _TOC_LINE = re.compile(r"(^\d+\s*\t)|(\.{4,}\s*\d*\s*$)")
@@ -97,7 +99,8 @@ def clean_line(line: str) -> str:
     line = re.sub(r"\*\*|__", "", line)
     line = re.sub(r"Loading\.\.\.", "", line)
     line = re.sub(r"\s+([.,،:؛])", r"\1", line)
-    return re.sub(r"\s{2,}", " ", line).strip()
+    line = re.sub(r"\s{2,}", " ", line).strip()
+    return default_repairs().apply(line)
 
 
 def strip_bullet(line: str) -> tuple[bool, str]:

@@ -61,8 +61,11 @@ class Profile:
     licence: str | None = None
     confidentiality: str | None = None
     satisfaction: str | None = None
-    # The guide's own declaration line, shown before a request is filed.
+    # What a person accepts before a request is filed, in the first person; its wording
+    # identifies the version stored with each request.
     declaration: str | None = None
+    # The guide's own clause it was built from (written for staff: "التأكد على صحة …").
+    declaration_source: str | None = None
     contacts: dict[str, str | None] = field(default_factory=dict)
     # Structured working hours for "when will a researcher answer" (admin-filled), e.g.
     # {days: [sun, mon, tue, wed, thu], open: "08:00", close: "16:00", timezone: Asia/Riyadh}
@@ -73,6 +76,9 @@ class Profile:
     # e.g. {delay_hours: 2, reminder_hours: 24, expiry_days: 7, update_days: 7}
     surveys: dict[str, Any] | None = None
     source: str = ""
+    # What the builder suggested where the guide is silent, for the admin to check and
+    # then take off this list (e.g. "services": request types the guide does not list).
+    to_review: list[str] = field(default_factory=list)
 
     @property
     def missing(self) -> list[str]:
@@ -108,11 +114,13 @@ class Profile:
                 confidentiality=data.get("confidentiality"),
                 satisfaction=data.get("satisfaction"),
                 declaration=data.get("declaration"),
+                declaration_source=data.get("declaration_source"),
                 contacts={f: (data.get("contacts") or {}).get(f) for f in CONTACT_FIELDS},
                 schedule=data.get("schedule") or None,
                 quiet_hours=data.get("quiet_hours"),
                 surveys=data.get("surveys") or None,
                 source=str(data.get("source") or ""),
+                to_review=[str(r) for r in data.get("to_review") or []],
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise ProfileError(f"malformed profile: {exc!r}") from exc

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from faq.evaluate import read_tsv
-from faq.matcher import Match, Matcher
+from faq.matcher import HANDOVER, Match, Matcher
+from faq.names import NameList, default_names
 from faq.profile import FaqEntry, Profile, load_profile_dir, render_answer
 
 BANK_PATH = Path(__file__).resolve().parent / "data" / "questions.tsv"
@@ -45,11 +46,13 @@ class FaqService:
         entries: Iterable[FaqEntry],
         matcher: Matcher,
         missing_phrases: Mapping[str, str],
+        names: NameList | None = None,
     ) -> None:
         self.profile = profile
         self.entries = {e.id: e for e in entries}
         self.matcher = matcher
         self._missing = dict(missing_phrases)
+        self.names = default_names() if names is None else names
         self._openings: dict[str, bool] = {}
         self._recent: OrderedDict[str, Answer] = OrderedDict()
 
@@ -60,7 +63,9 @@ class FaqService:
         entries: list[FaqEntry],
         missing_phrases: Mapping[str, str],
         bank: list[tuple[str, str]] | None = None,
+        names: NameList | None = None,
     ) -> FaqService:
+        names = default_names() if names is None else names
         known = {e.id for e in entries}
         examples = [
             (text, intent)
@@ -68,7 +73,9 @@ class FaqService:
             if intent in known or intent == NONE_LABEL
         ]
         examples += [(q, e.id) for e in entries for q in e.questions]
-        return cls(profile, entries, Matcher.train(examples), missing_phrases)
+        # Names on the out-of-scope side, so that a name the list lacks still leans there.
+        examples += [(n, NONE_LABEL) for n in names.examples()]
+        return cls(profile, entries, Matcher.train(examples), missing_phrases, names)
 
     @classmethod
     def from_dir(cls, directory: Path, missing_phrases: Mapping[str, str]) -> FaqService:
@@ -141,6 +148,9 @@ class FaqService:
         return answer
 
     def _ask(self, text: str) -> Answer:
+        if self.names.is_only_names(text):
+            # Someone's name is never a question, however its letters score.
+            return Answer(match=Match(text, HANDOVER, None, 0.0, ()), text=None, action=None)
         match = self._question_after_opening(text, self.matcher.match(text))
         if match.decision != "answer" or match.intent is None:
             return Answer(match=match, text=None, action=None)

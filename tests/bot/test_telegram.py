@@ -109,7 +109,7 @@ async def test_a_beneficiary_asks_and_files_a_request_on_telegram(
     (ask_city,) = await until(lambda: amina.inbox[before:] or None)
     assert "4️⃣" in ask_city["text"]
     await amina.presses("جدة")
-    await amina.presses("الرعاية الصحية لأمراض القلب لدى الأطفال")
+    await amina.presses("علاج أمراض القلب للأطفال")
     await amina.says("ولدي عمره ثلاث سنوات ويحتاج قسطرة قلبية")
     before = len(amina.inbox)
     tg.user_sends_photo(AMINA, file_size=240_000)

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from bot.i18n import Catalog
-from faq.builder import CANONICAL_INTENTS, GuideError, build_profile
+from faq.builder import CANONICAL_INTENTS, GuideError, build_profile, format_report
+from faq.repairs import default_repairs, load_repairs
 
 GUIDES = Path(__file__).parent / "guides"
 tr = Catalog("ar").t
@@ -97,3 +98,74 @@ def test_unseen_guide_with_numbered_headings_and_letter_lists() -> None:
     about = next(e.answer for e in entries if e.id == "about")
     assert "تأهيل المكفوفين" in about
     assert set(profile.missing) == {"website", "address", "donation"}
+
+
+def test_a_guide_that_lists_no_services_gets_short_suggestions_for_the_admin_to_review() -> None:
+    profile, _, report = _build((GUIDES / "amal.txt").read_text(encoding="utf-8"))
+    # From its name (the place left out) and the kinds of service its goal names.
+    assert profile.services == ["رعاية الأيتام", "خدمات اجتماعية", "خدمات تعليمية", "خدمات صحية"]
+    assert profile.to_review == ["services"] and report.to_review == ["services"]
+    assert "to_review" in profile.to_dict()
+    text = format_report(report, tr, {})
+    assert tr("build-report-review") in text and tr("field-services") in text
+
+
+def test_services_a_guide_lists_are_taken_as_they_are_and_need_no_review() -> None:
+    profile, _, report = _build((GUIDES / "noor.txt").read_text(encoding="utf-8"))
+    assert len(profile.services) == 3 and profile.to_review == [] and report.to_review == []
+
+
+@pytest.mark.parametrize(
+    ("guide", "clause"),
+    [
+        ("amal.txt", "إقرار المستفيد بصحة البيانات والتوقيع عليها"),
+        ("noor.txt", "يقر المستفيد بصحة البيانات المقدمة"),
+    ],
+)
+def test_the_declaration_is_first_person_and_its_clause_is_kept(guide: str, clause: str) -> None:
+    profile, entries, _ = _build((GUIDES / guide).read_text(encoding="utf-8"))
+    assert profile.declaration_source == clause
+    assert profile.declaration == (
+        "أقرّ بأن جميع البيانات والمستندات التي قدمتها صحيحة، وأنني مسؤول عن صحتها"
+    )
+    answer = next(e.answer for e in entries if e.id == "data_responsibility")
+    assert profile.declaration in answer and clause not in answer
+
+
+def test_pdf_word_splits_and_two_spellings_are_repaired_when_a_guide_is_read() -> None:
+    text = (
+        (GUIDES / "amal.txt")
+        .read_text(encoding="utf-8")
+        .replace(
+            "4- إقرار المستفيد بصحة البيانات والتوقيع عليها.",
+            "4- التأكد على صحة البيانات المقدمة من طال ب الدعم والتوقيع عليها وأنه مسئول"
+            " مســئولية مباشرة عن صحة المعلومات.",
+        )
+    )
+    profile, _, _ = _build(text)
+    assert profile.declaration_source == (
+        "التأكد على صحة البيانات المقدمة من طالب الدعم والتوقيع عليها وأنه مسؤول"
+        " مسؤولية مباشرة عن صحة المعلومات"
+    )
+    assert profile.declaration is not None and "مسؤولية مباشرة" in profile.declaration
+
+
+@pytest.mark.parametrize(
+    ("line", "repaired"),
+    [
+        ("من طال ب الدعم", "من طالب الدعم"),
+        ("على مختل ف المستويات", "على مختلف المستويات"),
+        ("لمسئول البحث والمسئولية", "لمسؤول البحث والمسؤولية"),
+        ("طال بة", "طال بة"),  # only the whole split word
+        ("ب طال", "ب طال"),
+    ],
+)
+def test_the_repair_table(line: str, repaired: str) -> None:
+    assert default_repairs().apply(line) == repaired
+
+
+def test_a_malformed_repair_table_is_refused(tmp_path: Path) -> None:
+    bad = tmp_path / "repairs.tsv"
+    bad.write_text("wrong\tright\n*\tx\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=":2:"):
+        load_repairs(bad)

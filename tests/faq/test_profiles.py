@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -64,7 +65,7 @@ def test_association_names_and_referral_roles() -> None:
     # qader's procedure has no referral step; alhuda refers to "the competent party".
     assert names["qader"].referral_role is None
     assert names["alhuda"].referral_role == "الجهة المختصة داخل الجمعية"
-    assert names["little-hearts"].referral_role == "مسئول البحث الاجتماعي"
+    assert names["little-hearts"].referral_role == "مسؤول البحث الاجتماعي"
     assert "مناديب الجمعية في المواقع الميدانية" in names["alhuda"].channels
     assert all("مناديب" not in c for c in names["qader"].channels)
 
@@ -99,9 +100,92 @@ def test_committed_profiles_match_what_the_builder_makes_of_the_guides(slug: str
 
 
 @pytest.mark.parametrize("slug", SLUGS)
-def test_the_declaration_quotes_the_guides_declaration_line(slug: str) -> None:
+def test_the_declaration_is_the_beneficiarys_own_sentence_with_the_guides_clause_kept(
+    slug: str,
+) -> None:
     profile, entries = _load(slug)
+    declaration, clause = profile.declaration, profile.declaration_source
+    assert declaration is not None and clause is not None
+    # First person, from the one who accepts it; the staff-side wording stays the source.
+    assert declaration.startswith("أقرّ بأن جميع البيانات والمستندات التي قدمتها صحيحة، وأنني")
+    assert "صحتها" in declaration
+    assert not any(w in declaration for w in ("التأكد", "طالب الدعم", "المستفيد", "وأنه"))
+    assert "صحة البيانات" in clause or "بصحة البيانات" in clause
     answer = next(e.answer for e in entries if e.id == "data_responsibility")
-    assert profile.declaration is not None and "صحة البيانات" in profile.declaration
-    assert profile.declaration in answer
-    assert "إحالته" not in answer  # not the referral step, which also says "مسئول"
+    assert f"«{declaration}»" in answer
+    assert "إحالته" not in answer  # not the referral step, which also says "مسؤول"
+
+
+def test_each_declaration_names_the_responsibility_its_guide_names() -> None:
+    declarations = {slug: _load(slug)[0].declaration for slug in SLUGS}
+    assert declarations["little-hearts"] == (
+        "أقرّ بأن جميع البيانات والمستندات التي قدمتها صحيحة، وأنني مسؤول مسؤولية مباشرة عن صحتها"
+    )
+    assert declarations["health-coop"] == declarations["little-hearts"]
+    assert "المسؤولية النظامية" in (declarations["alhuda"] or "")
+
+
+def test_the_version_stored_with_a_request_follows_the_declarations_wording(
+    tmp_path: Path,
+) -> None:
+    from bot.config import Settings
+    from bot.wiring import build_form
+    from faq.matcher import Matcher
+    from faq.service import FaqService
+    from handlers.clock import SystemClock
+
+    profile, entries = _load("little-hearts")
+    matcher = Matcher.train([("مرحبا", "greeting"), ("شكرا", "thanks")], calibrate=False)
+    settings = Settings(data_dir=tmp_path, org="little-hearts")
+
+    def version(text: str | None) -> str:
+        profile.declaration = text
+        faq = FaqService(profile, entries, matcher, MISSING)
+        return build_form(settings, tr, faq, SystemClock()).config.declaration_version
+
+    assert version(profile.declaration) != version(profile.declaration_source)
+    assert version(profile.declaration) == version(str(profile.declaration))
+
+
+def _strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+# A lone Arabic letter between words is a word the PDF split («طال ب», «مختل ف»); «و» alone
+# is a real word.
+_SPLIT = re.compile(r"(?<!\S)[\u0621-\u0647\u0649-\u064a](?!\S)")
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_no_word_of_a_profile_is_split_or_spelt_two_ways(slug: str) -> None:
+    profile, entries = _load(slug)
+    texts = _strings(profile.to_dict()) + [t for e in entries for t in (e.answer, e.source or "")]
+    assert [t for t in texts if _SPLIT.search(t)] == []
+    assert [t for t in texts if "مسئول" in t] == []
+    assert any("مسؤول" in t for t in texts)
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_services_are_short_labels_of_real_services_marked_for_review(slug: str) -> None:
+    profile, entries = _load(slug)
+    assert 1 <= len(profile.services) <= 6
+    for label in profile.services:
+        assert len(label) <= 30, label
+        assert label not in profile.channels and "طلب المساعدة" not in label
+        assert label not in profile.goals  # a goal is a sentence, not a button
+    # None of the five guides lists its services: they are suggestions the admin reviews.
+    assert profile.to_review == ["services"]
+    answer = render_answer(next(e for e in entries if e.id == "services"), profile, MISSING)
+    assert "كما يذكرها دليلها" not in answer
+    assert all(f"• {label}" in answer for label in profile.services)
+
+
+def test_alhudas_services_are_the_kinds_its_goal_names() -> None:
+    profile, _ = _load("alhuda")
+    assert {"خدمات صحية", "خدمات إرشادية", "خدمات إغاثية"} <= set(profile.services)

@@ -54,7 +54,7 @@ def test_the_answer_carries_the_guides_facts(faq: FaqService) -> None:
     assert answer.text is not None and "أسبوعين" in answer.text
     human = faq.ask("ابي اكلم الباحث الاجتماعي")
     assert human.action == "handover"
-    assert human.text is not None and "مسئول البحث الاجتماعي" in human.text
+    assert human.text is not None and "مسؤول البحث الاجتماعي" in human.text
 
 
 @pytest.mark.parametrize(

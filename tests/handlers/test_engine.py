@@ -83,7 +83,7 @@ async def test_talk_to_a_person_opens_a_case_that_records_the_messages(
     engine: Engine, database: Database, clock: FixedClock
 ) -> None:
     (opened,) = await engine.handle(msg("ابي اكلم موظف"))
-    assert "مسئول البحث الاجتماعي" in opened.text
+    assert "مسؤول البحث الاجتماعي" in opened.text
     clock.advance(timedelta(minutes=1))
     (ack,) = await engine.handle(msg("عندي سؤال عن علاج ولدي"))
     assert "وصلت رسالتك" in ack.text

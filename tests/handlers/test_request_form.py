@@ -96,7 +96,7 @@ async def fill_until_summary(chat: Chat, *, national_id: str = NATIONAL_ID) -> N
     for answer in ("سارة محمد العتيبي", national_id, "٠٥٥٨٧٦٤٣٢١"):
         await chat.say(answer)
     await chat.press("جدة")
-    await chat.press("الرعاية الصحية لأمراض القلب لدى الأطفال")
+    await chat.press("علاج أمراض القلب للأطفال")
     await chat.say("بنتي عمرها سنتين وعندها ثقب في القلب وتحتاج عملية")
     await chat.say(
         attachments=(Attachment("file-1", "photo", 120_000, "report.jpg", "image/jpeg"),)
@@ -217,7 +217,7 @@ async def test_two_open_requests_of_one_type_are_refused(engine: Engine) -> None
     for answer in ("سارة محمد العتيبي", NATIONAL_ID, "0501234567"):
         await chat.say(answer)
     await chat.press("جدة")
-    await chat.press("الرعاية الصحية لأمراض القلب لدى الأطفال")
+    await chat.press("علاج أمراض القلب للأطفال")
     assert reference in chat.text and "5️⃣" not in chat.text
 
 
@@ -230,7 +230,7 @@ async def test_the_same_national_id_on_two_channels_is_one_beneficiary(
     for answer in ("سارة محمد العتيبي", NATIONAL_ID, "0501234567"):
         await other.say(answer)
     await other.press("جدة")
-    await other.press("خدمات طلب المساعدة")
+    await other.press("دعم أسر أطفال القلب")
     await other.say("احتاج مساعدة في مصاريف السفر للعلاج في جدة")
     await other.press("✔️ تم")
     await other.press("✅ البيانات صحيحة")

@@ -7,6 +7,16 @@ term-members = الأعضاء
 default-request-form = طلب دعم
 default-referral-role = الموظف المختص
 review-period-unstated = خلال مدة تحددها الجمعية
+# The declaration a person accepts before filing, built from the guide's clause; $kind is
+# the responsibility the clause names: direct, legal, full or other.
+declaration-first-person = أقرّ بأن جميع البيانات والمستندات التي قدمتها صحيحة، وأنني { $kind ->
+        [direct] مسؤول مسؤولية مباشرة عن صحتها
+        [legal] أتحمل المسؤولية النظامية عن صحتها
+        [full] أتحمل المسؤولية الكاملة عن صحتها
+       *[other] مسؤول عن صحتها
+    }
+# A kind of service a guide's goal names ("خدمات صحية وإرشادية"), as a request type.
+service-kind = خدمات { $kind }
 
 answer-greeting = وعليكم السلام ورحمة الله، أهلاً وسهلاً بك في { $name } 🌿
     كيف أقدر أخدمك اليوم؟ اكتب سؤالك بأسلوبك، أو اختر من القائمة.
@@ -15,6 +25,7 @@ answer-about-intro = نحن { $name }.
 answer-about-goals = من أهدافنا:
 answer-about-licence = الجمعية مسجلة برقم { $licence }.
 answer-services = هذه خدمات { $short } كما يذكرها دليلها:
+answer-services-suggested = من خدمات { $short }:
 answer-services-generic = تقدم { $short } خدماتها لـ{ $terms } عبر { $form }. لم تُفصَّل قائمة الخدمات بعد في بيانات الجمعية؛ يسعدني أن أحولك لموظف يوضحها لك.
 answer-offer-request = تقدر تقدّم { $form } من هنا في المحادثة مباشرة.
 answer-channels = تقدر تتواصل مع { $short } عبر هذه القنوات:
@@ -45,7 +56,7 @@ answer-review-period = بعد تقديم طلبك يُرفع إلى الجهة �
 answer-review-period-unstated = بعد تقديم طلبك تدرسه الجمعية ويصلك الرد. لم يحدد الدليل مدة الدراسة؛ تقدر تتابع حالة طلبك هنا في أي وقت.
 answer-request-status = سأعرض لك طلباتك وحالة كل طلب وتاريخه. إن كان معك الرقم المرجعي فاكتبه.
 answer-complete-request = إن طُلب منك استكمال طلبك فتقدر تضيف المستند الناقص أو تصحح البيان هنا في المحادثة، ويعود طلبك للدراسة مباشرة.
-answer-data-responsibility = قبل إرسال الطلب تراجع بياناتك وتقرّ بصحتها، لأن مقدم الطلب مسؤول عن صحة ما يقدمه. يقول دليل الجمعية:
+answer-data-responsibility = قبل إرسال الطلب تراجع بياناتك وتقرّ بصحتها، لأن مقدم الطلب مسؤول عن صحة ما يقدمه. وهذا نص الإقرار:
 answer-data-responsibility-generic = قبل إرسال الطلب تراجع ملخص بياناتك وتقرّ بصحتها، ويُحفظ إقرارك مع وقته.
 answer-privacy = بياناتك سرية: رقم الهوية والجوال محفوظان مشفّرين، ولا يطّلع عليها إلا الموظف المختص بطلبك. ولك بحسب نظام حماية البيانات الشخصية أن تطلب الاطلاع على بياناتك أو تصحيحها أو حذفها.
 answer-talk-to-human = أكيد، إذا لم تتضح لك الإجراءات فسأحولك إلى { $role } ليجيب على أسئلتك ويوضح لك التفاصيل.
@@ -74,6 +85,7 @@ field-website = الموقع الإلكتروني
 field-address = العنوان
 field-working_hours = أوقات الدوام
 field-donation = بيانات التبرع (الحساب أو الرابط)
+field-services = الخدمات (أنواع الطلبات): اقترحها البناء لأن الدليل لا يسردها
 
 build-error-binary = الملف ليس نصاً: أعطني دليلاً بصيغة نصية (txt أو md).
 build-error-unreadable = تعذّر فهم الدليل: تعرّفت على { $found } من أقسامه فقط (أحتاج قسمين على الأقل مع اسم الجمعية). لم يُكتب أي ملف.
@@ -84,6 +96,7 @@ build-report-title = بُني ملف { $name } ({ $slug })
 build-report-counts = القنوات: { $channels } · الأدوات: { $tools } · خطوات الإجراء: { $steps }
 build-report-missing-intents = أسئلة بلا مصدر في الدليل (أجابها الكتالوج): { $intents }
 build-report-admin = على مسؤول الجمعية أن يضيف في profile.yaml:
+build-report-review = وأن يراجع في profile.yaml (ثم يحذفها من to_review):
 build-report-written = كُتبت الملفات في: { $path }
 
 cli-error-unknown-org = لا توجد جمعية بالمعرّف «{ $org }». المتاح: { $known }

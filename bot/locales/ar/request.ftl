@@ -41,7 +41,7 @@ form-field-city = المدينة
 form-field-type = نوع الطلب
 form-field-description = الوصف
 form-field-attachments = المرفقات
-form-declaration = 📝 الإقرار: أقرّ بصحة البيانات المقدمة وأني مسؤول عنها، كما ينص دليل الجمعية:
+form-declaration = 📝 الإقرار:
     «{ $text }»
 form-accept = أقرّ وأوافق
 form-refuse = لا أوافق

@@ -5,6 +5,16 @@ term-members = members
 default-request-form = support request
 default-referral-role = the responsible officer
 review-period-unstated = within a period the association sets
+# The declaration a person accepts before filing, built from the guide's clause; $kind is
+# the responsibility the clause names: direct, legal, full or other.
+declaration-first-person = I declare that all the information and documents I have provided are correct, and that { $kind ->
+        [direct] I am directly responsible for their correctness
+        [legal] I bear the legal responsibility for their correctness
+        [full] I bear full responsibility for their correctness
+       *[other] I am responsible for their correctness
+    }
+# A kind of service a guide's goal names, as a request type.
+service-kind = { $kind } services
 
 answer-greeting = Peace be upon you, and welcome to { $name } 🌿
     How can I help you today? Write your question, or choose from the menu.
@@ -13,6 +23,7 @@ answer-about-intro = We are { $name }.
 answer-about-goals = Our goals include:
 answer-about-licence = The association is registered under number { $licence }.
 answer-services = The services of { $short }, as its guide lists them:
+answer-services-suggested = Among the services of { $short }:
 answer-services-generic = { $short } serves { $terms } through the { $form }. The list of services has not been filled in yet; I can hand you over to a staff member.
 answer-offer-request = You can file a { $form } right here in the chat.
 answer-channels = You can reach { $short } through these channels:
@@ -31,7 +42,7 @@ answer-review-period = Your request goes to the responsible committee, and you g
 answer-review-period-unstated = The association studies your request and answers you; the guide states no period. You can follow your request here at any time.
 answer-request-status = I will list your requests with their status and dates. If you have the reference number, type it.
 answer-complete-request = If you were asked to complete your request, you can add the missing document or correct a detail here, and it goes back to review.
-answer-data-responsibility = Before sending, you review your details and declare they are correct, since the applicant is responsible for them. The guide says:
+answer-data-responsibility = Before sending, you review your details and declare they are correct, since the applicant is responsible for them. The declaration reads:
 answer-data-responsibility-generic = Before sending, you review a summary of your details and declare they are correct; your declaration is stored with its time.
 answer-privacy = Your data is confidential: ID and mobile numbers are stored encrypted and only the officer handling your request sees them. Under the Personal Data Protection Law you may ask to see, correct or delete your data.
 answer-talk-to-human = Of course. I will hand you over to { $role } to answer your questions.
@@ -56,6 +67,7 @@ field-website = website
 field-address = address
 field-working_hours = working hours
 field-donation = donation details (account or link)
+field-services = services (request types): suggested by the builder, as the guide lists none
 
 build-error-binary = The file is not text: give me the guide as plain text (txt or md).
 build-error-unreadable = Could not read the guide: only { $found } sections recognised (at least two, and the association's name, are needed). Nothing was written.
@@ -66,6 +78,7 @@ build-report-title = Built the profile of { $name } ({ $slug })
 build-report-counts = channels: { $channels } · tools: { $tools } · procedure steps: { $steps }
 build-report-missing-intents = Intents with no source in the guide (answered from the catalog): { $intents }
 build-report-admin = The association's admin must add in profile.yaml:
+build-report-review = and review in profile.yaml (then remove from to_review):
 build-report-written = Files written to: { $path }
 
 cli-error-unknown-org = No association with the id "{ $org }". Available: { $known }

@@ -39,7 +39,7 @@ form-field-city = City
 form-field-type = Request type
 form-field-description = Description
 form-field-attachments = Attachments
-form-declaration = 📝 Declaration: I confirm the information is correct and that I am responsible for it, as the association's guide states:
+form-declaration = 📝 Declaration:
     "{ $text }"
 form-accept = I confirm and agree
 form-refuse = I do not agree
