@@ -18,6 +18,7 @@ from bot.staff_web import StaffBackend
 from bot.telegram import ALLOWED_UPDATES, TelegramPoller, set_commands, webhook_router
 from bot.telegram_files import TelegramFiles
 from bot.web import create_app
+from bot.web_uploads import FileSources, WebUploads
 from bot.wiring import Core, build_faq, open_core
 from faq.service import FaqService
 from handlers.clock import SystemClock
@@ -100,6 +101,8 @@ async def serve(settings: Settings, catalog: Catalog, faq: FaqService | None = N
     opened: dict[str, Any] = {}
     # Outlives a restart of the lifespan: forgetting failed sign-ins must cost more than that.
     throttle = LoginThrottle(SystemClock())
+    # Under the data directory, which nothing serves; staff read them through the desk.
+    uploads = WebUploads(settings.data_dir / "uploads")
 
     @asynccontextmanager
     async def engine() -> AsyncIterator[ChatEngine]:
@@ -108,7 +111,8 @@ async def serve(settings: Settings, catalog: Catalog, faq: FaqService | None = N
         async with open_core(settings, catalog, faq=faq) as core, background(core):
             opened.update(bot=core.bot, staff=core.staff)
             if core.desk is not None:
-                files = TelegramFiles(core.bot) if core.bot is not None else None
+                telegram = TelegramFiles(core.bot) if core.bot is not None else None
+                files = FileSources(telegram, uploads)
                 opened["desk"] = StaffBackend(core.desk, files, throttle)
             try:
                 yield core.engine
@@ -122,6 +126,7 @@ async def serve(settings: Settings, catalog: Catalog, faq: FaqService | None = N
         secret_key=load_or_create_secret(settings.data_dir, settings.secret_key),
         cookie_secure=settings.cookie_secure,
         staff=lambda: opened.get("desk"),
+        uploads=uploads,
     )
     if settings.telegram_bot_token and settings.telegram_webhook_url:
         router = webhook_router(
