@@ -29,7 +29,8 @@ API (every error is `{"error": <text from the catalog>}`, never FastAPI's Englis
   type · 400 no file. Nothing is stored on a refusal. See bot/web_uploads.py.
 - `GET /api/chat/history` — the visitor's transcript, oldest first:
   `{"messages": [{"direction": "in"|"out", "text": str, "buttons": [label, …],
-  "at": ISO 8601, "actions"?: [{"label": str, "payload": str|null}]}]}`.
+  "at": ISO 8601, "actions"?: [{"label": str, "payload": str|null}],
+  "files"?: [name, …]}]}` (`files`: what an incoming message attached).
   `actions` is present on the outgoing messages after the visitor's last message (the
   bot's latest turn) that have buttons: those buttons are still pressable after a reload.
   `payload` is null when the transcript kept no payloads for them; the page then sends the

@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -30,10 +31,12 @@ from bot.web_uploads import (
     sniff,
 )
 from faq.service import FaqService
+from handlers.clock import SystemClock
 from handlers.request_form import MAX_ATTACHMENT_BYTES
+from handlers.staff_requests import set_status
 from handlers.types import Incoming
 from storage.db import Database
-from storage.models import AuditEvent, RequestAttachment
+from storage.models import AuditEvent, RequestAttachment, SupportRequest
 from tests.bot.staff_stack import add_member, staff_app, tr
 from tests.bot.test_staff_web import sign_in
 from tests.handlers.test_request_form import NATIONAL_ID
@@ -239,6 +242,63 @@ async def test_a_pdf_is_a_document_and_a_retry_is_processed_once(
     )
     assert seen[0].channel == "web" and seen[0].chat_id == seen[0].user_id != ""
     assert seen[0].external_id is not None and seen[0].external_id.endswith(":m-1")
+
+
+async def test_a_file_outside_the_form_opens_a_case_whose_page_serves_it(
+    site: tuple[FastAPI, dict[str, Any], Path], database: Database
+) -> None:
+    app, _holder, _root = site
+    async with open_chat(app) as (_client, visitor):
+        answer = await visitor.upload("تقرير.pdf", PDF, "application/pdf")
+    assert "فريق الجمعية" in answer.json()["replies"][0]["text"]
+    async with browser(app) as staff:
+        await sign_in(staff, "boss")
+        page = await staff.get("/staff/cases/1")
+        link = re.search(r'href="(/staff/cases/1/messages/\d+/files/0)"', page.text)
+        assert link, "no link to the file on the case page"
+        file = await staff.get(link.group(1))
+    assert file.status_code == 200 and file.content == PDF
+    assert file.headers["content-type"] == "application/pdf"
+    assert file.headers["content-disposition"].endswith("''" + quote("تقرير.pdf"))
+    assert file.headers["x-content-type-options"] == "nosniff"
+    async with database.session() as s:
+        looks = (
+            await s.execute(select(AuditEvent.actor).where(AuditEvent.action == "case.file_viewed"))
+        ).all()
+    assert looks == [("staff:boss",)]
+
+
+async def test_a_missing_document_is_completed_by_uploading_it(
+    site: tuple[FastAPI, dict[str, Any], Path], database: Database
+) -> None:
+    app, _holder, _root = site
+    async with open_chat(app) as (_client, visitor):
+        await reach_attachments(visitor)
+        await visitor.press(tr("form-done"))
+        await visitor.press(tr("form-confirm"))
+        text = await visitor.press(tr("form-accept"))
+        reference = text.split("رقم طلبك: ")[1].split()[0].strip("\u2066\u2069")
+        await set_status(
+            database,
+            SystemClock(),
+            tr,
+            reference=reference,
+            status="needs_info",
+            note="تقرير طبي حديث",
+            actor="staff:boss",
+        )
+        async with database.session() as s:
+            request = (await s.execute(select(SupportRequest))).scalar_one()
+        await visitor.client.post("/api/chat", json={"payload": f"complete:{request.id}"})
+        done = await visitor.upload("تقرير.pdf", PDF, "application/pdf")
+        assert done.status_code == 200 and reference in done.json()["replies"][0]["text"]
+    async with database.session() as s:
+        request = (await s.execute(select(SupportRequest))).scalar_one()
+        files = (await s.execute(select(RequestAttachment))).scalars().all()
+    assert request.status == "under_review"
+    assert [(f.channel, f.kind, f.name, f.mime) for f in files] == [
+        ("web", "document", "تقرير.pdf", "application/pdf")
+    ]
 
 
 async def test_refusals_are_arabic_and_store_nothing(
