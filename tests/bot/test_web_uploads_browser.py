@@ -17,7 +17,7 @@ import pytest
 import pytest_asyncio
 
 from bot.i18n import Catalog
-from bot.web_uploads import WebUploads
+from bot.web_uploads import MAX_UPLOAD_BYTES, WebUploads
 from faq.service import FaqService
 from storage.db import Database
 from tests.bot.staff_stack import PASSWORD, add_member, staff_app
@@ -120,6 +120,16 @@ async def test_a_visitor_attaches_a_png_and_an_admin_downloads_it(browser: Any, 
     await page.wait_for_selector(NOTICE)
     await page.wait_for_selector("body[data-state=idle]")
     assert await page.locator(NOTICE).last.inner_text() == tr("web-upload-wrong-type")
+
+    # Too big: the page says so at once, without sending it.
+    posts: list[str] = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    await _pick(page, "كبير.png", "image/png", png_bytes() + bytes(MAX_UPLOAD_BYTES))
+    await page.wait_for_function(
+        "([sel, text]) => [...document.querySelectorAll(sel)].some((b) => b.textContent === text)",
+        arg=[NOTICE, tr("web-upload-too-big", mb=MAX_UPLOAD_BYTES // (1024 * 1024))],
+    )
+    assert posts == []
 
     image = png_bytes(48, 32)
     count = await page.locator(BOT).count()
