@@ -18,6 +18,7 @@ from time import monotonic as clock_s
 from typing import TYPE_CHECKING, Any, TextIO
 
 from bot.config import PROFILES_DIR, Settings
+from bot.datadir import lock_down
 from bot.errors import NotMigrated, UnknownOrg
 from bot.i18n import DEFAULT_LOCALE, Catalog
 from faq.profile import CONTACT_FIELDS, ProfileError, missing_phrases
@@ -501,6 +502,8 @@ def main(argv: Sequence[str], out: TextIO | None = None) -> int:
         settings = Settings()
         if args.locale is None and settings.locale != tr.locale:
             tr = Catalog(settings.locale)
+        if args.command != "faq":  # a profile built with `faq build` is meant to be shared
+            lock_down(settings.data_dir)
         if args.command == "faq":
             if args.faq_command == "build":
                 return cmd_faq_build(args, tr, out)

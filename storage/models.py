@@ -139,6 +139,20 @@ class ProcessedInbound(Base):
     created_at: Mapped[datetime]
 
 
+class RejectedInbound(Base):
+    """Updates that could not be read or stored: answered 2xx so the channel stops
+    redelivering them, and kept here with the reason (never their content)."""
+
+    __tablename__ = "rejected_inbound"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    external_id: Mapped[str | None] = mapped_column(String(128))
+    reason: Mapped[str] = mapped_column(String(200))
+    size: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime]
+
+
 class OutboxMessage(Base):
     __tablename__ = "outbox"
     __table_args__ = (
