@@ -27,6 +27,7 @@ from bot.telegram import (
 )
 from bot.telegram_files import TelegramFiles
 from bot.web import create_app
+from bot.web_uploads import FileSources, WebUploads
 from bot.wiring import Core, build_faq, open_core
 from faq.service import FaqService
 from handlers.clock import SystemClock
@@ -163,6 +164,8 @@ async def serve(settings: Settings, catalog: Catalog, faq: FaqService | None = N
     # Outlives a restart of the lifespan: forgetting failed sign-ins must cost more than that.
     throttle = LoginThrottle(SystemClock())
     health = Health()
+    # Under the data directory, which nothing serves; staff read them through the desk.
+    uploads = WebUploads(settings.data_dir / "uploads")
 
     @asynccontextmanager
     async def engine() -> AsyncIterator[ChatEngine]:
@@ -172,7 +175,8 @@ async def serve(settings: Settings, catalog: Catalog, faq: FaqService | None = N
             opened.update(bot=core.bot, staff=core.staff, reject=_rejecter(core))
             health.database = core.db.ping
             if core.desk is not None:
-                files = TelegramFiles(core.bot) if core.bot is not None else None
+                telegram = TelegramFiles(core.bot) if core.bot is not None else None
+                files = FileSources(telegram, uploads)
                 opened["desk"] = StaffBackend(core.desk, files, throttle)
             try:
                 yield core.engine
@@ -189,6 +193,7 @@ async def serve(settings: Settings, catalog: Catalog, faq: FaqService | None = N
         staff=lambda: opened.get("desk"),
         health=health,
         embed_origins=settings.embed_origin_list(),
+        uploads=uploads,
     )
     if settings.telegram_bot_token and settings.telegram_webhook_url:
         router = webhook_router(

@@ -19,9 +19,18 @@ API (every error is `{"error": <text from the catalog>}`, never FastAPI's Englis
   401 bad or missing cookie · 400 not JSON, not an object, wrong types, both or neither of
   text and payload · 413 text over `MAX_TEXT_CHARS` or body over `MAX_BODY_BYTES` ·
   415 not `application/json` (which also keeps other sites from posting a plain form).
+- `POST /api/chat/upload` — `multipart/form-data` with one `file` part (an image: JPEG,
+  PNG, WebP, HEIC; or a PDF; at most `MAX_UPLOAD_BYTES`, typed by its bytes) and an
+  optional `id` as above; it reaches the engine as an `Incoming` with one `Attachment`
+  (`file_id="web:<id>"`), exactly like a photo sent on Telegram, and answers like
+  `/api/chat`. Needs the header `X-Tawasul-Upload: 1`, which no other site's form can
+  add, and is refused when the browser says the request came from another site.
+  401 no cookie · 403 cross-site · 413 too big · 415 not multipart or not an accepted
+  type · 400 no file. Nothing is stored on a refusal. See bot/web_uploads.py.
 - `GET /api/chat/history` — the visitor's transcript, oldest first:
   `{"messages": [{"direction": "in"|"out", "text": str, "buttons": [label, …],
-  "at": ISO 8601, "actions"?: [{"label": str, "payload": str|null}]}]}`.
+  "at": ISO 8601, "actions"?: [{"label": str, "payload": str|null}],
+  "files"?: [name, …]}]}` (`files`: what an incoming message attached).
   `actions` is present on the outgoing messages after the visitor's last message (the
   bot's latest turn) that have buttons: those buttons are still pressable after a reload.
   `payload` is null when the transcript kept no payloads for them; the page then sends the
@@ -60,8 +69,15 @@ from bot.body_limit import BodyLimit
 from bot.health import Health
 from bot.i18n import Catalog
 from bot.staff_web import StaffBackend, staff_router
+from bot.web_uploads import (
+    MAX_UPLOAD_BODY_BYTES,
+    MAX_UPLOAD_BYTES,
+    UploadRefused,
+    WebUploads,
+    read_upload,
+)
 from handlers.replies import Reply
-from handlers.types import ChatEngine, Incoming, TranscriptEntry
+from handlers.types import Attachment, ChatEngine, Incoming, TranscriptEntry
 
 log = logging.getLogger(__name__)
 
@@ -120,11 +136,18 @@ _PAGE_TEXTS = (
     "web-error-send",
     "web-error-load",
     "web-retry",
+    "web-attach",
+    "web-upload-too-big",
+    "web-upload-failed",
 )
+# The header the page adds to an upload: a plain cross-site form cannot send it.
+UPLOAD_HEADER = "x-tawasul-upload"
+_UPLOAD_MB = MAX_UPLOAD_BYTES // (1024 * 1024)
 
 _STATUS_MESSAGES = {
     400: "web-error-bad-request",
     401: "web-error-unauthorized",
+    403: "web-error-cross-site",
     404: "web-error-not-found",
     405: "web-error-method",
     413: "web-error-too-large",
@@ -167,6 +190,8 @@ def _history_json(entries: list[TranscriptEntry]) -> list[dict[str, object]]:
             "at": at.isoformat(),
             "id": entry.id,
         }
+        if entry.files:
+            item["files"] = list(entry.files)
         if entry.direction == "out" and i > last_in and entry.buttons:
             # An engine that keeps no payloads (or not all of them) still offers the labels.
             payloads = entry.payloads
@@ -218,6 +243,32 @@ def _require_encodable(value: str) -> None:
         raise ApiError(400, "web-error-bad-request") from None
 
 
+def require_same_site(request: Request) -> None:
+    """Uploads are multipart, which any site's form may post: only the page's own do."""
+    if request.headers.get(UPLOAD_HEADER) != "1":
+        raise ApiError(403, "web-error-cross-site")
+    # Sent by every current browser; "none" is the visitor's own doing (typed, bookmarked).
+    if request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
+        raise ApiError(403, "web-error-cross-site")
+
+
+async def receive(request: Request, uploads: WebUploads) -> tuple[Attachment, str | None]:
+    """The visitor's file stored, or ApiError with the catalog's reason (nothing stored)."""
+    declared = request.headers.get("content-length")
+    if declared is not None and not declared.isdigit():
+        raise ApiError(400, "web-error-bad-request")
+    if declared is not None and int(declared) > MAX_UPLOAD_BODY_BYTES:
+        raise ApiError(413, "web-upload-too-big", mb=_UPLOAD_MB)
+    try:
+        received = await read_upload(request.headers.get("content-type", ""), request.stream())
+        if received.message_id is not None and not _MESSAGE_ID.fullmatch(received.message_id):
+            raise ApiError(400, "web-error-bad-request")
+        attachment = await uploads.store(received)
+    except UploadRefused as exc:
+        raise ApiError(exc.status, exc.msg_id, mb=_UPLOAD_MB) from None
+    return attachment, received.message_id
+
+
 async def _read_body(request: Request) -> bytes:
     declared = request.headers.get("content-length")
     if declared is not None:
@@ -253,6 +304,7 @@ def create_app(
     staff: Callable[[], StaffBackend | None] | None = None,
     health: Health | None = None,
     embed_origins: Sequence[str] = (),
+    uploads: WebUploads | None = None,
 ) -> FastAPI:
     if not secret_key:
         raise ValueError("secret_key must not be empty: it signs the visitors' cookies")
@@ -288,7 +340,10 @@ def create_app(
         openapi_url=None,
     )
     refusal = json.dumps({"error": catalog.t("web-error-too-large")}, ensure_ascii=False)
-    app.add_middleware(BodyLimit, refusal=refusal.encode())
+    # The upload route reads under its own limit and says so in its own words; the floor
+    # here sits above it, so it only stops bodies declared far beyond any photo or PDF.
+    overrides = {"/api/chat/upload": 2 * MAX_UPLOAD_BODY_BYTES} if uploads else {}
+    app.add_middleware(BodyLimit, refusal=refusal.encode(), overrides=overrides)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     if staff is not None:
         app.include_router(
@@ -371,7 +426,7 @@ def create_app(
     @app.get("/", response_class=HTMLResponse)
     async def page(request: Request) -> Response:
         visitor = visitor_of(request, renewing=True) or secrets.token_urlsafe(16)
-        texts = {key: catalog.t(key) for key in _PAGE_TEXTS}
+        texts = {key: catalog.t(key, {"mb": _UPLOAD_MB}) for key in _PAGE_TEXTS}
         response = templates.TemplateResponse(
             request,
             "chat.html",
@@ -383,6 +438,8 @@ def create_app(
                 "noscript": catalog.t("web-noscript"),
                 "texts": texts,
                 "assets": assets,
+                "uploads": uploads is not None,
+                "upload_max_bytes": MAX_UPLOAD_BYTES,
             },
             headers={**_NO_STORE, **page_headers},
         )
@@ -453,6 +510,23 @@ def create_app(
             user_id=visitor,
             text=text,
             payload=payload,
+            external_id=f"{visitor}:{message_id}" if message_id else None,
+        )
+        replies = await engine_of(request).handle(incoming)
+        return JSONResponse({"replies": [_reply_json(r) for r in replies]}, headers=_NO_STORE)
+
+    @app.post("/api/chat/upload")
+    async def upload(request: Request) -> JSONResponse:
+        visitor = require_visitor(request)
+        if uploads is None:
+            raise ApiError(404, "web-error-not-found")
+        require_same_site(request)
+        attachment, message_id = await receive(request, uploads)
+        incoming = Incoming(
+            channel="web",
+            chat_id=visitor,
+            user_id=visitor,
+            attachments=(attachment,),
             external_id=f"{visitor}:{message_id}" if message_id else None,
         )
         replies = await engine_of(request).handle(incoming)

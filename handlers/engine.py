@@ -405,6 +405,7 @@ class Engine:
                     payloads=tuple(str(b["payload"]) for b in buttons),
                     at=m.created_at,
                     id=m.id,
+                    files=_file_names(m.data),
                 )
             )
         return entries
@@ -420,6 +421,11 @@ def _view(request: SupportRequest) -> RequestView:
         updated_at=request.updated_at,
         missing_info=request.missing_info,
     )
+
+
+def _file_names(data: dict[str, Any]) -> tuple[str, ...]:
+    files = data.get("attachments") or []
+    return tuple(str(f.get("name") or f.get("kind") or "") for f in files if isinstance(f, dict))
 
 
 def _inbound_data(incoming: Incoming) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-// Tawasul web chat page. Talks to /api/chat and /api/chat/history (see bot/web.py).
+// Tawasul web chat page. Talks to /api/chat, /api/chat/upload and /api/chat/history
+// (see bot/web.py).
 // What staff write (and status changes) arrive without a reload: the page asks for the
 // messages after the last one it shows every few seconds while it is idle and visible.
 // Every message is inserted with textContent, never as HTML: what anyone types stays text.
@@ -13,6 +14,12 @@
   const banner = document.getElementById("banner");
   const bannerText = document.getElementById("banner-text");
   const bannerRetry = document.getElementById("banner-retry");
+  // Absent when the server keeps no uploads.
+  const fileInput = document.getElementById("file");
+  const attachButton = document.getElementById("attach");
+  // The server takes uploads only with this header, which another site's form can't add.
+  const UPLOAD_HEADER = "X-Tawasul-Upload";
+  const FILE_MARK = "📎 ";
 
   // Sent once for a new visitor so the bot greets; not the visitor's own words, so not shown.
   const START_COMMAND = "/start";
@@ -38,6 +45,7 @@
   function setBusy(value) {
     busy = value;
     sendButton.disabled = value;
+    if (attachButton) attachButton.disabled = value;
     document.body.dataset.state = value ? "busy" : "idle";
     list.setAttribute("aria-busy", value ? "true" : "false");
   }
@@ -148,13 +156,19 @@
     return data.messages;
   }
 
+  // A message that brought files shows their names under its text (often empty).
+  function shownText(message) {
+    const files = Array.isArray(message.files) ? message.files : [];
+    return [message.text, ...files.map((name) => FILE_MARK + name)].filter(Boolean).join("\n");
+  }
+
   function drawMessages(messages) {
     for (const message of messages) {
       if (typeof message.id === "number" && message.id > lastId) lastId = message.id;
       if (message.direction === "in" && message.text === START_COMMAND) continue;
       const actions = Array.isArray(message.actions) ? message.actions : null;
       const buttons = actions || (message.buttons || []).map((label) => ({ label, payload: null }));
-      addTurn(message.direction, message.text, buttons, Boolean(actions));
+      addTurn(message.direction, shownText(message), buttons, Boolean(actions));
     }
   }
 
@@ -275,6 +289,57 @@
     send(body, button.label);
   }
 
+  // A refusal shown in the conversation, where the visitor is looking; not in the transcript.
+  function addNotice(text) {
+    hideTyping();
+    addTurn("out", text, [], false).classList.add("notice");
+  }
+
+  function uploadRefused(turn, data) {
+    turn.classList.add("failed");
+    addNotice((data && data.error) || texts["web-upload-failed"]);
+  }
+
+  async function upload(file) {
+    if (busy) return;
+    const limit = Number(fileInput.dataset.maxBytes);
+    if (limit && file.size > limit) {
+      addNotice(texts["web-upload-too-big"]);
+      return;
+    }
+    const turn = addTurn("in", FILE_MARK + file.name, [], false);
+    const body = new FormData();
+    body.append("id", newId());
+    body.append("file", file, file.name);
+    sends += 1;
+    setBusy(true);
+    hideBanner();
+    showTyping();
+    try {
+      const response = await fetch("/api/chat/upload", {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { [UPLOAD_HEADER]: "1" },
+        body,
+      });
+      const data = await readJson(response);
+      if (!response.ok || !data || !Array.isArray(data.replies)) {
+        uploadRefused(turn, data);
+        return;
+      }
+      // The earlier buttons stay usable after a refusal (the form's «done», say).
+      disableChips();
+      hideTyping();
+      for (const reply of data.replies) addTurn("out", reply.text, reply.buttons || [], true);
+      await syncAfterSend(data.replies);
+    } catch (_) {
+      uploadRefused(turn, null);
+    } finally {
+      hideTyping();
+      setBusy(false);
+    }
+  }
+
   function autosize() {
     input.style.height = "auto";
     input.style.height = Math.min(input.scrollHeight + 2, 140) + "px";
@@ -297,6 +362,15 @@
     }
   });
   input.addEventListener("input", autosize);
+
+  if (fileInput && attachButton) {
+    attachButton.addEventListener("click", () => fileInput.click());
+    fileInput.addEventListener("change", () => {
+      const file = fileInput.files && fileInput.files[0];
+      fileInput.value = ""; // choosing the same file again still fires
+      if (file) upload(file);
+    });
+  }
 
   bannerRetry.addEventListener("click", () => {
     if (busy || !pending) return;

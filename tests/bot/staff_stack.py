@@ -16,6 +16,7 @@ from fastapi import FastAPI
 from bot.i18n import Catalog
 from bot.staff_web import FileSource, StaffBackend
 from bot.web import create_app
+from bot.web_uploads import WebUploads
 from faq.service import FaqService
 from handlers.clock import Clock, SystemClock
 from handlers.engine import Engine
@@ -46,6 +47,7 @@ def staff_app(
     url: str | None = None,
     files: FileSource | None = None,
     cookie_secure: bool = False,
+    uploads: WebUploads | None = None,
 ) -> FastAPI:
     """The app; while it runs, holder["engine"], ["desk"], ["db"] are its parts."""
 
@@ -72,6 +74,7 @@ def staff_app(
         secret_key=SECRET,
         cookie_secure=cookie_secure,
         staff=lambda: holder.get("backend"),
+        uploads=uploads,
     )
 
 

@@ -23,3 +23,13 @@ web-error-unsupported-type = أرسل الطلب بصيغة JSON.
 web-error-not-found = الصفحة المطلوبة غير موجودة.
 web-error-method = هذه العملية غير مسموحة على هذا العنوان.
 web-error-internal = حدث خطأ من جهتنا؛ حاول مرة أخرى بعد قليل.
+web-error-cross-site = لا يُقبل هذا الطلب إلا من صفحة المحادثة نفسها.
+
+## Attaching a file in the website chat.
+
+web-attach = إرفاق صورة أو ملف PDF
+web-upload-too-big = الملف أكبر من المسموح ({ $mb } ميجابايت)؛ أرسل نسخة أصغر.
+web-upload-wrong-type = هذا النوع من الملفات غير مقبول؛ أرسل صورة (JPG أو PNG أو WebP أو HEIC) أو ملف PDF.
+web-upload-missing = لم يصل أي ملف؛ اختر صورة أو ملف PDF ثم أعد المحاولة.
+web-upload-not-multipart = أرسل الملف من زر الإرفاق 📎 في المحادثة.
+web-upload-failed = تعذّر رفع الملف، حاول مرة أخرى

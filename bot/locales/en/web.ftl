@@ -23,3 +23,13 @@ web-error-unsupported-type = Send the request as JSON.
 web-error-not-found = The page you asked for doesn't exist.
 web-error-method = That operation isn't allowed at this address.
 web-error-internal = Something went wrong on our side; please try again shortly.
+web-error-cross-site = This request is only accepted from the chat page itself.
+
+## Attaching a file in the website chat.
+
+web-attach = Attach a photo or PDF
+web-upload-too-big = The file is larger than allowed ({ $mb } MB); send a smaller copy.
+web-upload-wrong-type = This kind of file isn't accepted; send a photo (JPG, PNG, WebP or HEIC) or a PDF.
+web-upload-missing = No file arrived; choose a photo or a PDF and try again.
+web-upload-not-multipart = Send the file with the 📎 attach button in the chat.
+web-upload-failed = Couldn't upload the file, please try again
