@@ -129,7 +129,7 @@ async def reach_attachments(visitor: Visitor) -> None:
     for answer in ("سارة محمد العتيبي", NATIONAL_ID, "٠٥٥٨٧٦٤٣٢١"):
         await visitor.say(answer)
     await visitor.press("جدة")
-    await visitor.press("الرعاية الصحية لأمراض القلب لدى الأطفال")
+    await visitor.press("علاج أمراض القلب للأطفال")
     text = await visitor.say("بنتي عمرها سنتين وعندها ثقب في القلب وتحتاج عملية")
     assert "7️⃣" in text
 

@@ -111,7 +111,7 @@ async def test_a_visitor_attaches_a_png_and_an_admin_downloads_it(browser: Any, 
     for answer in ("سارة محمد العتيبي", NATIONAL_ID, "٠٥٥٨٧٦٤٣٢١"):
         await _type(page, answer)
     await _press(page, "جدة")
-    await _press(page, "الرعاية الصحية لأمراض القلب لدى الأطفال")
+    await _press(page, "علاج أمراض القلب للأطفال")
     step = await _type(page, "بنتي عمرها سنتين وعندها ثقب في القلب وتحتاج عملية")
     assert "7️⃣" in step
 
