@@ -59,7 +59,7 @@ class RequestForm:
         self.now = now
         self._words: dict[str, set[str]] = {
             key: {normalize(w) for w in tr(f"form-words-{key}").split(",") if w.strip()}
-            for key in ("back", "cancel", "done", "continue", "restart")
+            for key in ("back", "cancel", "done", "continue", "restart", "pause")
         }
 
     # -- entering and leaving ---------------------------------------------------------------
@@ -72,6 +72,18 @@ class RequestForm:
         started = form.get("started_at")
         age = self.now() - datetime.fromisoformat(str(started)) if started else timedelta(0)
         return age > self.config.draft_ttl
+
+    def paused(self, state: State) -> bool:
+        return self.has_draft(state) and bool(state["form"].get("paused"))
+
+    def pause(self, state: State) -> Reply:
+        """Keep the draft for later; until then the person's messages are not its fields."""
+        state["form"]["paused"] = True
+        return Reply(self.tr("form-paused", form=self.config.form_name))
+
+    def resume(self, state: State) -> None:
+        state["form"].pop("paused", None)
+        self.touch(state)
 
     def stale(self, state: State) -> bool:
         form = state.get("form") or {}
@@ -115,6 +127,17 @@ class RequestForm:
         if step == "description":
             return text.rstrip().endswith(("?", "؟"))
         return self._word(text) is None
+
+    def word(self, text: str) -> str | None:
+        """The command a typed word stands for ("back", "cancel", "pause", …), if any."""
+        return self._word(text)
+
+    def accepts(self, state: State, text: str) -> bool:
+        """Whether the text passes the current step's check: then it is the step's answer."""
+        step = state["form"]["step"]
+        if step not in ("name", "national_id", "phone", "city", "description"):
+            return False
+        return isinstance(self._validate(step, text), fields.Valid)
 
     def after_question(self, state: State, answer: Reply) -> Turn:
         """A question answered mid-form: the answer, then the current step again."""
@@ -255,7 +278,7 @@ class RequestForm:
         if payload == "form:refuse":
             buttons = (
                 Button(self.tr("form-accept"), "form:accept"),
-                Button(self.tr("form-cancel"), "form:cancel"),
+                Button(self.tr("form-cancel"), "form:cancel", nav=True),
             )
             return Turn(state, [Reply(self.tr("form-declaration-refused"), buttons)])
         return Turn(state, [self._prompt(state)])
@@ -334,7 +357,7 @@ class RequestForm:
             buttons = (
                 Button(self.tr("form-accept"), "form:accept"),
                 Button(self.tr("form-refuse"), "form:refuse"),
-                Button(self.tr("form-back"), "form:back"),
+                Button(self.tr("form-back"), "form:back", nav=True),
             )
             text = self.tr("form-declaration", text=self.config.declaration)
             return Reply(text, buttons)
@@ -357,7 +380,7 @@ class RequestForm:
         buttons = (
             Button(self.tr("form-confirm"), "form:confirm"),
             Button(self.tr("form-edit"), "form:edit"),
-            Button(self.tr("form-cancel"), "form:cancel"),
+            Button(self.tr("form-cancel"), "form:cancel", nav=True),
         )
         return Reply(text, buttons)
 
@@ -365,9 +388,11 @@ class RequestForm:
 
     def _nav_buttons(self, state: State) -> tuple[Button, ...]:
         back = (
-            () if state["form"]["step"] == "name" else (Button(self.tr("form-back"), "form:back"),)
+            ()
+            if state["form"]["step"] == "name"
+            else (Button(self.tr("form-back"), "form:back", nav=True),)
         )
-        return (*back, Button(self.tr("form-cancel"), "form:cancel"))
+        return (*back, Button(self.tr("form-cancel"), "form:cancel", nav=True))
 
     def _type_buttons(self, state: State) -> tuple[Button, ...]:
         options = tuple(Button(s, f"form:type:{i}") for i, s in enumerate(self.config.services))

@@ -63,6 +63,7 @@ class TranscriptEntry:
     at: datetime
     payloads: tuple[str, ...] = ()  # the buttons' payloads, in the same order
     id: int = 0  # the message's id: increasing, so a page can ask for what came after it
+    nav: tuple[bool, ...] = ()  # which buttons are navigation, in the same order
 
 
 class ChatEngine(Protocol):

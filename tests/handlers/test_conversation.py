@@ -42,7 +42,8 @@ def test_menu_words_and_start_show_the_menu(dialog: Dialog, text: str) -> None:
 
 def test_help_and_cancel_with_nothing_to_cancel(dialog: Dialog) -> None:
     (help_reply,) = say(dialog, "/help").replies
-    assert "/cancel" in help_reply.text
+    # Arabic words, not Latin commands that RTL renders as «cancel/»
+    assert "«إلغاء»" in help_reply.text and "/cancel" not in help_reply.text
     (cancel,) = say(dialog, "/cancel").replies
     assert labels(cancel) == MENU
 
@@ -50,10 +51,10 @@ def test_help_and_cancel_with_nothing_to_cancel(dialog: Dialog) -> None:
 def test_an_answer_comes_with_thumbs_and_thumbs_down_offers_a_person(dialog: Dialog) -> None:
     (reply,) = say(dialog, "وش القنوات اللي اقدر اتواصل معكم فيها").replies
     assert "المقابلة" in reply.text and "مناديب المكاتب الفرعية" in reply.text
-    assert labels(reply) == ["👍 مفيد", "👎 غير مفيد"]
+    assert labels(reply) == ["👍 مفيد", "👎 غير مفيد", "🏠 القائمة"]
     turn = say(dialog, payload=reply.buttons[1].payload)
     (sorry,) = turn.replies
-    assert labels(sorry) == ["التحدث مع موظف"]
+    assert labels(sorry) == ["التحدث مع موظف", "🏠 القائمة"]
     assert say(dialog, payload=sorry.buttons[0].payload).open_case == "not_helpful"
 
 
@@ -61,7 +62,7 @@ def test_an_unclear_question_offers_the_closest_entries(dialog: Dialog) -> None:
     turn = say(dialog, "متى يردون علي بخصوص طلبي اللي قدمته")
     (reply,) = turn.replies
     assert reply.text == tr("chat-clarify")
-    assert labels(reply)[-1] == "لا شيء مما سبق"
+    assert labels(reply)[-2:] == ["لا شيء مما سبق", "🏠 القائمة"]
     assert turn.state["unanswered"] == 1
     chosen = say(dialog, payload=reply.buttons[0].payload, state=turn.state)
     assert chosen.state["unanswered"] == 0
@@ -72,7 +73,7 @@ def test_an_unclear_question_offers_the_closest_entries(dialog: Dialog) -> None:
 def test_out_of_scope_is_declined_with_an_offer_of_a_person(dialog: Dialog) -> None:
     turn = say(dialog, "مين بيفوز بالدوري السنة هذي")
     assert "تكاتف" in turn.replies[0].text
-    assert labels(turn.replies[0]) == ["التحدث مع موظف"]
+    assert labels(turn.replies[0]) == ["التحدث مع موظف", "🏠 القائمة"]
     assert turn.open_case is None
     assert say(dialog, "طيب كم سعر الذهب", state=turn.state).open_case == "unanswered"
 
