@@ -478,14 +478,14 @@ async def answer(
     if isinstance(waiting, dict) and waiting.get("id") == action["id"]:
         state.pop("survey")
     if survey is None or survey.beneficiary_id != conversation.beneficiary_id:
-        return [Reply(tr("survey-closed"))]
+        return [Reply(tr("survey-closed"), (menu_button(tr),))]
     if "rating" in action:
         if survey.status == "answered":
-            return [Reply(tr("survey-already"))]
+            return [Reply(tr("survey-already"), (menu_button(tr),))]
         if survey.status != "sent" or (survey.expires_at is not None and now >= survey.expires_at):
             if survey.status == "sent":
                 survey.status = "expired"
-            return [Reply(tr("survey-closed"))]
+            return [Reply(tr("survey-closed"), (menu_button(tr),))]
         survey.status, survey.rating, survey.answered_at = "answered", int(action["rating"]), now
         if in_form(state):
             return [Reply(tr("survey-thanks"))]
