@@ -19,7 +19,7 @@ from datetime import date
 from typing import Literal
 from xml.sax.saxutils import escape, quoteattr
 
-from handlers.reports import RATINGS, Csat, CsatBucket, Report
+from handlers.reports import RATINGS, Csat, CsatBucket, Report, format_average
 
 Digits = Literal["western", "arabic"]
 Translate = Callable[..., str]
@@ -78,15 +78,25 @@ def _text(
     )
 
 
-def _open(title: str, height: int, style: Digits) -> list[str]:
+# Without its own heading (the page gives the chart one), the band the title took is cut off.
+TITLE_BAND = 28
+
+
+def _open(title: str, height: int, style: Digits, heading: bool = True) -> list[str]:
     title = digits(title, style)
-    return [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {height}" '
+    top = 0 if heading else TITLE_BAND
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" '
+        f'viewBox="0 {top} {WIDTH} {height - top}" '
         f'width="100%" role="img" aria-label={quoteattr(title)} font-family="{FONT}" '
         f'fill="{INK}" style="max-width:{WIDTH}px;height:auto">',
         f"<title>{escape(title)}</title>",
-        _text(WIDTH / 2, 26, title, css="title", size=16, direction="rtl", font_weight="bold"),
     ]
+    if heading:
+        parts.append(
+            _text(WIDTH / 2, 26, title, css="title", size=16, direction="rtl", font_weight="bold")
+        )
+    return parts
 
 
 def _no_data(parts: list[str], message: str, height: int) -> str:
@@ -153,10 +163,11 @@ def bar_chart(
     no_data: str,
     style: Digits = "western",
     colours: Sequence[str] | None = None,
+    heading: bool = True,
 ) -> str:
     """Vertical bars, the first on the right; each with its value above it."""
     height = HEIGHT
-    parts = _open(title, height, style)
+    parts = _open(title, height, style, heading)
     if not bars or not any(b.value for b in bars):
         return _no_data(parts, no_data, height)
     ticks = _nice_ticks(max(b.value or 0 for b in bars))
@@ -195,11 +206,12 @@ def horizontal_bar_chart(
     no_data: str,
     style: Digits = "western",
     label_width: int = 140,
+    heading: bool = True,
 ) -> str:
     """One row per item, its (long, Arabic) label on the right and the bar growing left."""
     row = 34
     height = TOP + row * max(len(bars), 1) + 16
-    parts = _open(title, height, style)
+    parts = _open(title, height, style, heading)
     if not bars or not any(b.value for b in bars):
         return _no_data(parts, no_data, height)
     largest = max(b.value or 0 for b in bars)
@@ -239,10 +251,11 @@ def line_chart(
     low: float = 1,
     high: float = 5,
     max_labels: int = 8,
+    heading: bool = True,
 ) -> str:
     """A line through the points, the earliest on the right; a point without data is a gap."""
     height = HEIGHT
-    parts = _open(title, height, style)
+    parts = _open(title, height, style, heading)
     if not any(p.value is not None for p in points):
         return _no_data(parts, no_data, height)
     parts += _value_axis(low, high, [low + i for i in range(int(high - low) + 1)], style, height)
@@ -261,7 +274,7 @@ def line_chart(
             continue
         y = _y(point.value, low, high, height)
         segments[-1].append(f"{x:.1f},{y:.1f}")
-        shown = _number(round(point.value, 1), style)
+        shown = digits(format_average(point.value), style)
         marks.append(
             f'<circle class="point" cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{LINE}" '
             f'data-label={quoteattr(label)} data-value="{point.value:g}">'
@@ -290,17 +303,26 @@ def day_label(day: date) -> str:
 
 
 def csat_over_time_chart(
-    buckets: Sequence[CsatBucket], *, title: str, no_data: str, style: Digits = "western"
+    buckets: Sequence[CsatBucket],
+    *,
+    title: str,
+    no_data: str,
+    style: Digits = "western",
+    heading: bool = True,
 ) -> str:
     points = [Point(day_label(b.start), b.average) for b in buckets]
-    return line_chart(points, title=title, no_data=no_data, style=style)
+    return line_chart(points, title=title, no_data=no_data, style=style, heading=heading)
 
 
-def distribution_chart(csat: Csat, *, title: str, no_data: str, style: Digits = "western") -> str:
+def distribution_chart(
+    csat: Csat, *, title: str, no_data: str, style: Digits = "western", heading: bool = True
+) -> str:
     """Ratings 1 to 5, 1 on the right, each bar in its rating's colour."""
     bars = [Point(f"{r} ★", csat.distribution.get(r, 0)) for r in RATINGS]
     colours = [RATING_COLOURS[r] for r in RATINGS]
-    return bar_chart(bars, title=title, no_data=no_data, style=style, colours=colours)
+    return bar_chart(
+        bars, title=title, no_data=no_data, style=style, colours=colours, heading=heading
+    )
 
 
 def status_chart(
@@ -310,10 +332,11 @@ def status_chart(
     title: str,
     no_data: str,
     style: Digits = "western",
+    heading: bool = True,
 ) -> str:
     """Requests by status; `names` gives each status its catalog name (status-…)."""
     bars = [Point(names.get(status, status), n) for status, n in counts.items()]
-    return horizontal_bar_chart(bars, title=title, no_data=no_data, style=style)
+    return horizontal_bar_chart(bars, title=title, no_data=no_data, style=style, heading=heading)
 
 
 @dataclass(frozen=True)
@@ -321,10 +344,16 @@ class ReportCharts:
     csat_over_time: str
     distribution: str
     by_status: str
+    # The page's own headings for them, sized like its others (the SVGs draw none).
+    titles: tuple[str, str, str] = ("", "", "")
 
 
 def charts_for(report: Report, tr: Translate, style: Digits = "western") -> ReportCharts:
-    """The report page's three charts, titled from the catalogs (report.ftl)."""
+    """The report page's three charts, titled from the catalogs (report.ftl).
+
+    Each title is the chart's accessible name and the page's heading above it; the SVG,
+    which scales with the page, draws no text of its own for it.
+    """
     no_data = tr("report-no-data")
     over_time_title = (
         "report-chart-csat-over-time"
@@ -332,12 +361,25 @@ def charts_for(report: Report, tr: Translate, style: Digits = "western") -> Repo
         else "report-chart-csat-over-time-week"
     )
     names = {status: tr(f"status-{status}") for status in report.requests_by_status}
+    titles = (
+        digits(tr(over_time_title), style),
+        digits(tr("report-chart-distribution"), style),
+        digits(tr("report-chart-by-status"), style),
+    )
     return ReportCharts(
         csat_over_time=csat_over_time_chart(
-            report.csat_over_time, title=tr(over_time_title), no_data=no_data, style=style
+            report.csat_over_time,
+            title=tr(over_time_title),
+            no_data=no_data,
+            style=style,
+            heading=False,
         ),
         distribution=distribution_chart(
-            report.csat, title=tr("report-chart-distribution"), no_data=no_data, style=style
+            report.csat,
+            title=tr("report-chart-distribution"),
+            no_data=no_data,
+            style=style,
+            heading=False,
         ),
         by_status=status_chart(
             report.requests_by_status,
@@ -345,5 +387,7 @@ def charts_for(report: Report, tr: Translate, style: Digits = "western") -> Repo
             title=tr("report-chart-by-status"),
             no_data=no_data,
             style=style,
+            heading=False,
         ),
+        titles=titles,
     )

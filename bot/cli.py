@@ -18,6 +18,7 @@ from time import monotonic as clock_s
 from typing import TYPE_CHECKING, Any, TextIO
 
 from bot.config import PROFILES_DIR, Settings
+from bot.datadir import lock_down
 from bot.errors import NotMigrated, UnknownOrg
 from bot.i18n import DEFAULT_LOCALE, Catalog
 from faq.profile import CONTACT_FIELDS, ProfileError, missing_phrases
@@ -60,6 +61,11 @@ def _parser() -> argparse.ArgumentParser:
         "password", help="set a staff member's web inbox password (stdin, or asked twice)"
     )
     pw.add_argument("username")
+    staff_sub.add_parser("list", help="list the staff accounts")
+    deactivate = staff_sub.add_parser(
+        "deactivate", help="stop an account signing in and end its sessions"
+    )
+    deactivate.add_argument("username")
 
     req = sub.add_parser("request", help="support requests (staff)")
     req_sub = req.add_subparsers(dest="request_command", required=True)
@@ -386,6 +392,48 @@ def cmd_staff_password(
     return 0
 
 
+def cmd_staff_list(settings: Settings, tr: Catalog, out: TextIO) -> int:
+    from handlers.staff_auth import list_staff
+
+    async def read() -> list[Any]:
+        async with _database(settings, tr) as db:
+            return await list_staff(db)
+
+    for member in asyncio.run(read()):
+        line = tr(
+            "staff-list-line",
+            username=member.username,
+            name=member.display_name,
+            role=tr(f"staff-list-role-{member.role}"),
+            state=tr("staff-list-active" if member.active else "staff-list-inactive"),
+            web=tr("staff-list-web-yes" if member.has_password else "staff-list-web-no"),
+            telegram=tr("staff-list-tg-yes" if member.telegram_linked else "staff-list-tg-no"),
+        )
+        out.write(line + "\n")
+    return 0
+
+
+def cmd_staff_deactivate(
+    args: argparse.Namespace, settings: Settings, tr: Catalog, out: TextIO
+) -> int:
+    from handlers.staff_auth import NoSuchStaff, deactivate
+
+    async def run() -> bool | None:
+        try:
+            async with _database(settings, tr) as db:
+                return await deactivate(db, args.username)
+        except NoSuchStaff:
+            return None
+
+    done = asyncio.run(run())
+    if done is None:
+        print(tr("staffweb-no-such-staff", username=args.username), file=sys.stderr)
+        return EXIT_FAILED
+    message = "staff-deactivated" if done else "staff-already-inactive"
+    out.write(tr(message, username=args.username) + "\n")
+    return 0
+
+
 def cmd_staff_add(args: argparse.Namespace, settings: Settings, tr: Catalog, out: TextIO) -> int:
     from handlers.clock import SystemClock
     from handlers.staff_auth import PasswordRejected, check_password_policy, set_password
@@ -501,6 +549,8 @@ def main(argv: Sequence[str], out: TextIO | None = None) -> int:
         settings = Settings()
         if args.locale is None and settings.locale != tr.locale:
             tr = Catalog(settings.locale)
+        if args.command != "faq":  # a profile built with `faq build` is meant to be shared
+            lock_down(settings.data_dir)
         if args.command == "faq":
             if args.faq_command == "build":
                 return cmd_faq_build(args, tr, out)
@@ -510,6 +560,10 @@ def main(argv: Sequence[str], out: TextIO | None = None) -> int:
         if args.command == "staff":
             if args.staff_command == "password":
                 return cmd_staff_password(args, settings, tr, out)
+            if args.staff_command == "list":
+                return cmd_staff_list(settings, tr, out)
+            if args.staff_command == "deactivate":
+                return cmd_staff_deactivate(args, settings, tr, out)
             return cmd_staff_add(args, settings, tr, out)
         if args.command == "request":
             return cmd_request_set_status(args, settings, tr, out)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,9 +47,33 @@ class Settings(BaseSettings):
     # Seconds after which an outbox message claimed by a process that died mid-send is sent
     # by another (PostgreSQL; on SQLite a restarting bot takes its own back at once).
     outbox_reclaim_after: float = Field(default=120.0, ge=1.0)
-    log_level: str = Field(default="info", pattern=r"^(critical|error|warning|info|debug)$")
-    # Set behind HTTPS so the visitor cookie is only sent over TLS.
+    # Python's own level names, in any case (DEBUG or debug).
+    log_level: str = Field(default="info", pattern=r"(?i)^(critical|error|warning|info|debug)$")
+    # Set behind HTTPS so the visitor cookie is only sent over TLS (it is also Secure
+    # by itself whenever a request came over HTTPS).
     cookie_secure: bool = False
+    # Sites that may show the web chat in a frame (CSP frame-ancestors), e.g.
+    # "https://www.example.org https://example.org"; the chat's own origin always may.
+    embed_origins: str = ""
+    # Reverse proxies whose X-Forwarded-For / -Proto are believed (comma-separated IPs or
+    # networks); none by default, so a client can't pick the address the throttle sees.
+    trusted_proxies: str = ""
+
+    @field_validator("log_level")
+    @classmethod
+    def _lower_level(cls, value: str) -> str:
+        return value.lower()
+
+    @field_validator("embed_origins")
+    @classmethod
+    def _origins(cls, value: str) -> str:
+        for origin in value.replace(",", " ").split():
+            if not re.fullmatch(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?", origin):
+                raise ValueError(f"not an origin (scheme://host[:port]): {origin!r}")
+        return value
+
+    def embed_origin_list(self) -> tuple[str, ...]:
+        return tuple(self.embed_origins.replace(",", " ").split())
 
     def profile_dir(self, slug: str | None = None) -> Path:
         return self.profiles_dir / (slug or self.org)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from handlers.dates import format_date
-from handlers.reports import Durations, Report
+from handlers.reports import Durations, Report, format_average
 
 Translate = Callable[..., str]
 BAR_WIDTH = 20
@@ -70,7 +70,7 @@ def render_text(report: Report, tr: Translate) -> str:
         lines.append(
             tr(
                 "report-csat",
-                average=f"{csat.average:.1f}",
+                average=format_average(csat.average),
                 count=csat.count,
                 satisfied=_percent(csat.satisfied_share),
             )

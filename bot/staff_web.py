@@ -11,9 +11,11 @@ Nothing under /staff answers without a session: pages redirect to
 /staff/login?next=…, the JSON endpoints under /staff/api answer 401.
 
 Pages: /staff/cases?tab=open|mine|unclaimed|closed, /staff/cases/{id} (claim, reply,
-close; new messages every two seconds from /staff/api/cases/{id}/messages?after=ID),
-/staff/requests?status=&type=, /staff/requests/{ref} (status changes with a note, reveal
-for admins, attachments), /staff/reports (the reports' place in the navigation).
+close, reveal the masked numbers for admins; new messages every two seconds from
+/staff/api/cases/{id}/messages?after=ID),
+/staff/requests?status=&type=&q= (q: a reference, however typed), /staff/requests/{ref}
+(status changes with a note, reveal for admins, attachments), /staff/reports (figures,
+charts, CSV exports).
 """
 
 from __future__ import annotations
@@ -38,8 +40,15 @@ from bot.telegram_files import FetchedFile
 from handlers.clock import SystemClock
 from handlers.dates import RIYADH, format_date, format_time
 from handlers.exports import csv_filename, requests_csv, survey_answers_csv
-from handlers.reports import Period, build_report, parse_day, period_between
-from handlers.staff_auth import LoginThrottle, StaffMember, authenticate, staff_member
+from handlers.references import normalize_reference
+from handlers.reports import Period, build_report, format_average, parse_day, period_between
+from handlers.staff_auth import (
+    LoginThrottle,
+    StaffMember,
+    authenticate,
+    end_sessions,
+    staff_member,
+)
 from handlers.staff_desk import (
     MAX_NOTE_CHARS,
     MAX_REPLY_CHARS,
@@ -49,6 +58,7 @@ from handlers.staff_desk import (
     DeskError,
     MessageView,
     Revealed,
+    RevealedIdentifier,
     StaffDesk,
     Tab,
 )
@@ -280,13 +290,18 @@ def staff_router(
     # -- sign-in ---------------------------------------------------------------------------
 
     def login_page(
-        request: Request, next_url: str, *, error: str | None = None, status: int = 200
+        request: Request,
+        next_url: str,
+        *,
+        error: str | None = None,
+        status: int = 200,
+        username: str = "",
     ) -> Response:
         token = secrets.token_urlsafe(24)
         response = render(
             request,
             "staff/login.html",
-            {"next": next_url, "login_csrf": token, "error": error},
+            {"next": next_url, "login_csrf": token, "error": error, "username": username},
             status=status,
         )
         response.set_cookie(
@@ -326,22 +341,31 @@ def staff_router(
             username = form.get("username", "").strip()
             password = form.get("password", "")
             back = services()
+            # The peer, or the client a trusted proxy names (uvicorn reads X-Forwarded-For
+            # only from TAWASUL_TRUSTED_PROXIES).
             client = request.client.host if request.client else "unknown"
-            keys = (f"user:{username.casefold()}", f"ip:{client}")
-            wait = back.throttle.wait_seconds(*keys)
-            if wait:
-                minutes = max(1, -(-wait // 60))
+            attempt = back.throttle.begin(username, client)
+            if isinstance(attempt, int):
+                minutes = max(1, -(-attempt // 60))
                 return login_page(
                     request,
                     next_url,
                     error=tr("staffweb-login-throttled", minutes=minutes),
                     status=429,
+                    username=username,
                 )
-            me = await authenticate(back.desk.db, username, password)
+            me = await back.throttle.verify(
+                attempt, lambda: authenticate(back.desk.db, username, password)
+            )
+            back.throttle.ended(attempt, success=me is not None)
             if me is None:
-                back.throttle.failed(*keys)
-                return login_page(request, next_url, error=tr("staffweb-login-failed"), status=401)
-            back.throttle.succeeded(keys[0])
+                return login_page(
+                    request,
+                    next_url,
+                    error=tr("staffweb-login-failed"),
+                    status=401,
+                    username=username,
+                )
             response = RedirectResponse(next_url, status_code=303, headers=_NO_STORE)
             session = {"s": me.id, "c": secrets.token_urlsafe(24), "p": me.stamp}
             response.set_cookie(
@@ -360,6 +384,8 @@ def staff_router(
 
     async def logout(request: Request, signed: Signed) -> Response:
         check_csrf(signed, request, await _read_form(request))
+        # Server-side: the cookie (and any copy of it) stops working now.
+        await end_sessions(services().desk.db, signed.me.id)
         response = RedirectResponse("/staff/login", status_code=303, headers=_NO_STORE)
         response.delete_cookie(SESSION_COOKIE, path="/staff")
         return response
@@ -383,13 +409,21 @@ def staff_router(
             signed=signed,
         )
 
+    def shown(m: MessageView) -> str:
+        """A command as what it did («بدأ المحادثة»), not as the bot's internal word."""
+        if m.command is None:
+            return m.text
+        known = f"staffweb-command-{m.command}"
+        return tr(known) if catalog.has(known) else tr("staffweb-command", command=m.command)
+
     def message_json(m: MessageView) -> dict[str, object]:
         return {
             "id": m.id,
             "direction": m.direction,
             "author": m.author,
             "author_label": tr(f"staffweb-author-{m.author}"),
-            "text": m.text,
+            "text": shown(m),
+            "command": m.command is not None,
             "attachments": m.attachments,
             "at": m.at.isoformat(),
             "time": format_time(m.at, tr),
@@ -401,7 +435,9 @@ def staff_router(
             raise Refusal(404, "staffweb-error-no-case", case=str(raw)[:20])
         return int(raw)
 
-    async def case_page(request: Request, signed: Signed) -> Response:
+    async def case_page(
+        request: Request, signed: Signed, revealed: list[RevealedIdentifier] | None = None
+    ) -> Response:
         view: CaseView = await services().desk.case(case_id_of(request))
         return render(
             request,
@@ -413,9 +449,16 @@ def staff_router(
                 "poll_ms": POLL_MS,
                 "max_reply": MAX_REPLY_CHARS,
                 "sent": request.query_params.get("sent") == "1",
+                "revealed": revealed,
+                "shown": shown,
             },
             signed=signed,
         )
+
+    async def reveal_identifiers(request: Request, signed: Signed) -> Response:
+        check_csrf(signed, request, await _read_form(request))
+        found = await services().desk.reveal_identifiers(case_id_of(request), signed.me)
+        return await case_page(request, signed, found)
 
     async def case_messages(request: Request, signed: Signed) -> Response:
         raw_after = request.query_params.get("after", "0")
@@ -473,6 +516,7 @@ def staff_router(
         "/cases/{case_id}/reply", page(case_action(do_reply, "?sent=1")), methods=["POST"]
     )
     router.add_api_route("/cases/{case_id}/close", page(case_action(do_close)), methods=["POST"])
+    router.add_api_route("/cases/{case_id}/reveal", page(reveal_identifiers), methods=["POST"])
     router.add_api_route("/api/cases/{case_id}/messages", page(case_messages), methods=["GET"])
 
     # -- requests --------------------------------------------------------------------------
@@ -486,7 +530,14 @@ def staff_router(
         type_ = request.query_params.get("type") or None
         if type_ not in types:
             type_ = None
-        rows = await desk.list_requests(status=status, type_=type_)
+        typed = request.query_params.get("q", "").strip()[:40]
+        reference = normalize_reference(typed) if typed else None
+        rows = await desk.list_requests(status=status, type_=type_, reference=reference)
+        if reference and len(rows) == 1:
+            # A reference typed in the search box: straight to its request.
+            return RedirectResponse(
+                f"/staff/requests/{quote(rows[0].reference)}", status_code=303, headers=_NO_STORE
+            )
         return render(
             request,
             "staff/requests.html",
@@ -496,6 +547,7 @@ def staff_router(
                 "types": types,
                 "status": status,
                 "type": type_,
+                "q": typed,
                 "nav": "requests",
             },
             signed=signed,
@@ -512,6 +564,7 @@ def staff_router(
         error: str | None = None,
         status: int = 200,
         note: str = "",
+        chosen: str = "",
     ) -> Response:
         view = await services().desk.request(reference_of(request))
         return render(
@@ -522,6 +575,7 @@ def staff_router(
                 "revealed": revealed,
                 "error": error,
                 "note": note,
+                "chosen": chosen,
                 "max_note": MAX_NOTE_CHARS,
                 "saved": request.query_params.get("saved") == "1",
                 "nav": "requests",
@@ -531,6 +585,13 @@ def staff_router(
         )
 
     async def request_page(request: Request, signed: Signed) -> Response:
+        typed = reference_of(request)
+        canonical = normalize_reference(typed)
+        if canonical != typed:
+            # ٢٦١٢-٠٠٠٠١ typed in the address bar: the request's one address.
+            return RedirectResponse(
+                f"/staff/requests/{quote(canonical)}", status_code=303, headers=_NO_STORE
+            )
         return await show_request(request, signed)
 
     async def reveal(request: Request, signed: Signed) -> Response:
@@ -538,25 +599,31 @@ def staff_router(
         revealed = await services().desk.reveal(reference_of(request), signed.me)
         return await show_request(request, signed, revealed=revealed)
 
+    def web_error(message_id: str, args: Mapping[str, object]) -> str:
+        """The inbox's own wording where the command line's names a flag (--note)."""
+        web_id = message_id.replace("status-error-", "staffweb-error-", 1)
+        return tr(web_id if catalog.has(web_id) else message_id, args)
+
     async def change_status(request: Request, signed: Signed) -> Response:
         form = await _read_form(request)
         check_csrf(signed, request, form)
         reference = reference_of(request)
-        note = form.get("note", "")
+        note, wanted = form.get("note", ""), form.get("status", "")
         try:
-            await services().desk.change_status(
-                reference, form.get("status", ""), note or None, signed.me
-            )
-        except TransitionError as exc:
+            change = await services().desk.change_status(reference, wanted, note or None, signed.me)
+        except (TransitionError, DeskError) as exc:
+            code = exc.status if isinstance(exc, DeskError) else 409
+            # Saved again as it stands, the form must ask for what was chosen, not the first.
             return await show_request(
-                request, signed, error=tr(exc.message_id, exc.args_), status=409, note=note
-            )
-        except DeskError as exc:
-            return await show_request(
-                request, signed, error=tr(exc.message_id, exc.args_), status=exc.status, note=note
+                request,
+                signed,
+                error=web_error(exc.message_id, exc.args_),
+                status=code,
+                note=note,
+                chosen=wanted,
             )
         return RedirectResponse(
-            f"/staff/requests/{quote(reference)}?saved=1", status_code=303, headers=_NO_STORE
+            f"/staff/requests/{quote(change.reference)}?saved=1", status_code=303, headers=_NO_STORE
         )
 
     def number(request: Request, name: str) -> int:
@@ -623,6 +690,7 @@ def staff_router(
             "since": first.isoformat(),
             "until": last.isoformat(),
             "duration": lambda d: format_duration(d, tr),
+            "average": format_average,
         }
         return render(request, "staff/reports.html", context, signed=signed)
 

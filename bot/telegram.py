@@ -14,8 +14,10 @@ import asyncio
 import contextlib
 import functools
 import hmac
+import json
 import logging
-from collections.abc import Callable
+import re
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import Bot
@@ -56,6 +58,7 @@ from aiogram.types import (
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from handlers.staff_inbox import StaffInbox
 from handlers.types import Attachment, BatchEngine, ChatEngine, Incoming
@@ -65,6 +68,11 @@ log = logging.getLogger(__name__)
 
 CHANNEL = "telegram"
 MAX_TEXT = 4096
+MAX_CAPTION = 1024
+# What is kept of a longer text ends with this (no Telegram client sends one; a forged
+# update might).
+CUT_MARK = " ✂…"
+_SURROGATE = re.compile("[\ud800-\udfff]")
 CALLBACK_DATA_BYTES = 64
 COMMANDS = ("start", "menu", "help", "cancel")
 ALLOWED_UPDATES = ["message", "callback_query"]
@@ -148,14 +156,23 @@ def to_incoming(update: Update) -> Incoming | None:
         CHANNEL,
         str(message.chat.id),
         str(sender.id),
-        text=message.text or message.caption or "",
+        text=_clean(message.text, MAX_TEXT) or _clean(message.caption, MAX_CAPTION),
         contact=contact.phone_number if contact is not None and own_contact else None,
         # Someone else's number shared as a contact is refused, never stored.
         foreign_contact=contact is not None and not own_contact,
         attachments=tuple(attachments),
         external_id=external_id,
-        display_name=sender.full_name,
+        display_name=_clean(sender.full_name, 256),
     )
+
+
+def _clean(text: str | None, limit: int) -> str:
+    """A text as it can be stored: a lone surrogate (which no database takes) replaced,
+    and at most the channel's own limit kept."""
+    if not text:
+        return ""
+    text = _SURROGATE.sub("\ufffd", text)
+    return text if len(text) <= limit else text[:limit] + CUT_MARK
 
 
 class TelegramPoller:
@@ -169,12 +186,17 @@ class TelegramPoller:
         timeout: int = 25,
         staff: StaffInbox | None = None,
         staff_chat_id: int | None = None,
+        on_up: Callable[[], None] = lambda: None,
+        on_down: Callable[[], None] = lambda: None,
     ) -> None:
         self.bot = bot
         self.engine = engine
         self.timeout = timeout
         self.staff = staff
         self.staff_chat_id = staff_chat_id
+        # What /healthz reports: whether the Bot API answers our long polls.
+        self.on_up = on_up
+        self.on_down = on_down
 
     async def run(self, stop: asyncio.Event) -> None:
         offset: int | None = None
@@ -184,6 +206,7 @@ class TelegramPoller:
                 updates = await self.bot.get_updates(
                     offset=offset, timeout=self.timeout, allowed_updates=ALLOWED_UPDATES
                 )
+                self.on_up()
                 if updates:
                     await self._store(updates)
                     offset = updates[-1].update_id + 1
@@ -196,6 +219,7 @@ class TelegramPoller:
                 await _sleep_unless(stop, exc.retry_after)
             except (TelegramNetworkError, TelegramServerError) as exc:
                 failures += 1
+                self.on_down()
                 log.warning("getUpdates failed (%s); retrying", type(exc).__name__)
                 await _sleep_unless(stop, min(30.0, 0.5 * 2**failures))
             except Exception:
@@ -439,35 +463,82 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 WEBHOOK_PATH = "/telegram/webhook"
 
 
+Reject = Callable[[str | None, str, int], Awaitable[None]]
+# Telegram's updates are a few kilobytes; anything near this is not one.
+WEBHOOK_MAX_BYTES = 1024 * 1024
+# A database that is down (or busy) is worth Telegram's redelivery; anything else the same
+# update would hit again and again, so it is recorded and answered 200.
+_TRANSIENT = (OperationalError, InterfaceError, OSError, TimeoutError)
+
+
 def webhook_router(
     opened: Callable[[], tuple[Bot | None, StaffInbox | None]],
     secret: str,
     tr: Translate,
     staff_chat_id: int | None = None,
+    reject: Callable[[], Reject | None] = lambda: None,
 ) -> APIRouter:
     """POST /telegram/webhook: the update is stored before the 200 goes back.
 
     Telegram delivers again whatever did not get a 2xx, so a kill -9 before the answer
     loses nothing, and a second delivery is recognised by its update id. A wrong or
-    missing secret token is refused with 403 and nothing is processed.
+    missing secret token is refused with 403 and nothing is processed; a body over 1 MB
+    with 413, unread. An update that parses as JSON but can't be read or stored is
+    recorded as rejected and answered 200, so that it is not redelivered for hours.
     """
     router = APIRouter()
+
+    async def rejected(update_id: str | None, reason: str, size: int) -> Response:
+        log.warning("telegram webhook: update %s rejected (%s)", update_id, reason)
+        record = reject()
+        if record is not None:
+            await record(update_id, reason, size)
+        return Response(status_code=200)
 
     @router.post(WEBHOOK_PATH)
     async def webhook(request: Request) -> Response:
         given = request.headers.get(SECRET_HEADER, "")
         if not hmac.compare_digest(given.encode(), secret.encode()):
             return JSONResponse({"error": tr("tg-webhook-forbidden")}, status_code=403)
+        body = await read_at_most(request, WEBHOOK_MAX_BYTES)
+        if body is None:
+            return JSONResponse({"error": tr("tg-webhook-too-large")}, status_code=413)
         try:
-            update = Update.model_validate(await request.json())
-        except (ValueError, ValidationError):
+            data = json.loads(body)
+        except RecursionError:
+            return await rejected(None, "nested too deeply", len(body))
+        except ValueError:
             return JSONResponse({"error": tr("tg-webhook-bad-update")}, status_code=400)
+        update_id = str(data.get("update_id")) if isinstance(data, dict) else None
+        try:
+            update = Update.model_validate(data)
+        except (ValidationError, RecursionError) as exc:
+            return await rejected(update_id, f"not an update: {type(exc).__name__}", len(body))
         engine: ChatEngine = request.app.state.engine
         bot, staff = opened()
-        await route_update(update, engine, staff, staff_chat_id)
+        try:
+            await route_update(update, engine, staff, staff_chat_id)
+        except _TRANSIENT:
+            raise
+        except Exception as exc:
+            log.exception("telegram webhook: update %s could not be stored", update_id)
+            return await rejected(update_id, f"not stored: {type(exc).__name__}", len(body))
         if update.callback_query is not None and bot is not None:
             with contextlib.suppress(TelegramAPIError):
                 await bot.answer_callback_query(update.callback_query.id)
         return Response(status_code=200)
 
     return router
+
+
+async def read_at_most(request: Request, limit: int) -> bytes | None:
+    """The body, or None as soon as it is known to be longer than `limit` bytes."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        return None
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            return None
+    return bytes(body)

@@ -31,7 +31,9 @@ API (every error is `{"error": <text from the catalog>}`, never FastAPI's Englis
   increasing `id`. With `?after=ID`: only the messages after that id (what staff or a
   status change said since the page last looked; the page asks every few seconds), and
   `"reset": true` when more came than one answer holds, so the page redraws it all.
-- `GET /healthz` — `{"status": "ok"}`.
+- `GET /healthz` — `{"status": "ok"}` and each channel's state (`"telegram": "up"`,
+  `"retrying"` or `"off"`); the web is up whenever this answers.
+- `GET /readyz` — 200 once the database answers, 503 while it doesn't.
 - `GET /` — the chat page; `/static/…` its stylesheet and script (nothing from a CDN).
 """
 
@@ -42,7 +44,7 @@ import json
 import logging
 import re
 import secrets
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import UTC
 from pathlib import Path
@@ -53,9 +55,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadData, URLSafeSerializer, URLSafeTimedSerializer
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from bot.body_limit import BodyLimit
+from bot.health import Health
 from bot.i18n import Catalog
 from bot.staff_web import StaffBackend, staff_router
 from handlers.replies import Reply
@@ -70,7 +74,8 @@ TEMPLATES_DIR = WEB_DIR / "templates"
 STATIC_DIR = WEB_DIR / "static"
 
 COOKIE_NAME = "tawasul_visitor"
-COOKIE_MAX_AGE = 365 * 24 * 3600
+# Sliding: renewed on every visit of the page, and the signature itself expires with it.
+COOKIE_MAX_AGE = 90 * 24 * 3600
 _COOKIE_SALT = "tawasul.web.visitor"
 _VISITOR_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 _MESSAGE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
@@ -84,14 +89,26 @@ MAX_PAYLOAD_CHARS = 256
 POLL_WINDOW = 50
 
 # The page loads only its own files; the texts blob is JSON, which CSP does not execute.
+_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; base-uri 'none'; form-action 'self'; object-src 'none'; "
+    "frame-ancestors 'self'"
+)
 _SECURITY_HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        "connect-src 'self'; base-uri 'none'; form-action 'self'; object-src 'none'"
-    ),
+    "Content-Security-Policy": _CSP,
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
 }
+
+
+def security_headers(embed_origins: Sequence[str]) -> dict[str, str]:
+    """The chat page's headers: framed only by itself and the association's own sites."""
+    if not embed_origins:
+        return {**_SECURITY_HEADERS, "X-Frame-Options": "SAMEORIGIN"}
+    # X-Frame-Options can't name other origins; browsers that know CSP ignore it anyway.
+    return {**_SECURITY_HEADERS, "Content-Security-Policy": f"{_CSP} {' '.join(embed_origins)}"}
+
+
 _NO_STORE = {"Cache-Control": "no-store", "Vary": "Cookie"}
 
 _PAGE_TEXTS = (
@@ -225,6 +242,16 @@ async def _read_body(request: Request) -> bytes:
     return bytes(body)
 
 
+def _partition_last_cookie(response: Response) -> None:
+    """Add CHIPS' `Partitioned` (Starlette sets it only on Python 3.14+): a framed chat's
+    cookie is kept per embedding site, which browsers that block third-party cookies allow."""
+    for i in range(len(response.raw_headers) - 1, -1, -1):
+        name, value = response.raw_headers[i]
+        if name == b"set-cookie":
+            response.raw_headers[i] = (name, value + b"; Partitioned")
+            return
+
+
 def create_app(
     *,
     engine_factory: EngineFactory,
@@ -233,10 +260,15 @@ def create_app(
     secret_key: str,
     cookie_secure: bool = False,
     staff: Callable[[], StaffBackend | None] | None = None,
+    health: Health | None = None,
+    embed_origins: Sequence[str] = (),
 ) -> FastAPI:
     if not secret_key:
         raise ValueError("secret_key must not be empty: it signs the visitors' cookies")
-    signer = URLSafeSerializer(secret_key, salt=_COOKIE_SALT)
+    signer = URLSafeTimedSerializer(secret_key, salt=_COOKIE_SALT)
+    # Cookies signed before they expired: read once more on a page visit, then re-issued.
+    legacy = URLSafeSerializer(secret_key, salt=_COOKIE_SALT)
+    page_headers = security_headers(embed_origins)
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
     assets = {
         "css": f"/static/chat.css?v={_asset_version(STATIC_DIR / 'chat.css')}",
@@ -264,6 +296,8 @@ def create_app(
         redoc_url=None,
         openapi_url=None,
     )
+    refusal = json.dumps({"error": catalog.t("web-error-too-large")}, ensure_ascii=False)
+    app.add_middleware(BodyLimit, refusal=refusal.encode())
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     if staff is not None:
         app.include_router(
@@ -312,17 +346,27 @@ def create_app(
     app.add_exception_handler(RequestValidationError, on_validation_error)
     app.add_exception_handler(Exception, on_crash)
 
-    def visitor_of(request: Request) -> str | None:
+    def visitor_of(request: Request, *, renewing: bool = False) -> str | None:
         raw = request.cookies.get(COOKIE_NAME)
         if not raw:
             return None
         try:
-            value = signer.loads(raw)
-        except BadSignature:
-            return None
+            value = signer.loads(raw, max_age=COOKIE_MAX_AGE)
+        except BadData:
+            if not renewing:
+                return None
+            try:
+                value = legacy.loads(raw)
+            except BadData:
+                return None
         if isinstance(value, str) and _VISITOR_ID.fullmatch(value):
             return value
         return None
+
+    def over_https(request: Request) -> bool:
+        # uvicorn's proxy_headers set the scheme from X-Forwarded-Proto, but only for the
+        # proxies it trusts (FORWARDED_ALLOW_IPS, loopback by default).
+        return cookie_secure or request.url.scheme == "https"
 
     def require_visitor(request: Request) -> str:
         visitor = visitor_of(request)
@@ -335,7 +379,7 @@ def create_app(
 
     @app.get("/", response_class=HTMLResponse)
     async def page(request: Request) -> Response:
-        visitor = visitor_of(request) or secrets.token_urlsafe(16)
+        visitor = visitor_of(request, renewing=True) or secrets.token_urlsafe(16)
         texts = {key: catalog.t(key) for key in _PAGE_TEXTS}
         response = templates.TemplateResponse(
             request,
@@ -349,23 +393,59 @@ def create_app(
                 "texts": texts,
                 "assets": assets,
             },
-            headers={**_NO_STORE, **_SECURITY_HEADERS},
+            headers={**_NO_STORE, **page_headers},
         )
         # Re-set on every visit: it renews the expiry for visitors who keep coming back.
+        secure = over_https(request)
+        # Framed by another site, the cookie is a third-party one: only SameSite=None
+        # (which requires Secure) lets it through, partitioned to that site.
+        embedded = bool(embed_origins) and secure
         response.set_cookie(
             COOKIE_NAME,
             signer.dumps(visitor),
             max_age=COOKIE_MAX_AGE,
             path="/",
             httponly=True,
-            samesite="lax",
-            secure=cookie_secure,
+            samesite="none" if embedded else "lax",
+            secure=secure,
         )
+        if embedded:
+            _partition_last_cookie(response)
         return response
+
+    embed_script = (
+        (TEMPLATES_DIR / "embed.js")
+        .read_text(encoding="utf-8")
+        .replace(
+            "__TAWASUL_TEXTS__",
+            json.dumps(
+                {"open": catalog.t("web-embed-open"), "close": catalog.t("web-embed-close")},
+                ensure_ascii=False,
+            ),
+        )
+    )
+
+    @app.get("/embed.js")
+    async def embed() -> Response:
+        # Loaded by the association's pages: a script tag is not subject to CORS.
+        headers = {"Cache-Control": "public, max-age=3600", "X-Content-Type-Options": "nosniff"}
+        return Response(embed_script, media_type="text/javascript", headers=headers)
+
+    status = health or Health()
 
     @app.api_route("/healthz", methods=["GET", "HEAD"])
     async def healthz() -> dict[str, str]:
-        return {"status": "ok"}
+        # The web is up if this answers; each channel says its own state beside it.
+        return status.report()
+
+    @app.api_route("/readyz", methods=["GET", "HEAD"])
+    async def readyz(request: Request) -> JSONResponse:
+        if health is None:  # no database behind this app's report: ready once started
+            ready = hasattr(request.app.state, "engine")
+        else:
+            ready = await status.ready()
+        body = {"status": "ready" if ready else "unavailable"}
+        return JSONResponse(body, status_code=200 if ready else 503)
 
     @app.post("/api/chat")
     async def chat(request: Request) -> JSONResponse:

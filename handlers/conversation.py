@@ -18,7 +18,7 @@ from handlers.clock import Clock
 from handlers.dates import format_date, format_time
 from handlers.hours import Schedule
 from handlers.replies import MENU_PAYLOAD, Button, Reply, menu_button
-from handlers.request_form import RequestForm, describe_request
+from handlers.request_form import IDENTIFIER_STEPS, RequestForm, describe_request
 from handlers.surveys import survey_action
 from handlers.turn import Context, RequestView, State, Turn, in_form
 from handlers.types import Incoming
@@ -293,7 +293,8 @@ class Dialog:
             return Turn(state, [done], complete={"request_id": request.id, "attachments": files})
         field = pending.get("field")
         if field is not None and self.form is not None:
-            return self._correct_field(state, request, field, text)
+            typed = incoming.as_typed.strip() if field in IDENTIFIER_STEPS else text
+            return self._correct_field(state, request, field, typed)
         if payload or not normalize(text) or len(text) > MAX_MESSAGE_CHARS:
             return Turn(state, [self._completion_prompt(request)])
         if text.endswith(("?", "؟")):

@@ -14,6 +14,7 @@ processes); different beneficiaries run concurrently.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -23,10 +24,11 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import flag_modified
 
-from handlers import surveys
+from handlers import identifiers, surveys
 from handlers.clock import Clock
 from handlers.conversation import Dialog
 from handlers.replies import Reply
+from handlers.request_form import Cipher
 from handlers.staff_inbox import StaffInbox
 from handlers.turn import Context, RequestView, Turn
 from handlers.types import IMMEDIATE_CHANNELS, Incoming, TranscriptEntry
@@ -76,6 +78,7 @@ class Engine:
         immediate: frozenset[str] = IMMEDIATE_CHANNELS,
         on_commit: Callable[[], None] | None = None,
         staff: StaffInbox | None = None,
+        cipher: Cipher | None = None,
     ) -> None:
         self.db = db
         self.dialog = dialog
@@ -85,6 +88,8 @@ class Engine:
         self.on_commit = on_commit
         # The staff group, when there is one: cases and their messages go there too.
         self.staff = staff
+        # Keeps the clear value of an identifier masked in a message (the form's key).
+        self.cipher = cipher or (dialog.form.cipher if dialog.form is not None else None)
         self._locks = _ChatLocks()
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
@@ -100,6 +105,9 @@ class Engine:
         """
         if not incomings:
             return []
+        # Nothing past this line sees a national ID or a phone number in clear but the
+        # form's steps that ask for one (Incoming.clear_text).
+        incomings = [identifiers.masked_incoming(i) for i in incomings]
         # The costly, state-free part (matching the question) happens before any lock, so
         # that the write transaction holds the database only for reads and writes.
         for incoming in incomings:
@@ -201,6 +209,7 @@ class Engine:
             data=_inbound_data(incoming),
             case_id=case_id if turn.on_case or turn.open_case else None,
             now=now,
+            identifiers_enc=self._sealed(incoming),
         )
         delivered = incoming.channel in self.immediate
         for reply in turn.replies:
@@ -233,6 +242,17 @@ class Engine:
                 )
                 staff_queued = True
         return turn, (bool(turn.replies) and not delivered) or staff_queued
+
+    def _sealed(self, incoming: Incoming) -> str | None:
+        """The identifiers masked in this message, encrypted, for an admin to reveal."""
+        if incoming.clear_text is None or self.cipher is None:
+            return None
+        values: list[dict[str, str]] = []
+        for found in identifiers.find_identifiers(incoming.clear_text):
+            value = {"kind": found.kind, "value": found.value}
+            if value not in values:
+                values.append(value)
+        return self.cipher.encrypt(json.dumps(values)) if values else None
 
     async def _apply_case(
         self, session: AsyncSession, conversation: Conversation, turn: Turn, now: datetime

@@ -19,12 +19,13 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from hijridate import Gregorian
-from sqlalchemy import select
+from sqlalchemy import func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from handlers.dates import RIYADH
 from handlers.reports import Period
-from storage.models import Staff, SupportRequest, Survey
+from storage.models import HandoverCase, RequestTransition, Staff, SupportRequest, Survey
 
 Translate = Callable[..., str]
 MASKED = "**********"
@@ -125,10 +126,29 @@ async def requests_csv(
     return encode_csv([tr(c) for c in REQUEST_COLUMNS], lines)
 
 
+async def _request_handlers(session: AsyncSession, request_ids: set[int]) -> dict[int, str]:
+    """The staff member who last moved each request (its status actor "staff:username")."""
+    if not request_ids:
+        return {}
+    rows = await session.execute(
+        select(RequestTransition.request_id, Staff.display_name)
+        .join(Staff, RequestTransition.actor == literal("staff:") + Staff.username)
+        .where(RequestTransition.request_id.in_(request_ids))
+        .order_by(RequestTransition.id)
+    )
+    return {request_id: name for request_id, name in rows.all()}
+
+
 async def survey_answers_csv(
     session: AsyncSession, period: Period, tr: Translate, tz: ZoneInfo = RIYADH
 ) -> bytes:
-    """Survey answers given in the period, oldest first, with what and who they rate."""
+    """Survey answers given in the period, oldest first, with what and who they rate.
+
+    The staff member is the one the survey was scheduled for; failing that (a campaign, a
+    case closed before anyone claimed it, a status set from the command line), whoever
+    had the case or last moved the request.
+    """
+    assignee = aliased(Staff)
     rows = await session.execute(
         select(
             Survey.answered_at,
@@ -137,10 +157,13 @@ async def survey_answers_csv(
             Survey.trigger,
             SupportRequest.reference,
             Survey.case_id,
-            Staff.display_name,
+            func.coalesce(Staff.display_name, assignee.display_name),
+            Survey.request_id,
         )
         .outerjoin(SupportRequest, SupportRequest.id == Survey.request_id)
         .outerjoin(Staff, Staff.id == Survey.staff_id)
+        .outerjoin(HandoverCase, HandoverCase.id == Survey.case_id)
+        .outerjoin(assignee, assignee.id == HandoverCase.assignee_id)
         .where(
             Survey.status == "answered",
             Survey.answered_at >= period.since,
@@ -148,8 +171,12 @@ async def survey_answers_csv(
         )
         .order_by(Survey.answered_at, Survey.id)
     )
+    found = rows.all()
+    handlers = await _request_handlers(
+        session, {request_id for *_, staff, request_id in found if request_id and not staff}
+    )
     lines = []
-    for answered, rating, comment, trigger, reference, case_id, staff in rows.all():
+    for answered, rating, comment, trigger, reference, case_id, staff, request_id in found:
         if answered is None:  # excluded by the query; for the types
             continue
         lines.append(
@@ -161,7 +188,7 @@ async def survey_answers_csv(
                 tr(f"report-trigger-{trigger}"),
                 reference,
                 case_id,
-                staff,
+                staff or handlers.get(request_id or 0),
             )
         )
     return encode_csv([tr(c) for c in SURVEY_COLUMNS], lines)

@@ -191,6 +191,11 @@ class Report:
         }
 
 
+def format_average(value: float) -> str:
+    """An average rating as every report shows it: one decimal, 5.0 and 4.3 alike."""
+    return f"{value:.1f}"
+
+
 def _round(value: float | None, digits: int = 2) -> float | None:
     return None if value is None else round(value, digits)
 

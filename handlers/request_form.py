@@ -24,6 +24,7 @@ from handlers.types import Incoming
 Translate = Callable[..., str]
 FIELDS = ("name", "national_id", "phone", "city", "type", "description", "attachments")
 STEPS = (*FIELDS, "summary", "declaration")
+IDENTIFIER_STEPS = ("national_id", "phone")
 MAX_ATTACHMENTS = 10
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 # Someone who comes back after this long is asked whether to continue or start over,
@@ -183,7 +184,11 @@ class RequestForm:
             return self._type(state, incoming.text, payload, ctx)
         if step == "phone" and incoming.foreign_contact:
             return Turn(state, [Reply(self.tr("form-contact-not-yours"), self._nav_buttons(state))])
-        text = incoming.contact if step == "phone" and incoming.contact else incoming.text
+        if step == "phone" and incoming.contact:
+            text = incoming.contact
+        else:
+            # The ID and mobile steps check the number itself; every other step sees it masked.
+            text = incoming.as_typed if step in IDENTIFIER_STEPS else incoming.text
         if step == "city" and payload.startswith("form:city:") and payload[10:].isdigit():
             index = int(payload[10:])
             text = self.config.cities[index] if index < len(self.config.cities) else ""

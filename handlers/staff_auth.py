@@ -9,8 +9,11 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from collections import deque
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
+from typing import TypeVar
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -24,10 +27,16 @@ ROLES = ("researcher", "admin")
 MIN_PASSWORD_CHARS = 10
 MAX_PASSWORD_CHARS = 1024
 
+T = TypeVar("T")
 _hasher = PasswordHasher()
-# Verified against when the username is unknown, so that a wrong username costs the same
-# time as a wrong password and the answer time does not tell which usernames exist.
-_DUMMY_HASH = _hasher.hash("tawasul-no-such-user")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against when the username is unknown, so that a wrong username costs the
+    same time as a wrong password and the answer time does not tell which usernames exist.
+    Made on first use: hashing at import cost every command 157 ms."""
+    return _hasher.hash("tawasul-no-such-user")
 
 
 class PasswordRejected(ValueError):
@@ -57,14 +66,61 @@ class StaffMember:
         return self.role == "admin"
 
 
-def _stamp(password_hash: str | None) -> str:
-    return hashlib.sha256((password_hash or "").encode()).hexdigest()[:16]
+def _stamp(password_hash: str | None, version: int) -> str:
+    return hashlib.sha256(f"{version}:{password_hash or ''}".encode()).hexdigest()[:16]
 
 
 def _member(staff: Staff) -> StaffMember:
-    return StaffMember(
-        staff.id, staff.username, staff.display_name, staff.role, _stamp(staff.password_hash)
-    )
+    stamp = _stamp(staff.password_hash, staff.session_version or 0)
+    return StaffMember(staff.id, staff.username, staff.display_name, staff.role, stamp)
+
+
+async def end_sessions(db: Database, staff_id: int) -> None:
+    """Every session of this staff member ends now (logout: on every device)."""
+    async with db.writer(), db.session() as session, session.begin():
+        staff = await session.get(Staff, staff_id)
+        if staff is not None:
+            staff.session_version = (staff.session_version or 0) + 1
+
+
+async def deactivate(db: Database, username: str) -> bool:
+    """The account can no longer sign in and its sessions end; False if already inactive."""
+    async with db.writer(), db.session() as session, session.begin():
+        staff = (
+            await session.execute(select(Staff).where(Staff.username == username))
+        ).scalar_one_or_none()
+        if staff is None:
+            raise NoSuchStaff(username)
+        was_active = staff.active
+        staff.active = False
+        staff.session_version = (staff.session_version or 0) + 1
+        return was_active
+
+
+@dataclass(frozen=True)
+class StaffListing:
+    username: str
+    display_name: str
+    role: str
+    active: bool
+    has_password: bool
+    telegram_linked: bool
+
+
+async def list_staff(db: Database) -> list[StaffListing]:
+    async with db.session() as session:
+        rows = (await session.execute(select(Staff).order_by(Staff.username))).scalars()
+        return [
+            StaffListing(
+                s.username,
+                s.display_name,
+                s.role,
+                s.active,
+                s.password_hash is not None,
+                s.telegram_user_id is not None,
+            )
+            for s in rows
+        ]
 
 
 def check_password_policy(password: str) -> None:
@@ -103,7 +159,7 @@ async def authenticate(db: Database, username: str, password: str) -> StaffMembe
     try:
         # Slow on purpose (tens of milliseconds, 64 MiB): off the event loop, which serves
         # the chats meanwhile.
-        await asyncio.to_thread(_hasher.verify, stored or _DUMMY_HASH, password)
+        await asyncio.to_thread(_hasher.verify, stored or _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         return None
     if staff is None or stored is None:
@@ -127,19 +183,48 @@ async def staff_member(db: Database, staff_id: int) -> StaffMember | None:
     return _member(staff)
 
 
+@dataclass(frozen=True)
+class Attempt:
+    """A sign-in the throttle let through: counted as failed until `succeeded` says not."""
+
+    keys: tuple[str, ...]
+    at: float
+    delay: float  # seconds to wait before verifying (the soft, per-account brake)
+
+
 class LoginThrottle:
-    """Failed sign-ins per username and per client address, in memory, over a window.
+    """Failed sign-ins, in memory, over a window (issue 12, findings 2 and 3).
+
+    Strict per (account, address): after `limit` failures that pair waits for the window.
+    Soft per account and per address: failures from anywhere slow the next tries down
+    (a growing delay, at most `max_delay`) but never lock the account's owner out, so a
+    stranger can't keep a researcher from signing in. An attempt is counted *before* its
+    password is hashed, so hundreds sent at once can't all be checked, and only `slots`
+    hashes run at a time (argon2 takes 64 MiB each); past `max_waiting` the rest are
+    refused at once.
 
     In memory on purpose: it only has to slow down guessing against one process, and a
     restart forgetting it costs an attacker a restart per window.
     """
 
     def __init__(
-        self, clock: Clock, *, limit: int = 5, window: timedelta = timedelta(minutes=15)
+        self,
+        clock: Clock,
+        *,
+        limit: int = 5,
+        window: timedelta = timedelta(minutes=15),
+        max_delay: float = 30.0,
+        slots: int = 2,
+        max_waiting: int = 16,
     ) -> None:
         self.clock = clock
         self.limit = limit
         self.window = window
+        self.max_delay = max_delay
+        self.max_waiting = max_waiting
+        self._slots = slots
+        self._semaphore: asyncio.Semaphore | None = None  # made on the loop that uses it
+        self._waiting = 0
         self._failures: dict[str, deque[float]] = {}
 
     def _recent(self, key: str) -> deque[float]:
@@ -173,3 +258,47 @@ class LoginThrottle:
 
     def succeeded(self, username_key: str) -> None:
         self._failures.pop(username_key, None)
+
+    # -- a sign-in attempt, start to end -----------------------------------------------------
+
+    @staticmethod
+    def keys_for(username: str, address: str) -> tuple[str, str, str]:
+        user = username.casefold()
+        return f"pair:{user}|{address}", f"user:{user}", f"ip:{address}"
+
+    def begin(self, username: str, address: str) -> Attempt | int:
+        """The attempt, or how many seconds this (account, address) must wait."""
+        keys = self.keys_for(username, address)
+        wait = self.wait_seconds(keys[0])
+        if wait:
+            return wait
+        if self._waiting >= self.max_waiting:
+            return 1
+        soft = max(len(self._recent(k)) for k in keys[1:])
+        over = soft - self.limit + 1
+        delay = 0.0 if over <= 0 else min(self.max_delay, 2.0 ** (over - 1))
+        # Counted now, released on success: a burst can't outrun its own failures.
+        self.failed(*keys)
+        return Attempt(keys, self._failures[keys[0]][-1], delay)
+
+    def ended(self, attempt: Attempt, *, success: bool) -> None:
+        if not success:
+            return
+        self._failures.pop(attempt.keys[0], None)
+        for key in attempt.keys[1:]:
+            failures = self._failures.get(key)
+            if failures is not None and attempt.at in failures:
+                failures.remove(attempt.at)
+
+    async def verify(self, attempt: Attempt, check: Callable[[], Awaitable[T]]) -> T:
+        """Run the password check after the attempt's delay, a few at a time."""
+        if self._semaphore is None:
+            self._semaphore = asyncio.Semaphore(self._slots)
+        self._waiting += 1
+        try:
+            if attempt.delay:
+                await asyncio.sleep(attempt.delay)
+            async with self._semaphore:
+                return await check()
+        finally:
+            self._waiting -= 1

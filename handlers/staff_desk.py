@@ -8,6 +8,8 @@ message for a queued channel wakes the outbox dispatcher after the commit.
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,10 +20,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import fields
 from handlers.clock import Clock
+from handlers.references import normalize_reference
 from handlers.staff_auth import StaffMember
 from handlers.staff_inbox import (
+    beneficiary_label,
     claim_case,
     close_case_by_staff,
+    latest_request_names,
     mask_chat,
     reply_on_case,
     to_staff,
@@ -71,6 +76,8 @@ class CaseRow:
     channel: str
     who: str | None  # the name the channel gave, if any
     chat_mask: str
+    # What staff call them: channel and first name, or "website visitor 12"; never a chat id.
+    label: str
     assignee: str | None
     assignee_id: int | None
     opened_at: datetime
@@ -87,6 +94,19 @@ class MessageView:
     text: str
     at: datetime
     attachments: int
+    # The text shows national IDs or phone numbers masked; an admin may reveal them.
+    masked: bool = False
+    # A bare command the beneficiary sent ("start" for /start): staff read what it did.
+    command: str | None = None
+
+
+_COMMAND = re.compile(r"/([A-Za-z_]{1,32})(?:@\w+)?(?:\s+\S+)?")
+
+
+def command_of(text: str) -> str | None:
+    """ "start" for "/start", "/start@TawasulBot" or a deep link "/start ref"; else None."""
+    found = _COMMAND.fullmatch(text.strip())
+    return found.group(1).lower() if found else None
 
 
 @dataclass(frozen=True)
@@ -106,6 +126,21 @@ class CaseView:
     case: CaseRow
     messages: tuple[MessageView, ...]
     requests: tuple[RequestRow, ...]
+
+    @property
+    def has_identifiers(self) -> bool:
+        return any(m.masked for m in self.messages)
+
+
+@dataclass(frozen=True)
+class RevealedIdentifier:
+    """One number a beneficiary typed in the conversation, in clear, for an admin."""
+
+    message_id: int
+    at: datetime
+    kind: str  # "national_id" | "phone"
+    mask: str
+    value: str
 
 
 @dataclass(frozen=True)
@@ -136,6 +171,8 @@ class RequestView:
     description: str
     missing_info: str | None
     declaration_version: str
+    # 1 for the first wording of the declaration beneficiaries accepted, 2 after it changed…
+    declaration_number: int
     declared_at: datetime
     decided_at: datetime | None
     attachments: tuple[AttachmentView, ...]
@@ -221,8 +258,11 @@ class StaffDesk:
                 )
                 for m in found.scalars():
                     by_case[m.case_id or 0].append(m)
+            names = await latest_request_names(
+                session, sorted({case.beneficiary_id for case, *_ in rows})
+            )
         cases = [
-            self._row(case, conversation, who, assignee, by_case.get(case.id, []))
+            self._row(case, conversation, who, assignee, by_case.get(case.id, []), names)
             for case, conversation, who, assignee in rows
         ]
         if tab != "closed":
@@ -243,6 +283,7 @@ class StaffDesk:
         who: str | None,
         assignee: str | None,
         messages: list[Message],
+        names: dict[int, str],
     ) -> CaseRow:
         return CaseRow(
             id=case.id,
@@ -251,6 +292,13 @@ class StaffDesk:
             channel=conversation.channel,
             who=who,
             chat_mask=mask_chat(conversation.chat_id),
+            label=beneficiary_label(
+                self.tr,
+                conversation.channel,
+                case.beneficiary_id,
+                names.get(case.beneficiary_id),
+                who,
+            ),
             assignee=assignee,
             assignee_id=case.assignee_id,
             opened_at=case.opened_at,
@@ -310,6 +358,7 @@ class StaffDesk:
                 )
             ).scalars()
             request_rows = tuple(self._request_row(r, conversation.channel) for r in requests)
+            names = await latest_request_names(session, [case.beneficiary_id])
         messages = tuple(
             MessageView(
                 id=m.id,
@@ -318,11 +367,64 @@ class StaffDesk:
                 text=m.text,
                 at=m.created_at,
                 attachments=len(m.data.get("attachments") or []),
+                masked=m.identifiers_enc is not None,
+                command=command_of(m.text) if m.direction == "in" else None,
             )
             for m in reversed(recent)
         )
-        row = self._row(case, conversation, who, assignee, list(case_messages))
+        row = self._row(case, conversation, who, assignee, list(case_messages), names)
         return CaseView(row, messages, request_rows)
+
+    async def reveal_identifiers(self, case_id: int, me: StaffMember) -> list[RevealedIdentifier]:
+        """The numbers masked in the case's conversation: admins only, every look recorded."""
+        if not me.is_admin:
+            raise DeskError("staffweb-error-reveal-forbidden", 403)
+        now = self.clock.now()
+        async with self.db.writer(), self.db.session() as session, session.begin():
+            case, conversation, _, _ = await self._load_case(session, case_id)
+            # The messages the case page shows: its conversation's latest.
+            rows = (
+                await session.execute(
+                    select(Message.id, Message.created_at, Message.identifiers_enc)
+                    .where(
+                        Message.conversation_id == conversation.id,
+                        Message.identifiers_enc.is_not(None),
+                    )
+                    .order_by(Message.id.desc())
+                    .limit(TRANSCRIPT_MESSAGES)
+                )
+            ).all()
+            revealed = [
+                self._revealed(message_id, at, token)
+                for message_id, at, token in reversed(rows)
+                if token is not None
+            ]
+            found = [r for rs in revealed for r in rs]
+            repo.audit(
+                session,
+                actor=f"staff:{me.username}",
+                action="case.identifiers_revealed",
+                subject=f"case:{case.id}",
+                details={
+                    "messages": sorted({r.message_id for r in found}),
+                    "fields": sorted({r.kind for r in found}),
+                    "via": "web",
+                },
+                now=now,
+            )
+        return found
+
+    def _revealed(self, message_id: int, at: datetime, token: str) -> list[RevealedIdentifier]:
+        try:
+            values = json.loads(self.vault.decrypt(token))
+        except (DecryptionError, ValueError):
+            raise DeskError("staffweb-unreadable", 500) from None
+        masks = {"national_id": fields.mask_national_id, "phone": fields.mask_phone}
+        return [
+            RevealedIdentifier(message_id, at, v["kind"], masks[v["kind"]](v["value"]), v["value"])
+            for v in values
+            if v.get("kind") in masks
+        ]
 
     async def case_file(
         self, case_id: int, message_id: int, index: int, me: StaffMember
@@ -414,7 +516,7 @@ class StaffDesk:
                 raise DeskError("staffweb-error-no-case", 404, case=case_id)
             if case.status == "closed":
                 raise DeskError("staffweb-error-case-closed", 409, case=case_id)
-            await close_case_by_staff(session, case, me.username, self.tr, now, self.surveys)
+            await close_case_by_staff(session, case, me.username, self.tr, now, self.surveys, me.id)
             conversation = await session.get(Conversation, case.conversation_id)
             channel = conversation.channel if conversation else None
             self._tell_group(
@@ -444,7 +546,7 @@ class StaffDesk:
         )
 
     async def list_requests(
-        self, *, status: str | None = None, type_: str | None = None
+        self, *, status: str | None = None, type_: str | None = None, reference: str | None = None
     ) -> list[RequestRow]:
         query = select(SupportRequest, Conversation.channel).join(
             Conversation, Conversation.id == SupportRequest.conversation_id
@@ -453,6 +555,8 @@ class StaffDesk:
             query = query.where(SupportRequest.status == status)
         if type_:
             query = query.where(SupportRequest.type == type_)
+        if reference:
+            query = query.where(SupportRequest.reference == normalize_reference(reference))
         # The oldest still waiting first: the same habit as the cases.
         query = query.order_by(SupportRequest.submitted_at, SupportRequest.id).limit(LIST_LIMIT)
         async with self.db.session() as session:
@@ -471,7 +575,9 @@ class StaffDesk:
     async def _request(self, session: AsyncSession, reference: str) -> SupportRequest:
         found = (
             await session.execute(
-                select(SupportRequest).where(SupportRequest.reference == reference.strip())
+                select(SupportRequest).where(
+                    SupportRequest.reference == normalize_reference(reference)
+                )
             )
         ).scalar_one_or_none()
         if found is None:
@@ -509,6 +615,7 @@ class StaffDesk:
                 description=r.description,
                 missing_info=r.missing_info,
                 declaration_version=r.declaration_version,
+                declaration_number=await self._declaration_number(session, r.declaration_version),
                 declared_at=r.declared_at,
                 decided_at=r.decided_at,
                 attachments=tuple(
@@ -521,6 +628,21 @@ class StaffDesk:
                 ),
                 next_statuses=tuple(s for s in TRANSITIONS if s in TRANSITIONS[r.status]),
             )
+
+    @staticmethod
+    async def _declaration_number(session: AsyncSession, version: str) -> int:
+        """The version stored is a hash of the wording; staff read which wording it was."""
+        firsts = (
+            select(
+                SupportRequest.declaration_version.label("version"),
+                func.min(SupportRequest.declared_at).label("first"),
+            )
+            .group_by(SupportRequest.declaration_version)
+            .subquery()
+        )
+        mine = select(firsts.c.first).where(firsts.c.version == version).scalar_subquery()
+        earlier = await session.execute(select(func.count()).where(firsts.c.first < mine))
+        return int(earlier.scalar_one()) + 1
 
     async def reveal(self, reference: str, me: StaffMember) -> Revealed:
         """The national ID and phone in full: admins only, and every look is recorded."""

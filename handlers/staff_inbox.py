@@ -68,19 +68,65 @@ def mask_chat(chat_id: str) -> str:
     return chat_id[:2] + "•" * (len(chat_id) - 4) + chat_id[-2:]
 
 
+_COMPOUND_FIRST = frozenset({"عبد", "ابو", "أبو", "بو"})
+LABEL_MAX_CHARS = 30
+
+
+def first_name(full_name: str) -> str:
+    """The name staff greet someone by: «عبد الله» stays whole, the family name goes."""
+    parts = full_name.split()
+    if len(parts) > 1 and parts[0] in _COMPOUND_FIRST:
+        return f"{parts[0]} {parts[1]}"
+    return parts[0] if parts else ""
+
+
+def beneficiary_label(
+    tr: Translate, channel: str, number: int, request_name: str | None, shown_name: str | None
+) -> str:
+    """Who a case is with, as staff tell people apart: the channel and a first name (from
+    the request, else the name the channel gave), or "website visitor 12" (the beneficiary's
+    number, the same on every case of theirs) for someone who gave none. Never a chat id:
+    on the web that is the visitor's cookie."""
+    name = first_name(request_name or "") or " ".join((shown_name or "").split())
+    kind = channel if channel in ("web", "telegram", "whatsapp", "terminal") else "other"
+    if name:
+        return tr(f"staff-who-{kind}-named", name=name[:LABEL_MAX_CHARS], number=number)
+    return tr(f"staff-who-{kind}", number=number)
+
+
+async def latest_request_names(session: AsyncSession, beneficiary_ids: list[int]) -> dict[int, str]:
+    """Each beneficiary's name as written on their latest request, for those who filed one."""
+    if not beneficiary_ids:
+        return {}
+    rows = await session.execute(
+        select(SupportRequest.beneficiary_id, SupportRequest.full_name)
+        .where(SupportRequest.beneficiary_id.in_(beneficiary_ids))
+        .order_by(SupportRequest.id)
+    )
+    return {beneficiary: name for beneficiary, name in rows.all()}
+
+
 async def case_card(
     session: AsyncSession, case: HandoverCase, conversation: Conversation, tr: Translate
 ) -> dict[str, Any]:
     beneficiary = await session.get(Beneficiary, case.beneficiary_id)
-    who = (beneficiary.display_name if beneficiary else None) or tr("staff-unnamed")
     requests = (
         (
             await session.execute(
-                select(SupportRequest).where(SupportRequest.beneficiary_id == case.beneficiary_id)
+                select(SupportRequest)
+                .where(SupportRequest.beneficiary_id == case.beneficiary_id)
+                .order_by(SupportRequest.id)
             )
         )
         .scalars()
         .all()
+    )
+    who = beneficiary_label(
+        tr,
+        conversation.channel,
+        case.beneficiary_id,
+        requests[-1].full_name if requests else None,
+        beneficiary.display_name if beneficiary else None,
     )
     recent = (
         (
@@ -100,8 +146,6 @@ async def case_card(
             case=case.id,
             reason=tr(f"staff-reason-{case.reason}"),
             who=who,
-            channel=conversation.channel,
-            chat=mask_chat(conversation.chat_id),
         )
     ]
     lines += [
@@ -173,9 +217,15 @@ async def close_case_by_staff(
     tr: Translate,
     now: datetime,
     surveys: SurveyPolicy,
+    staff_id: int | None = None,
 ) -> None:
     """Close the case, tell the beneficiary, hand the conversation back to the bot, and
-    schedule the satisfaction survey."""
+    schedule the satisfaction survey.
+
+    Whoever closes a case nobody claimed has handled it: it is theirs, and so is its survey.
+    """
+    if case.assignee_id is None and staff_id is not None:
+        claim_case(case, staff_id, now)
     case.status, case.closed_at = "closed", now
     conversation = await session.get(Conversation, case.conversation_id, with_for_update=True)
     assert conversation is not None
@@ -334,7 +384,9 @@ class StaffInbox:
             claim_case(case, staff.id, now)
             return self.tr("staff-claimed", case=case.id, name=staff.display_name)
         if action == "close" and case.status != "closed":
-            await close_case_by_staff(session, case, staff.username, self.tr, now, self.surveys)
+            await close_case_by_staff(
+                session, case, staff.username, self.tr, now, self.surveys, staff.id
+            )
             return self.tr("staff-closed", case=case.id, name=staff.display_name)
         return None
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from handlers.clock import Clock
 from handlers.dates import format_date
+from handlers.references import normalize_reference
 from handlers.replies import Button, Reply
 from handlers.surveys import SurveyPolicy, schedule_for_request, staff_id_for
 from handlers.types import IMMEDIATE_CHANNELS
@@ -73,7 +74,7 @@ async def set_status(
         raise TransitionError("status-error-needs-note")
     now = clock.now()
     async with db.writer(), db.session() as session, session.begin():
-        request = await repo.request_by_reference(session, reference.strip())
+        request = await repo.request_by_reference(session, normalize_reference(reference))
         if request is None:
             raise TransitionError("status-error-no-request", reference=reference)
         previous = request.status

@@ -53,6 +53,13 @@ class Incoming:
     # The channel's id of this update; a second update with the same id is ignored.
     external_id: str | None = None
     display_name: str | None = None
+    # What was typed, when `text` has its national IDs and phone numbers masked
+    # (handlers/identifiers.py); only the form's ID and mobile steps read it.
+    clear_text: str | None = None
+
+    @property
+    def as_typed(self) -> str:
+        return self.text if self.clear_text is None else self.clear_text
 
 
 @dataclass(frozen=True)

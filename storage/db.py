@@ -158,6 +158,11 @@ class Database:
         async with self.engine.connect() as conn:
             return await conn.run_sync(_is_current)
 
+    async def ping(self) -> None:
+        """Raises unless the database answers a trivial query (the readiness check)."""
+        async with self.engine.connect() as conn:
+            await conn.exec_driver_sql("SELECT 1")
+
     async def create_schema(self) -> None:
         async with self.engine.begin() as conn:
             await conn.exec_driver_sql(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"')

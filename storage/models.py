@@ -125,6 +125,9 @@ class Message(Base):
     # in: the pressed button's payload and attachments; out: the buttons offered
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime]
+    # The national IDs and phone numbers `text` shows masked, as one Fernet token of a JSON
+    # list ({"kind", "value"}): an admin may reveal them, nobody else reads them.
+    identifiers_enc: Mapped[str | None] = mapped_column(Text)
 
 
 class ProcessedInbound(Base):
@@ -136,6 +139,20 @@ class ProcessedInbound(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     channel: Mapped[str] = mapped_column(String(16))
     external_id: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime]
+
+
+class RejectedInbound(Base):
+    """Updates that could not be read or stored: answered 2xx so the channel stops
+    redelivering them, and kept here with the reason (never their content)."""
+
+    __tablename__ = "rejected_inbound"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    external_id: Mapped[str | None] = mapped_column(String(128))
+    reason: Mapped[str] = mapped_column(String(200))
+    size: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime]
 
 
@@ -175,6 +192,8 @@ class Staff(Base):
     # A one-time code (kept hashed) that ties a Telegram account to this staff member.
     link_code_hash: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
     active: Mapped[bool] = mapped_column(default=True)
+    # Part of every session's stamp: raised on logout and deactivation, it ends them all.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime]
 
 

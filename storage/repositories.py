@@ -169,6 +169,7 @@ def add_message(
     data: dict[str, Any],
     case_id: int | None,
     now: datetime,
+    identifiers_enc: str | None = None,
 ) -> None:
     _append(
         session,
@@ -180,6 +181,7 @@ def add_message(
         text=text,
         data=data,
         created_at=now,
+        identifiers_enc=identifiers_enc,
     )
 
 

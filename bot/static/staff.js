@@ -43,7 +43,7 @@
     who.className = "msg-who";
     who.textContent = message.author_label + " · " + message.time;
     const text = document.createElement("span");
-    text.className = "msg-text";
+    text.className = message.command ? "msg-text msg-command" : "msg-text";
     text.dir = "auto";
     text.textContent = message.text;
     item.append(who, text);

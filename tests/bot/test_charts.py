@@ -244,3 +244,35 @@ async def test_the_charts_render_right_to_left_in_chromium() -> None:
             assert errors == []
         finally:
             await browser.close()
+
+
+def test_an_average_point_reads_with_one_decimal_like_the_page() -> None:
+    buckets = [CsatBucket(date(2026, 11, 1), 2, 5.0), CsatBucket(date(2026, 11, 2), 3, 13 / 3)]
+    root = parse(charts.csat_over_time_chart(buckets, title="t", no_data="-"))
+    shown = [p.find(f"{SVG}title").text for p in marks(root, "point")]  # type: ignore[union-attr]
+    assert shown == ["1/11: 5.0", "2/11: 4.3"]
+
+
+def test_the_page_heads_its_charts_so_the_drawings_carry_no_title_text() -> None:
+    report = Report(
+        period=Period.of_days(date(2026, 11, 1), date(2026, 11, 30)),
+        csat=CSAT,
+        response=ResponseRate(8, 6),
+        bucket="day",
+        csat_over_time=DAYS,
+        requests_by_status=STATUSES,
+        time_to_decision=Durations(0, None),
+        time_to_first_reply=Durations(0, None),
+    )
+    drawn = charts.charts_for(report, AR)
+    assert drawn.titles == (
+        AR("report-chart-csat-over-time"),
+        AR("report-chart-distribution"),
+        AR("report-chart-by-status"),
+    )
+    for svg, title in zip(
+        (drawn.csat_over_time, drawn.distribution, drawn.by_status), drawn.titles, strict=True
+    ):
+        root = parse(svg)
+        assert root.get("aria-label") == title and texts(root, "title") == []
+        assert root.find(f"{SVG}title").text == title  # type: ignore[union-attr]

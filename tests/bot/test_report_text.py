@@ -8,6 +8,7 @@ import pytest
 
 from bot.i18n import Catalog
 from bot.report_text import bar, format_duration
+from handlers.reports import format_average
 
 AR = Catalog("ar").t
 
@@ -41,3 +42,39 @@ def test_bars_are_proportional_and_never_hide_a_count() -> None:
     assert bar(3, 3, 10) == "█" * 10
     assert bar(1, 300, 10) == "█" + "░" * 9
     assert bar(0, 0, 4) == "░" * 4
+
+
+@pytest.mark.parametrize(
+    ("msg_id", "count", "text"),
+    [
+        ("report-answers", 0, "لا إجابات"),
+        ("report-answers", 1, "إجابة واحدة"),
+        ("report-answers", 2, "إجابتان"),
+        ("report-answers", 3, "3 إجابات"),
+        ("report-answers", 10, "10 إجابات"),
+        ("report-answers", 11, "11 إجابة"),
+        ("report-answers", 100, "100 إجابة"),
+        ("report-answers", 103, "103 إجابات"),
+        ("staffweb-attachments-count", 1, "📎 مرفق واحد"),
+        ("staffweb-attachments-count", 2, "📎 مرفقان"),
+        ("staffweb-attachments-count", 3, "📎 3 مرفقات"),
+        ("staffweb-attachments-count", 11, "📎 11 مرفقاً"),
+        ("staff-attachments", 2, "📎 مرفقان"),
+        ("staffweb-days", 3, "3 أيام"),
+        ("staffweb-days", 11, "11 يوماً"),
+        ("staffweb-days", 100, "100 يوم"),
+    ],
+)
+def test_counts_take_the_arabic_plural_forms(msg_id: str, count: int, text: str) -> None:
+    assert AR(msg_id, count=count, n=count) == text
+
+
+@pytest.mark.parametrize(("n", "text"), [(200, "200 حرف"), (11, "11 حرفاً"), (10, "10 أحرف")])
+def test_character_limits_take_the_plural_forms(n: int, text: str) -> None:
+    assert AR("staffweb-error-reply-too-long", max=n) == f"الرد طويل؛ الحد {text}."
+
+
+@pytest.mark.parametrize(("value", "text"), [(5.0, "5.0"), (23 / 6, "3.8"), (4.25, "4.2")])
+def test_an_average_has_one_decimal_everywhere(value: float, text: str) -> None:
+    assert format_average(value) == text
+    assert f"متوسط التقييم {text} من 5" in AR("staffweb-reports-csat", average=text, count=6)

@@ -124,3 +124,27 @@ def test_the_form_resumes_after_the_process_is_killed(env: dict[str, str]) -> No
     rest = chat(env, "takatuf", "salem", FORM[4:])
     assert "5️⃣" in rest[0][0]["text"]  # the city was the next step: now the type
     assert "رقم طلبك" in rest[-1][0]["text"]
+
+
+def test_set_status_takes_the_reference_in_arabic_indic_digits(env: dict[str, str]) -> None:
+    out = chat(env, "qader", "noura", FORM)
+    reference = out[-1][0]["text"].split(": ")[1].split()[0]
+    typed = reference.translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")).replace("-", "ـ")
+
+    def set_status(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "bot.py", "request", "set-status", typed, *args],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env={**env, "TAWASUL_ORG": "qader"},
+            timeout=60,
+        )
+
+    no_note = set_status("needs_info")
+    assert no_note.returncode == 1 and "--note" in no_note.stderr  # the flag to use, here
+    moved = set_status("under_review")
+    assert moved.returncode == 0, moved.stderr
+    assert reference in moved.stdout and "لا يوجد طلب" not in moved.stdout + moved.stderr
+    follow = chat(env, "qader", "noura", ["متابعة طلبي"])
+    assert "قيد الدراسة" in follow[0][0]["text"]

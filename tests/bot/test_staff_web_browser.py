@@ -43,6 +43,7 @@ tr = Catalog("ar")
 REPLY = "أهلاً بك، معك سارة من فريق الجمعية. كيف أقدر أساعدك؟"
 NOTE = "صورة الهوية الوطنية وتقرير طبي حديث"
 PHONE = {"width": 390, "height": 844}
+ARABIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 
 
 @dataclass(frozen=True)
@@ -143,10 +144,12 @@ async def test_a_researcher_answers_a_web_visitor_who_sees_it_without_reloading(
     await desk.fill("#password", "wrong password")
     await desk.click("button[type=submit]")
     assert "غير صحيحة" in await desk.inner_text("#login-error")
+    # Only the password is to be typed again.
+    assert await desk.input_value("#username") == "sara"
+    assert await desk.input_value("#password") == ""
     # The refused sign-in page is a 401, which Chromium reports on the console: expected.
     assert [e for e in errors if "401" not in e] == []
     errors.clear()
-    await desk.fill("#username", "sara")
     await desk.fill("#password", PASSWORD)
     await desk.click("button[type=submit]")
     await desk.wait_for_url("**/staff/cases")
@@ -189,12 +192,25 @@ async def test_a_researcher_answers_a_web_visitor_who_sees_it_without_reloading(
     assert await _not_reloaded(desk)
     await desk.screenshot(path=str(ARTIFACTS / "staff-case-desktop.png"), full_page=True)
 
-    # The request: move it to needs-info, naming what is missing.
+    # The request: found by its number typed in Arabic-Indic digits…
     await desk.goto(f"{site.base}/staff/requests?status=submitted")
-    await desk.click(f"[data-reference='{site.reference}'] a")
+    await desk.fill("#filter-reference", site.reference.translate(ARABIC_DIGITS))
+    await desk.click("#filter-apply")
     await desk.wait_for_selector("#status-form")
+    assert desk.url.endswith(f"/staff/requests/{site.reference}")
     assert "*" in await desk.inner_text("#national-id")
+    assert await desk.locator("#reveal").count() == 0  # a researcher is not offered it
+    # …needs-info without saying what is missing: refused, the choice kept.
     await desk.select_option("#new-status", "needs_info")
+    await desk.click("#status-submit")
+    assert "--note" not in await desk.inner_text("#status-error")
+    assert await desk.inner_text("#status-error") == tr("staffweb-error-needs-note")
+    assert await desk.input_value("#new-status") == "needs_info"
+    assert await desk.inner_text("#request-status") == "مُقدَّم"
+    await desk.screenshot(path=str(ARTIFACTS / "staff-request-needs-note-desktop.png"))
+    # The refusal is a 409, which Chromium reports on the console: expected.
+    assert [e for e in errors if "409" not in e] == []
+    errors.clear()
     await desk.fill("#note", NOTE)
     await desk.click("#status-submit")
     await desk.wait_for_selector("#status-saved")
@@ -281,7 +297,7 @@ async def test_a_rating_in_the_web_chat_shows_in_the_staff_csat_chart(
     await desk.fill("#password", PASSWORD)
     await desk.click("button[type=submit]")
     await desk.wait_for_url("**/staff/reports")
-    assert "5.00" in await desk.inner_text("[data-testid=csat-average]")
+    assert "5.0 من 5 (إجابة واحدة)" in await desk.inner_text("[data-testid=csat-average]")
     # The distribution chart has one answer, at 5; the chart is drawn right to left.
     fives = desk.locator("[data-testid=chart-distribution] [data-label='5 ★']")
     assert await fives.first.get_attribute("data-value") == "1"
@@ -297,21 +313,25 @@ async def test_a_rating_in_the_web_chat_shows_in_the_staff_csat_chart(
     assert csv.status == 200 and "text/csv" in csv.headers["content-type"]
     assert "5" in (await csv.text())
 
-    # A researcher may not reveal the national ID and phone: an Arabic refusal, still masked.
+    # A researcher is not offered the reveal, and the server refuses it to her anyway.
     await desk.goto(f"{site.base}/staff/requests/{site.reference}")
     masked = await desk.inner_text("#national-id")
-    assert "*" in masked
-    await desk.click("#reveal")
-    assert "للمشرفين فقط" in await desk.inner_text("body")
+    assert "*" in masked and await desk.locator("#reveal").count() == 0
+    token = await desk.input_value("#status-form input[name=csrf]")
+    refused = await desk.request.post(
+        f"{site.base}/staff/requests/{site.reference}/reveal", form={"csrf": token}
+    )
+    assert refused.status == 403 and "للمشرفين فقط" in await refused.text()
     await desk.goto(f"{site.base}/staff/requests/{site.reference}")
     assert await desk.inner_text("#national-id") == masked
     # A form whose CSRF token was tampered with is refused, and changes nothing.
-    await desk.eval_on_selector(
-        "form[action$='/reveal'] input[name=csrf]", "el => el.value = 'forged'"
-    )
-    await desk.click("#reveal")
+    status = await desk.inner_text("#request-status")
+    await desk.eval_on_selector("#status-form input[name=csrf]", "el => el.value = 'forged'")
+    await desk.click("#status-submit")
     assert "انتهت صلاحية النموذج" in await desk.inner_text("body")
     await desk.screenshot(path=str(ARTIFACTS / "staff-csrf-refused-desktop.png"))
+    await desk.goto(f"{site.base}/staff/requests/{site.reference}")
+    assert await desk.inner_text("#request-status") == status
     # Signed out, nothing under /staff answers: the browser is sent to sign in.
     fresh = await browser.new_context(locale="ar-SA")
     stranger = await fresh.new_page()

@@ -16,7 +16,7 @@ import httpx
 import pytest
 import pytest_asyncio
 from fastapi import FastAPI
-from itsdangerous import URLSafeSerializer
+from itsdangerous import URLSafeSerializer, URLSafeTimedSerializer
 
 from bot.i18n import Catalog
 from bot.web import (
@@ -127,7 +127,10 @@ async def test_page_is_arabic_rtl_and_issues_a_signed_httponly_cookie(served: Se
             assert loaded.status_code == 200, asset
 
         again = await client.get("/")
-        assert again.cookies[COOKIE_NAME] == response.cookies[COOKIE_NAME]
+        # Re-signed (its lifetime slides), for the same visitor.
+        signer = URLSafeTimedSerializer(SECRET, salt="tawasul.web.visitor")
+        first, renewed = response.cookies[COOKIE_NAME], again.cookies[COOKIE_NAME]
+        assert signer.loads(renewed) == signer.loads(first)
 
 
 @pytest.mark.asyncio
@@ -180,6 +183,7 @@ async def test_healthz(served: Served) -> None:
         assert response.status_code == 200
         assert response.json() == {"status": "ok"}
         assert (await client.head("/healthz")).status_code == 200
+        assert (await client.get("/readyz")).json() == {"status": "ready"}
 
 
 # --- chatting ------------------------------------------------------------------------------
@@ -291,16 +295,18 @@ async def test_a_message_at_the_limit_goes_through(served: Served) -> None:
 
 
 def _forged_cookies(genuine: str) -> list[str]:
-    visitor = URLSafeSerializer(SECRET, salt=_COOKIE_SALT).loads(genuine)
+    visitor = URLSafeTimedSerializer(SECRET, salt=_COOKIE_SALT).loads(genuine)
     flipped = genuine[:-1] + ("A" if genuine[-1] != "A" else "B")
     return [
         flipped,
-        URLSafeSerializer("another-key", salt=_COOKIE_SALT).dumps(visitor),
-        URLSafeSerializer(SECRET, salt="another-salt").dumps(visitor),
-        URLSafeSerializer(SECRET, salt=_COOKIE_SALT).dumps(["not", "an", "id"]),
-        URLSafeSerializer(SECRET, salt=_COOKIE_SALT).dumps("short"),
+        URLSafeTimedSerializer("another-key", salt=_COOKIE_SALT).dumps(visitor),
+        URLSafeTimedSerializer(SECRET, salt="another-salt").dumps(visitor),
+        URLSafeTimedSerializer(SECRET, salt=_COOKIE_SALT).dumps(["not", "an", "id"]),
+        URLSafeTimedSerializer(SECRET, salt=_COOKIE_SALT).dumps("short"),
         visitor,
         "garbage",
+        # The legacy untimed form is honoured only by the page, which re-issues it.
+        URLSafeSerializer(SECRET, salt=_COOKIE_SALT).dumps(visitor),
     ]
 
 

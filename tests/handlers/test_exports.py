@@ -78,6 +78,11 @@ async def test_survey_answers_export_links_what_and_who_was_rated(database: Data
     assert closed[0] == "2026-11-06 23:30"
     assert closed[4:] == ["بعد إغلاق الحالة", "", str(seeded.case_ids[0]), seeded.staff_name]
     assert rows[4][3] == "'" + INJECTION  # =HYPERLINK(…) is shown, never evaluated
+    # No staff member on the survey itself: the one who had the case, or last moved the
+    # request; a campaign about no request names nobody.
+    assert rows[3][4:] == ["بعد إغلاق الحالة", "", str(seeded.case_ids[1]), seeded.staff_name]
+    assert rows[4][4:] == ["بعد تقديم الخدمة", seeded.references[4], "", seeded.staff_name]
+    assert campaign[7] == ""
 
 
 async def test_an_empty_period_exports_the_header_only(database: Database) -> None:

@@ -25,7 +25,15 @@ from handlers.staff_requests import TransitionError
 from handlers.types import Incoming
 from storage.crypto import Vault
 from storage.db import Database
-from storage.models import AuditEvent, Conversation, HandoverCase, Message, OutboxMessage, Staff
+from storage.models import (
+    AuditEvent,
+    Conversation,
+    HandoverCase,
+    Message,
+    OutboxMessage,
+    Staff,
+    Survey,
+)
 from tests.handlers.test_request_form import KEY, NATIONAL_ID, SUNDAY, Chat, form_engine, submit
 
 # The profile fixture, shared with the request form tests.
@@ -296,3 +304,17 @@ async def test_with_a_staff_group_the_web_actions_show_in_the_cases_topic(
         tr("staff-closed", case=case_id, name="موظف sara"),
     ]
     assert woken == [1, 1, 1]
+
+
+async def test_closing_a_case_nobody_claimed_makes_it_and_its_survey_the_closers(
+    engine: Engine, database: Database, clock: FixedClock, desk: StaffDesk
+) -> None:
+    sara = await staff(database, clock, "sara", "researcher")
+    await ask_for_human(engine, "v1")
+    await desk.close(1, sara)
+    async with database.session() as s:
+        case = await s.get(HandoverCase, 1)
+        survey = (await s.execute(select(Survey))).scalar_one()
+    assert case is not None and case.status == "closed" and case.assignee_id == sara.id
+    assert survey.trigger == "case_closed" and survey.staff_id == sara.id
+    assert (await desk.list_cases("closed", sara))[0].assignee == "موظف sara"

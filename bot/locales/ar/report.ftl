@@ -13,6 +13,14 @@ report-ratings = { $count ->
         [many] { $count } تقييماً
        *[other] { $count } تقييم
     }
+report-answers = { $count ->
+        [zero] لا إجابات
+        [one] إجابة واحدة
+        [two] إجابتان
+        [few] { $count } إجابات
+        [many] { $count } إجابة
+       *[other] { $count } إجابة
+    }
 report-rating-row = { $rating } ★ { $bar } { $count }
 report-response-heading = 📨 نسبة الاستجابة للاستبيان
 report-response = { $rate }%: أجاب { $answered } من { $sent } ممن أُرسل إليهم الاستبيان

@@ -114,4 +114,5 @@ tg-command-menu = القائمة الرئيسية
 tg-command-help = المساعدة
 tg-command-cancel = إلغاء الخطوة الحالية
 tg-webhook-forbidden = رمز التحقق غير صحيح.
+tg-webhook-too-large = حجم التحديث أكبر من المسموح به.
 tg-webhook-bad-update = تحديث غير صالح.

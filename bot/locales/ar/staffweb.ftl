@@ -24,8 +24,20 @@ staffweb-login-throttled = محاولات دخول كثيرة غير ناجحة.
         [few] { $minutes } دقائق
        *[other] { $minutes } دقيقة
     }.
-staffweb-password-too-short = كلمة المرور قصيرة؛ أقلها { $min } أحرف.
-staffweb-password-too-long = كلمة المرور أطول من { $max } حرفاً.
+staffweb-password-too-short = كلمة المرور قصيرة؛ أقلها { $min ->
+        [one] حرف واحد
+        [two] حرفان
+        [few] { $min } أحرف
+        [many] { $min } حرفاً
+       *[other] { $min } حرف
+    }.
+staffweb-password-too-long = كلمة المرور أطول من { $max ->
+        [one] حرف واحد
+        [two] حرفان
+        [few] { $max } أحرف
+        [many] { $max } حرفاً
+       *[other] { $max } حرف
+    }.
 staffweb-password-prompt = كلمة المرور الجديدة: 
 staffweb-password-again = أعد كتابتها: 
 staffweb-password-mismatch = الكلمتان غير متطابقتين؛ لم يتغيّر شيء.
@@ -61,7 +73,18 @@ staffweb-transcript = المحادثة
 staffweb-author-beneficiary = المستفيد
 staffweb-author-bot = البوت
 staffweb-author-staff = الموظف
-staffweb-attachments-count = 📎 مرفقات: { $count }
+staffweb-command-start = ▶️ بدأ المحادثة
+staffweb-command-menu = 🏠 طلب القائمة
+staffweb-command-help = ❓ طلب المساعدة
+staffweb-command-cancel = ↩️ طلب الإلغاء
+staffweb-command = أرسل الأمر { $command }
+staffweb-attachments-count = { $count ->
+        [one] 📎 مرفق واحد
+        [two] 📎 مرفقان
+        [few] 📎 { $count } مرفقات
+        [many] 📎 { $count } مرفقاً
+       *[other] 📎 { $count } مرفق
+    }
 staffweb-claim = استلام الحالة
 staffweb-close = إغلاق الحالة
 staffweb-close-confirm = إغلاق الحالة يعيد المستفيد إلى البوت ويبلغه بذلك. هل تريد الإغلاق؟
@@ -72,7 +95,7 @@ staffweb-reply-sent = أُرسل ردك.
 staffweb-case-closed-note = هذه الحالة مغلقة؛ لا يمكن الرد عليها.
 staffweb-beneficiary-requests = طلبات المستفيد
 staffweb-no-requests = لا طلبات لهذا المستفيد.
-staffweb-back-to-cases = ← كل الحالات
+staffweb-back-to-cases = → كل الحالات
 staffweb-live = تصل الرسائل الجديدة تلقائياً.
 staffweb-minutes = { $n ->
         [0] أقل من دقيقة
@@ -91,9 +114,17 @@ staffweb-days = { $n ->
         [one] يوم
         [two] يومين
         [few] { $n } أيام
-       *[other] { $n } يوماً
+        [many] { $n } يوماً
+       *[other] { $n } يوم
     }
 staffweb-group-reply = 💬 { $name } (من صندوق الويب): { $text }
+
+## Identifiers typed in the conversation (shown masked)
+staffweb-identifiers = الأرقام المكتوبة في المحادثة
+staffweb-identifiers-note = تظهر أرقام الهوية والجوال في المحادثة مخفية. يُسجَّل كل إظهار باسمك في سجل التدقيق.
+staffweb-reveal-identifiers = إظهار الأرقام المخفية
+staffweb-identifier-national_id = رقم الهوية / الإقامة
+staffweb-identifier-phone = الجوال
 
 ## Requests
 staffweb-requests-title = الطلبات
@@ -101,6 +132,8 @@ staffweb-filter-status = الحالة
 staffweb-filter-type = النوع
 staffweb-filter-all = الكل
 staffweb-filter-apply = تصفية
+staffweb-filter-reference = رقم الطلب
+staffweb-filter-reference-hint = مثل 2612-00001
 staffweb-requests-empty = لا توجد طلبات بهذه التصفية.
 staffweb-reference = رقم الطلب
 staffweb-type = نوع الطلب
@@ -112,7 +145,7 @@ staffweb-city = المدينة
 staffweb-description = وصف الطلب
 staffweb-missing-info = المطلوب استكماله
 staffweb-declaration = الإقرار
-staffweb-declaration-value = أقرّ بصحة البيانات في { $when } (نص الإقرار { $version })
+staffweb-declaration-value = وافق على الإقرار في { $when } (النسخة { $number } من نص الإقرار)
 staffweb-submitted = قُدّم
 staffweb-updated = آخر تحديث
 staffweb-decided = تاريخ القرار
@@ -137,7 +170,7 @@ staffweb-note-hint = عند «بحاجة إلى استكمال» اذكر ما �
 staffweb-status-submit = حفظ وإبلاغ المستفيد
 staffweb-status-saved = حُفظت الحالة وأُبلغ المستفيد.
 staffweb-no-next-status = لا تغيير ممكن بعد هذه الحالة.
-staffweb-back-to-requests = ← كل الطلبات
+staffweb-back-to-requests = → كل الطلبات
 staffweb-unreadable = (تعذّرت قراءته)
 
 ## Reports
@@ -145,7 +178,7 @@ staffweb-reports-title = التقارير
 staffweb-reports-since = من
 staffweb-reports-until = إلى
 staffweb-reports-show = اعرض
-staffweb-reports-csat = متوسط التقييم { $average } من 5 ({ $count } إجابة)
+staffweb-reports-csat = متوسط التقييم { $average } من 5 ({ report-answers })
 staffweb-reports-decision = ⏱️ الوسيط لمدة البت في الطلب
 staffweb-reports-first-reply = 💬 الوسيط لمدة أول رد على حالات التحويل
 staffweb-reports-export-requests = ⬇️ تصدير الطلبات (CSV)
@@ -162,8 +195,21 @@ staffweb-error-not-found = الصفحة المطلوبة غير موجودة.
 staffweb-error-no-case = لا توجد حالة رقم { $case }.
 staffweb-error-case-closed = الحالة { $case } مغلقة.
 staffweb-error-empty-reply = اكتب نص الرد أولاً.
-staffweb-error-reply-too-long = الرد طويل؛ الحد { $max } حرف.
-staffweb-error-note-too-long = الملاحظة طويلة؛ الحد { $max } حرف.
+staffweb-error-reply-too-long = الرد طويل؛ الحد { $max ->
+        [one] حرف واحد
+        [two] حرفان
+        [few] { $max } أحرف
+        [many] { $max } حرفاً
+       *[other] { $max } حرف
+    }.
+staffweb-error-note-too-long = الملاحظة طويلة؛ الحد { $max ->
+        [one] حرف واحد
+        [two] حرفان
+        [few] { $max } أحرف
+        [many] { $max } حرفاً
+       *[other] { $max } حرف
+    }.
+staffweb-error-needs-note = لم يُحفظ شيء: اكتب في الملاحظة ما ينقص الطلب بالتحديد، ثم احفظ «بحاجة إلى استكمال» من جديد.
 staffweb-error-no-request = لا يوجد طلب بالرقم { $reference }.
 staffweb-error-no-attachment = لا يوجد هذا المرفق في الطلب.
 staffweb-error-attachment-unavailable = تعذّر جلب الملف من قناته الآن.

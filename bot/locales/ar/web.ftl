@@ -1,6 +1,8 @@
 ## The website chat: page texts and the API's error messages (shown to the visitor).
 
 web-title = محادثة { $name }
+web-embed-open = 💬 تواصل معنا
+web-embed-close = إغلاق المحادثة
 web-subtitle = نسعد بخدمتك، اكتب سؤالك أو اختر من الأزرار
 web-placeholder = اكتب رسالتك هنا…
 web-input-label = نص الرسالة

@@ -9,6 +9,11 @@ report-ratings = { $count ->
         [one] one rating
        *[other] { $count } ratings
     }
+report-answers = { $count ->
+        [zero] no answers
+        [one] one answer
+       *[other] { $count } answers
+    }
 report-rating-row = { $rating } ★ { $bar } { $count }
 report-response-heading = 📨 Survey response rate
 report-response = { $rate }%: { $answered } of the { $sent } people surveyed answered

@@ -112,4 +112,5 @@ tg-command-menu = Main menu
 tg-command-help = Help
 tg-command-cancel = Cancel the current step
 tg-webhook-forbidden = Wrong secret token.
+tg-webhook-too-large = The update is larger than allowed.
 tg-webhook-bad-update = Not a valid update.

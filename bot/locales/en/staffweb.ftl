@@ -22,8 +22,14 @@ staffweb-login-throttled = Too many failed sign-ins. Try again in { $minutes ->
         [one] one minute
        *[other] { $minutes } minutes
     }.
-staffweb-password-too-short = The password is too short; at least { $min } characters.
-staffweb-password-too-long = The password is longer than { $max } characters.
+staffweb-password-too-short = The password is too short; at least { $min ->
+        [one] one character
+       *[other] { $min } characters
+    }.
+staffweb-password-too-long = The password is longer than { $max ->
+        [one] one character
+       *[other] { $max } characters
+    }.
 staffweb-password-prompt = New password: 
 staffweb-password-again = Again: 
 staffweb-password-mismatch = The two do not match; nothing changed.
@@ -59,7 +65,15 @@ staffweb-transcript = Conversation
 staffweb-author-beneficiary = Beneficiary
 staffweb-author-bot = Bot
 staffweb-author-staff = Staff
-staffweb-attachments-count = 📎 attachments: { $count }
+staffweb-command-start = ▶️ Started the conversation
+staffweb-command-menu = 🏠 Asked for the menu
+staffweb-command-help = ❓ Asked for help
+staffweb-command-cancel = ↩️ Asked to cancel
+staffweb-command = Sent the command { $command }
+staffweb-attachments-count = { $count ->
+        [one] 📎 one attachment
+       *[other] 📎 { $count } attachments
+    }
 staffweb-claim = Claim
 staffweb-close = Close the case
 staffweb-close-confirm = Closing hands the beneficiary back to the bot and tells them so. Close it?
@@ -87,12 +101,21 @@ staffweb-days = { $n ->
     }
 staffweb-group-reply = 💬 { $name } (from the web inbox): { $text }
 
+## Identifiers typed in the conversation (shown masked)
+staffweb-identifiers = Numbers typed in the conversation
+staffweb-identifiers-note = National IDs and mobile numbers in the conversation are shown masked. Every reveal is recorded under your name in the audit log.
+staffweb-reveal-identifiers = Show the masked numbers
+staffweb-identifier-national_id = National ID / iqama
+staffweb-identifier-phone = Mobile
+
 ## Requests
 staffweb-requests-title = Requests
 staffweb-filter-status = Status
 staffweb-filter-type = Type
 staffweb-filter-all = All
 staffweb-filter-apply = Filter
+staffweb-filter-reference = Request number
+staffweb-filter-reference-hint = e.g. 2612-00001
 staffweb-requests-empty = No requests match.
 staffweb-reference = Reference
 staffweb-type = Request type
@@ -104,7 +127,7 @@ staffweb-city = City
 staffweb-description = Description
 staffweb-missing-info = Asked to complete
 staffweb-declaration = Declaration
-staffweb-declaration-value = Declared on { $when } (wording { $version })
+staffweb-declaration-value = Accepted the declaration on { $when } (wording no. { $number })
 staffweb-submitted = Submitted
 staffweb-updated = Last update
 staffweb-decided = Decided
@@ -137,7 +160,7 @@ staffweb-reports-title = Reports
 staffweb-reports-since = From
 staffweb-reports-until = To
 staffweb-reports-show = Show
-staffweb-reports-csat = Average rating { $average } of 5 ({ $count } answers)
+staffweb-reports-csat = Average rating { $average } of 5 ({ report-answers })
 staffweb-reports-decision = ⏱️ Median time to a decision
 staffweb-reports-first-reply = 💬 Median time to the first reply on handed-over cases
 staffweb-reports-export-requests = ⬇️ Export requests (CSV)
@@ -154,8 +177,15 @@ staffweb-error-not-found = No such page.
 staffweb-error-no-case = There is no case { $case }.
 staffweb-error-case-closed = Case { $case } is closed.
 staffweb-error-empty-reply = Type the reply first.
-staffweb-error-reply-too-long = The reply is too long; at most { $max } characters.
-staffweb-error-note-too-long = The note is too long; at most { $max } characters.
+staffweb-error-reply-too-long = The reply is too long; at most { $max ->
+        [one] one character
+       *[other] { $max } characters
+    }.
+staffweb-error-note-too-long = The note is too long; at most { $max ->
+        [one] one character
+       *[other] { $max } characters
+    }.
+staffweb-error-needs-note = Nothing was saved: write in the note exactly what the request is missing, then save "Needs information" again.
 staffweb-error-no-request = There is no request { $reference }.
 staffweb-error-no-attachment = The request has no such attachment.
 staffweb-error-attachment-unavailable = The file can't be fetched from its channel right now.

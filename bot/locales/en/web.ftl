@@ -1,6 +1,8 @@
 ## The website chat: page texts and the API's error messages (shown to the visitor).
 
 web-title = { $name } chat
+web-embed-open = 💬 Chat with us
+web-embed-close = Close the chat
 web-subtitle = Happy to help: type your question or pick a button
 web-placeholder = Type your message…
 web-input-label = Message text
