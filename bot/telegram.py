@@ -146,7 +146,7 @@ def to_incoming(update: Update) -> Incoming | None:
         attachments.append(
             Attachment(doc.file_id, "document", doc.file_size, doc.file_name, doc.mime_type)
         )
-    for kind in ("voice", "audio", "video"):
+    for kind in ("voice", "audio", "video", "sticker"):
         media = getattr(message, kind)
         if media is not None:
             attachments.append(Attachment(media.file_id, kind, getattr(media, "file_size", None)))

@@ -9,6 +9,7 @@ and the flow (design.md, flows 1, 2 and 5).
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -87,6 +88,11 @@ class Dialog:
         self._greeting_words = _words(tr, "chat-greeting-words")
         self._small_talk_words = _words(tr, "chat-small-talk-words")
         self._question_words = _words(tr, "chat-question-words")
+        # «إلغاء» or «رجوع» with nothing to cancel or go back to: the menu, never a question.
+        self._idle_words = {
+            **dict.fromkeys(_words(tr, "form-words-cancel"), "/cancel"),
+            **dict.fromkeys(_words(tr, "form-words-back"), "/menu"),
+        }
         self._salam = normalize(tr("chat-salam-word"))
 
     # -- entry point ----------------------------------------------------------------------
@@ -124,6 +130,11 @@ class Dialog:
     def _route(
         self, state: State, incoming: Incoming, text: str, command: str | None, ctx: Context
     ) -> Turn:
+        stickers = [a for a in incoming.attachments if a.kind == "sticker"]
+        if stickers:
+            # A sticker is an emoji: nothing to file or forward, so never a case for staff.
+            rest = tuple(a for a in incoming.attachments if a.kind != "sticker")
+            incoming = dataclasses.replace(incoming, attachments=rest)
         if state.get("complete"):
             return self._completing(state, incoming, text, command, ctx)
         resumed = (incoming.payload or "").startswith("form:")
@@ -133,19 +144,20 @@ class Dialog:
             return self._in_form(state, incoming, text, command, ctx)
         if incoming.payload:
             return self._on_payload(state, incoming.payload, ctx)
+        command = command or self._idle_words.get(normalize(text))
         if command is not None:
             return self._on_command(state, command)
         if incoming.attachments and not text:
             return self._open_case(state, "media")
         if not text:
-            return Turn(state)
+            return Turn(state, [self._small_talk()] if stickers else [])
         if len(text) > MAX_MESSAGE_CHARS:
             return Turn(state, [Reply(self.tr("chat-too-long", limit=MAX_MESSAGE_CHARS))])
         if self._is_greeting(text):
             return Turn(state, [self._greeting(text)])
         if self._is_small_talk(text):
             # Emoji, "ok", "تمام": a friendly word and the menu; never a step towards a person.
-            return Turn(state, [Reply(self.tr("chat-small-talk"), self.menu_buttons())])
+            return Turn(state, [self._small_talk()])
         return self._on_question(state, text, ctx)
 
     def _way_on(self, turn: Turn) -> Turn:
@@ -475,6 +487,9 @@ class Dialog:
     def _is_greeting(self, text: str) -> bool:
         typed = normalize(text)
         return typed in self._greeting_words or text.casefold() in self._greeting_words
+
+    def _small_talk(self) -> Reply:
+        return Reply(self.tr("chat-small-talk"), self.menu_buttons())
 
     def _is_small_talk(self, text: str) -> bool:
         typed = normalize(text)

@@ -320,7 +320,8 @@ class Engine:
                 from_status=None,
                 to_status="submitted",
                 actor=actor,
-                note=None,
+                # What the person wrote at the attachments step ("سأحضرها للمقر").
+                note=data.get("attachments_note"),
                 at=now,
             )
         )

@@ -27,6 +27,7 @@ STEPS = (*FIELDS, "summary", "declaration")
 IDENTIFIER_STEPS = ("national_id", "phone")
 MAX_ATTACHMENTS = 10
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+MAX_ATTACHMENTS_NOTE = 500
 # Someone who comes back after this long is asked whether to continue or start over,
 # rather than having their first message taken as the next field.
 RESUME_AFTER = timedelta(minutes=30)
@@ -123,9 +124,9 @@ class RequestForm:
         if step in ("national_id", "phone"):
             # A number has no words; "كم مدة دراسة الطلب؟" typed here is a question.
             return sum(ch.isalpha() for ch in text) >= 3
-        if step in ("type", "attachments", "summary", "declaration"):
+        if step in ("type", "summary", "declaration"):
             return False
-        if step == "description":
+        if step in ("description", "attachments"):
             return text.rstrip().endswith(("?", "؟"))
         return self._word(text) is None
 
@@ -242,9 +243,9 @@ class RequestForm:
             return Turn(state, [self._advance(state)])
         if not incoming.attachments:
             if incoming.text.strip():
-                return Turn(
-                    state, [Reply(self.tr("form-attachments-hint"), self._attach_buttons(state))]
-                )
+                # «سأحضرها للمقر», «ما عندي»: the step ends in words, kept for the researcher.
+                data["attachments_note"] = incoming.text.strip()[:MAX_ATTACHMENTS_NOTE]
+                return Turn(state, [self._advance(state)])
             return Turn(state)
         for a in incoming.attachments:
             if a.size is not None and a.size > MAX_ATTACHMENT_BYTES:

@@ -24,7 +24,7 @@ class Attachment:
     """A file the beneficiary sent, kept as the channel's own reference."""
 
     file_id: str
-    kind: str  # "photo" | "document" | "audio" | "video" | "other"
+    kind: str  # "photo" | "document" | "audio" | "voice" | "video" | "sticker" | "other"
     size: int | None = None
     name: str | None = None
     mime: str | None = None
