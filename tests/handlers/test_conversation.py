@@ -13,7 +13,7 @@ from faq.service import FaqService
 from handlers.clock import FixedClock
 from handlers.conversation import MAX_MESSAGE_CHARS, Dialog
 from handlers.replies import Button, Reply
-from handlers.types import Incoming
+from handlers.types import Attachment, Incoming
 
 tr = Catalog("ar")
 MENU = ["اسأل سؤالاً", "تقديم طلب", "متابعة طلبي", "التحدث مع باحث", "تقييم الخدمة"]
@@ -207,3 +207,31 @@ def test_a_reply_keeps_which_buttons_are_navigation_and_old_rows_still_load() ->
     old = {"text": "x", "buttons": [{"label": "a", "payload": "p"}]}
     assert Reply.from_dict(old).buttons == (Button("a", "p"),)
     assert "nav" not in reply.to_dict()["buttons"][0]  # type: ignore[index]
+
+
+def test_a_sticker_is_small_talk_and_never_a_case(dialog: Dialog) -> None:
+    sticker = Attachment("st-1", "sticker", 20_000, None, "image/webp")
+    turn = dialog.handle({}, Incoming("telegram", "1", "1", attachments=(sticker,)))
+    (reply,) = turn.replies
+    assert reply.text == tr("chat-small-talk") and labels(reply) == MENU
+    assert turn.open_case is None and turn.state.get("mode") != "handover"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("إلغاء", "chat-nothing-to-cancel"),
+        ("cancel", "chat-nothing-to-cancel"),
+        ("رجوع", "chat-welcome"),
+        ("back", "chat-welcome"),
+    ],
+)
+def test_cancel_and_back_with_nothing_open_show_the_menu(
+    dialog: Dialog, text: str, expected: str
+) -> None:
+    first = say(dialog, text)
+    second = say(dialog, text, state=first.state)
+    for turn in (first, second):
+        (reply,) = turn.replies
+        assert reply.text == tr(expected, short="تكاتف") and labels(reply) == MENU
+        assert turn.open_case is None and turn.state.get("unanswered", 0) == 0

@@ -497,3 +497,25 @@ async def test_needs_info_information_is_accepted_as_written(
     async with database.session() as s:
         notes = (await s.execute(select(RequestTransition.note))).scalars().all()
     assert notes[-1] == "مستشفى الملك فيصل التخصصي بجدة"
+
+
+async def test_words_at_the_attachments_step_end_it_and_reach_staff(
+    engine: Engine, database: Database
+) -> None:
+    chat = Chat(engine)
+    await chat.say("ابي اقدم طلب")
+    for answer in ("سارة محمد العتيبي", NATIONAL_ID, "٠٥٥٨٧٦٤٣٢١"):
+        await chat.say(answer)
+    await chat.press("جدة")
+    await chat.press("الرعاية الصحية لأمراض القلب لدى الأطفال")
+    await chat.say("بنتي عمرها سنتين وعندها ثقب في القلب وتحتاج عملية")
+    await chat.say("كم مدة دراسة الطلب؟")  # a question here is answered, the step stays
+    assert "أسبوعين" in chat.last[0].text and "7️⃣" in chat.last[-1].text
+    await chat.say("سأحضرها للمقر")
+    assert "📋" in chat.text
+    await chat.press("✅ البيانات صحيحة")
+    await chat.press("أقرّ وأوافق")
+    assert "رقم طلبك" in chat.text
+    async with database.session() as s:
+        (first,) = (await s.execute(select(RequestTransition))).scalars().all()
+    assert first.to_status == "submitted" and first.note == "سأحضرها للمقر"
