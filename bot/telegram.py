@@ -146,7 +146,7 @@ def to_incoming(update: Update) -> Incoming | None:
         attachments.append(
             Attachment(doc.file_id, "document", doc.file_size, doc.file_name, doc.mime_type)
         )
-    for kind in ("voice", "audio", "video"):
+    for kind in ("voice", "audio", "video", "sticker"):
         media = getattr(message, kind)
         if media is not None:
             attachments.append(Attachment(media.file_id, kind, getattr(media, "file_size", None)))
@@ -281,7 +281,7 @@ def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
 
 def _markup(body: dict[str, Any], share_label: str) -> Any:
     buttons = tuple(
-        (str(b["label"]), str(b.get("payload", "")))
+        (str(b["label"]), str(b.get("payload", "")), bool(b.get("nav", False)))
         for b in body.get("buttons") or []
         if isinstance(b, dict)
     )
@@ -289,23 +289,37 @@ def _markup(body: dict[str, Any], share_label: str) -> Any:
 
 
 @functools.lru_cache(maxsize=512)
-def _keyboard(buttons: tuple[tuple[str, str], ...], request_contact: bool, share_label: str) -> Any:
+def _keyboard(
+    buttons: tuple[tuple[str, str, bool], ...], request_contact: bool, share_label: str
+) -> Any:
     # Most messages carry one of a few keyboards (👍/👎, the menu): built once each.
+    # Navigation (back, cancel, the menu) goes in a last row of its own, apart from choices.
+    choices = [(label, payload) for label, payload, nav in buttons if not nav]
+    navigation = [(label, payload) for label, payload, nav in buttons if nav]
     if request_contact:
         # A reply keyboard can't carry inline buttons: the others become text buttons,
-        # whose labels the form understands ("⬅️ رجوع", "✖️ إلغاء").
+        # whose labels the form understands ("➡️ رجوع", "✖️ إلغاء").
         rows = [[KeyboardButton(text=share_label, request_contact=True)]]
-        rows += [[KeyboardButton(text=label)] for label, _ in buttons]
+        rows += [[KeyboardButton(text=label)] for label, _ in choices]
+        if navigation:
+            rows.append([KeyboardButton(text=label) for label, _ in navigation])
         return ReplyKeyboardMarkup(keyboard=rows, resize_keyboard=True, one_time_keyboard=True)
     if not buttons:
         return ReplyKeyboardRemove()
     inline = [
         InlineKeyboardButton(text=label, callback_data=payload)
-        for label, payload in buttons
+        for label, payload in choices
         if len(payload.encode()) <= CALLBACK_DATA_BYTES
     ]
     per_row = 2 if all(len(b.text) <= 18 for b in inline) else 1
     rows_inline = [inline[i : i + per_row] for i in range(0, len(inline), per_row)]
+    nav_row = [
+        InlineKeyboardButton(text=label, callback_data=payload)
+        for label, payload in navigation
+        if len(payload.encode()) <= CALLBACK_DATA_BYTES
+    ]
+    if nav_row:
+        rows_inline.append(nav_row)
     return InlineKeyboardMarkup(inline_keyboard=rows_inline)
 
 

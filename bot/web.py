@@ -14,7 +14,8 @@ API (every error is `{"error": <text from the catalog>}`, never FastAPI's Englis
   an optional `"id"` (1-64 characters of `A-Z a-z 0-9 . _ : -`) chosen by the page for
   this message.  A retried POST with the same id is processed once; the engine sees it as
   `external_id = "<visitor>:<id>"`, so one visitor's ids can never shadow another's.
-  Answers `{"replies": [{"text": str, "buttons": [{"label": str, "payload": str}]}]}`;
+  Answers `{"replies": [{"text": str, "buttons": [{"label": str, "payload": str,
+  "nav": bool}]}]}` (`nav`: a way back or out, drawn in a row of its own);
   blank text answers `{"replies": []}` without reaching the engine.
   401 bad or missing cookie · 400 not JSON, not an object, wrong types, both or neither of
   text and payload · 413 text over `MAX_TEXT_CHARS` or body over `MAX_BODY_BYTES` ·
@@ -29,8 +30,8 @@ API (every error is `{"error": <text from the catalog>}`, never FastAPI's Englis
   type · 400 no file. Nothing is stored on a refusal. See bot/web_uploads.py.
 - `GET /api/chat/history` — the visitor's transcript, oldest first:
   `{"messages": [{"direction": "in"|"out", "text": str, "buttons": [label, …],
-  "at": ISO 8601, "actions"?: [{"label": str, "payload": str|null}],
-  "files"?: [name, …]}]}` (`files`: what an incoming message attached).
+  "at": ISO 8601, "nav"?: [bool, …], "actions"?: [{"label": str, "payload": str|null,
+  "nav": bool}], "files"?: [name, …]}]}` (`files`: what an incoming message attached).
   `actions` is present on the outgoing messages after the visitor's last message (the
   bot's latest turn) that have buttons: those buttons are still pressable after a reload.
   `payload` is null when the transcript kept no payloads for them; the page then sends the
@@ -174,7 +175,7 @@ def _asset_version(path: Path) -> str:
 def _reply_json(reply: Reply) -> dict[str, object]:
     return {
         "text": reply.text,
-        "buttons": [{"label": b.label, "payload": b.payload} for b in reply.buttons],
+        "buttons": [{"label": b.label, "payload": b.payload, "nav": b.nav} for b in reply.buttons],
     }
 
 
@@ -192,12 +193,19 @@ def _history_json(entries: list[TranscriptEntry]) -> list[dict[str, object]]:
         }
         if entry.files:
             item["files"] = list(entry.files)
+        nav = entry.nav if len(entry.nav) == len(entry.buttons) else ()
+        if any(nav):
+            item["nav"] = list(nav)
         if entry.direction == "out" and i > last_in and entry.buttons:
             # An engine that keeps no payloads (or not all of them) still offers the labels.
             payloads = entry.payloads
             known = len(payloads) == len(entry.buttons)
             item["actions"] = [
-                {"label": label, "payload": payloads[n] if known else None}
+                {
+                    "label": label,
+                    "payload": payloads[n] if known else None,
+                    "nav": bool(nav and nav[n]),
+                }
                 for n, label in enumerate(entry.buttons)
             ]
         messages.append(item)

@@ -191,7 +191,7 @@ class Engine:
         actor = f"{conversation.channel}:{conversation.chat_id}"
         if turn.submit is not None and self.dialog.form is not None:
             reference = await self._file_request(session, conversation, turn.submit, actor, now)
-            turn.replies.extend(self.dialog.form.submitted(reference))
+            turn.replies.extend(self.dialog.submitted(reference))
         if turn.complete is not None:
             await self._complete_request(session, conversation, turn.complete, actor, now)
         await self._apply_survey(session, conversation, turn, now)
@@ -320,7 +320,8 @@ class Engine:
                 from_status=None,
                 to_status="submitted",
                 actor=actor,
-                note=None,
+                # What the person wrote at the attachments step ("سأحضرها للمقر").
+                note=data.get("attachments_note"),
                 at=now,
             )
         )
@@ -353,6 +354,10 @@ class Engine:
                 session, request.id, conversation.channel, change["attachments"], now
             )
             note = "attachment"
+        elif change.get("note"):
+            # What the person wrote back ("سأحضرها للمقر", or the information asked for):
+            # staff read it in the request's history.
+            note = str(change["note"])
         else:
             field = str(change["field"])
             if field == "national_id":
@@ -376,17 +381,20 @@ class Engine:
         self, session: AsyncSession, conversation: Conversation, turn: Turn, now: datetime
     ) -> None:
         """A survey answer stored once; a case the beneficiary closed gets its survey."""
+        closed = (conversation.state or {}).get("case_id")  # the state before this turn
+        closing = turn.close_case and closed is not None
+        if turn.survey is None and not closing:
+            return
+        profile = self.dialog.faq.profile
+        policy = surveys.SurveyPolicy.from_profile(profile.surveys, profile.quiet_hours)
         if turn.survey is not None:
             replies = await surveys.answer(
-                session, conversation, turn.survey, turn.state, now, self.dialog.tr
+                session, conversation, turn.survey, turn.state, now, self.dialog.tr, policy
             )
             turn.replies.extend(replies)
-        closed = (conversation.state or {}).get("case_id")  # the state before this turn
         if turn.close_case and closed is not None:
             case = await session.get(HandoverCase, int(closed))
             if case is not None:
-                profile = self.dialog.faq.profile
-                policy = surveys.SurveyPolicy.from_profile(profile.surveys, profile.quiet_hours)
                 await surveys.schedule_for_case(session, case, policy=policy, now=now)
 
     async def transcript(
@@ -403,6 +411,7 @@ class Engine:
                     text=m.text,
                     buttons=tuple(str(b["label"]) for b in buttons),
                     payloads=tuple(str(b["payload"]) for b in buttons),
+                    nav=tuple(bool(b.get("nav", False)) for b in buttons),
                     at=m.created_at,
                     id=m.id,
                     files=_file_names(m.data),

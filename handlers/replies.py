@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+
+# The payload of the "🏠 menu" button (catalog `nav-menu`) that every state may offer.
+MENU_PAYLOAD = "menu:main"
 
 
 @dataclass(frozen=True)
 class Button:
     label: str
     payload: str
+    # A way back or out (back, cancel, the menu): channels draw these in a row of their own.
+    nav: bool = False
+
+    def to_dict(self) -> dict[str, object]:
+        body: dict[str, object] = {"label": self.label, "payload": self.payload}
+        if self.nav:
+            body["nav"] = True
+        return body
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> Button:
+        return cls(str(data["label"]), str(data["payload"]), bool(data.get("nav", False)))
 
 
 @dataclass(frozen=True)
@@ -25,7 +41,7 @@ class Reply:
         """The full reply, payloads included, as stored in the outbox."""
         return {
             "text": self.text,
-            "buttons": [{"label": b.label, "payload": b.payload} for b in self.buttons],
+            "buttons": [b.to_dict() for b in self.buttons],
             "request_contact": self.request_contact,
         }
 
@@ -35,6 +51,11 @@ class Reply:
         assert isinstance(raw, list)
         return cls(
             text=str(data.get("text", "")),
-            buttons=tuple(Button(str(b["label"]), str(b["payload"])) for b in raw),
+            buttons=tuple(Button.from_dict(b) for b in raw),
             request_contact=bool(data.get("request_contact", False)),
         )
+
+
+def menu_button(tr: Callable[..., str]) -> Button:
+    """The way back to the main menu, drawn with the other navigation buttons."""
+    return Button(tr("nav-menu"), MENU_PAYLOAD, nav=True)

@@ -27,6 +27,7 @@ STEPS = (*FIELDS, "summary", "declaration")
 IDENTIFIER_STEPS = ("national_id", "phone")
 MAX_ATTACHMENTS = 10
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+MAX_ATTACHMENTS_NOTE = 500
 # Someone who comes back after this long is asked whether to continue or start over,
 # rather than having their first message taken as the next field.
 RESUME_AFTER = timedelta(minutes=30)
@@ -60,7 +61,7 @@ class RequestForm:
         self.now = now
         self._words: dict[str, set[str]] = {
             key: {normalize(w) for w in tr(f"form-words-{key}").split(",") if w.strip()}
-            for key in ("back", "cancel", "done", "continue", "restart")
+            for key in ("back", "cancel", "done", "continue", "restart", "pause")
         }
 
     # -- entering and leaving ---------------------------------------------------------------
@@ -73,6 +74,18 @@ class RequestForm:
         started = form.get("started_at")
         age = self.now() - datetime.fromisoformat(str(started)) if started else timedelta(0)
         return age > self.config.draft_ttl
+
+    def paused(self, state: State) -> bool:
+        return self.has_draft(state) and bool(state["form"].get("paused"))
+
+    def pause(self, state: State) -> Reply:
+        """Keep the draft for later; until then the person's messages are not its fields."""
+        state["form"]["paused"] = True
+        return Reply(self.tr("form-paused", form=self.config.form_name))
+
+    def resume(self, state: State) -> None:
+        state["form"].pop("paused", None)
+        self.touch(state)
 
     def stale(self, state: State) -> bool:
         form = state.get("form") or {}
@@ -111,11 +124,22 @@ class RequestForm:
         if step in ("national_id", "phone"):
             # A number has no words; "كم مدة دراسة الطلب؟" typed here is a question.
             return sum(ch.isalpha() for ch in text) >= 3
-        if step in ("type", "attachments", "summary", "declaration"):
+        if step in ("type", "summary", "declaration"):
             return False
-        if step == "description":
+        if step in ("description", "attachments"):
             return text.rstrip().endswith(("?", "؟"))
         return self._word(text) is None
+
+    def word(self, text: str) -> str | None:
+        """The command a typed word stands for ("back", "cancel", "pause", …), if any."""
+        return self._word(text)
+
+    def accepts(self, state: State, text: str) -> bool:
+        """Whether the text passes the current step's check: then it is the step's answer."""
+        step = state["form"]["step"]
+        if step not in ("name", "national_id", "phone", "city", "description"):
+            return False
+        return isinstance(self._validate(step, text), fields.Valid)
 
     def after_question(self, state: State, answer: Reply) -> Turn:
         """A question answered mid-form: the answer, then the current step again."""
@@ -219,9 +243,9 @@ class RequestForm:
             return Turn(state, [self._advance(state)])
         if not incoming.attachments:
             if incoming.text.strip():
-                return Turn(
-                    state, [Reply(self.tr("form-attachments-hint"), self._attach_buttons(state))]
-                )
+                # «سأحضرها للمقر», «ما عندي»: the step ends in words, kept for the researcher.
+                data["attachments_note"] = incoming.text.strip()[:MAX_ATTACHMENTS_NOTE]
+                return Turn(state, [self._advance(state)])
             return Turn(state)
         for a in incoming.attachments:
             if a.size is not None and a.size > MAX_ATTACHMENT_BYTES:
@@ -260,7 +284,7 @@ class RequestForm:
         if payload == "form:refuse":
             buttons = (
                 Button(self.tr("form-accept"), "form:accept"),
-                Button(self.tr("form-cancel"), "form:cancel"),
+                Button(self.tr("form-cancel"), "form:cancel", nav=True),
             )
             return Turn(state, [Reply(self.tr("form-declaration-refused"), buttons)])
         return Turn(state, [self._prompt(state)])
@@ -339,7 +363,7 @@ class RequestForm:
             buttons = (
                 Button(self.tr("form-accept"), "form:accept"),
                 Button(self.tr("form-refuse"), "form:refuse"),
-                Button(self.tr("form-back"), "form:back"),
+                Button(self.tr("form-back"), "form:back", nav=True),
             )
             text = self.tr("form-declaration", text=self.config.declaration)
             return Reply(text, buttons)
@@ -362,7 +386,7 @@ class RequestForm:
         buttons = (
             Button(self.tr("form-confirm"), "form:confirm"),
             Button(self.tr("form-edit"), "form:edit"),
-            Button(self.tr("form-cancel"), "form:cancel"),
+            Button(self.tr("form-cancel"), "form:cancel", nav=True),
         )
         return Reply(text, buttons)
 
@@ -370,9 +394,11 @@ class RequestForm:
 
     def _nav_buttons(self, state: State) -> tuple[Button, ...]:
         back = (
-            () if state["form"]["step"] == "name" else (Button(self.tr("form-back"), "form:back"),)
+            ()
+            if state["form"]["step"] == "name"
+            else (Button(self.tr("form-back"), "form:back", nav=True),)
         )
-        return (*back, Button(self.tr("form-cancel"), "form:cancel"))
+        return (*back, Button(self.tr("form-cancel"), "form:cancel", nav=True))
 
     def _type_buttons(self, state: State) -> tuple[Button, ...]:
         options = tuple(Button(s, f"form:type:{i}") for i, s in enumerate(self.config.services))

@@ -26,8 +26,8 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from handlers.clock import Clock
 from handlers.quiet import QuietHours
-from handlers.replies import Button, Reply
-from handlers.turn import State
+from handlers.replies import Button, Reply, menu_button
+from handlers.turn import State, in_form
 from handlers.types import IMMEDIATE_CHANNELS, Incoming
 from storage import repositories as repo
 from storage.db import Database
@@ -40,7 +40,11 @@ MAX_COMMENT_CHARS = 2000
 # The message after a rating is its comment only for a while: someone who comes back days
 # later with a question must not have it filed as a comment.
 COMMENT_WINDOW = timedelta(hours=1)
-TRIGGERS = ("service_delivered", "case_closed", "campaign")
+# "feedback": what a beneficiary said from the menu's "rate the service" with nothing
+# delivered to rate: a survey without a subject.
+TRIGGERS = ("service_delivered", "case_closed", "campaign", "feedback")
+# What "rate the service" from the menu rates: a delivered service or a closed case.
+RATEABLE_STATUSES = ("service_delivered", "closed")
 
 
 @dataclass(frozen=True)
@@ -434,13 +438,20 @@ def survey_action(
         return None
     if waiting.get("await") == "rating":
         rating = rating_in(text)
-        if rating is None or "form" in state or incoming.attachments:
+        if rating is None or in_form(state) or incoming.attachments:
             return None
         return {"id": int(waiting["id"]), "rating": rating}
-    if waiting.get("await") == "comment" and text and command is None and not payload:
-        since = datetime.fromisoformat(str(waiting.get("at") or now.isoformat()))
-        if now - since <= COMMENT_WINDOW:
-            return {"id": int(waiting["id"]), "comment": text[:MAX_COMMENT_CHARS]}
+    fresh = (
+        now - datetime.fromisoformat(str(waiting.get("at") or now.isoformat())) <= COMMENT_WINDOW
+    )
+    typed = bool(text) and command is None and not payload and fresh
+    if waiting.get("await") == "comment" and typed:
+        return {"id": int(waiting["id"]), "comment": text[:MAX_COMMENT_CHARS]}
+    if waiting.get("await") == "feedback" and typed and not in_form(state):
+        rating = rating_in(text)
+        if rating is not None:
+            return {"feedback": True, "rating": rating}
+        return {"feedback": True, "comment": text[:MAX_COMMENT_CHARS]}
     state.pop("survey", None)
     return None
 
@@ -452,31 +463,174 @@ async def answer(
     state: State,
     now: datetime,
     tr: Translate,
+    policy: SurveyPolicy | None = None,
 ) -> list[Reply]:
     """Store a rating (once) or a comment; the replies say what happened.
 
     `state` is the turn's new state: it records whether a comment is awaited.
     """
+    if action.get("start"):
+        return await open_from_menu(session, conversation, state, now, tr, policy or SurveyPolicy())
+    if action.get("feedback"):
+        return await _general_feedback(session, conversation, action, state, now, tr)
     survey = await session.get(Survey, int(action["id"]), with_for_update=True)
     waiting = state.get("survey")
     if isinstance(waiting, dict) and waiting.get("id") == action["id"]:
         state.pop("survey")
     if survey is None or survey.beneficiary_id != conversation.beneficiary_id:
-        return [Reply(tr("survey-closed"))]
+        return [Reply(tr("survey-closed"), (menu_button(tr),))]
     if "rating" in action:
         if survey.status == "answered":
-            return [Reply(tr("survey-already"))]
+            return [Reply(tr("survey-already"), (menu_button(tr),))]
         if survey.status != "sent" or (survey.expires_at is not None and now >= survey.expires_at):
             if survey.status == "sent":
                 survey.status = "expired"
-            return [Reply(tr("survey-closed"))]
+            return [Reply(tr("survey-closed"), (menu_button(tr),))]
         survey.status, survey.rating, survey.answered_at = "answered", int(action["rating"]), now
-        if "form" in state:
+        if in_form(state):
             return [Reply(tr("survey-thanks"))]
-        state["survey"] = {"id": survey.id, "await": "comment", "at": now.isoformat()}
-        skip = Button(tr("survey-skip"), f"{PAYLOAD}:{survey.id}:skip")
-        return [Reply(tr("survey-thanks") + "\n" + tr("survey-comment-offer"), (skip,))]
+        return [_offer_comment(survey, state, now, tr)]
     if "comment" in action and survey.status == "answered" and survey.comment is None:
         survey.comment = str(action["comment"])
-        return [Reply(tr("survey-comment-thanks"))]
-    return [Reply(tr("survey-comment-skipped"))]
+        return [Reply(tr("survey-comment-thanks"), (menu_button(tr),))]
+    return [Reply(tr("survey-comment-skipped"), (menu_button(tr),))]
+
+
+def _offer_comment(survey: Survey, state: State, now: datetime, tr: Translate) -> Reply:
+    state["survey"] = {"id": survey.id, "await": "comment", "at": now.isoformat()}
+    skip = Button(tr("survey-skip"), f"{PAYLOAD}:{survey.id}:skip")
+    return Reply(tr("survey-thanks") + "\n" + tr("survey-comment-offer"), (skip,))
+
+
+# -- "rate the service" from the menu -----------------------------------------------------------
+
+
+async def _rateable(
+    session: AsyncSession, beneficiary_id: int
+) -> tuple[str, int, int | None] | None:
+    """The latest delivered request or closed case not rated yet: (kind, id, staff)."""
+    rated_requests = select(Survey.request_id).where(
+        Survey.status == "answered", Survey.request_id.is_not(None)
+    )
+    rated_cases = select(Survey.case_id).where(
+        Survey.status == "answered", Survey.case_id.is_not(None)
+    )
+    request = (
+        await session.execute(
+            select(SupportRequest.id, SupportRequest.updated_at)
+            .where(
+                SupportRequest.beneficiary_id == beneficiary_id,
+                SupportRequest.status.in_(RATEABLE_STATUSES),
+                SupportRequest.id.not_in(rated_requests),
+            )
+            .order_by(SupportRequest.updated_at.desc(), SupportRequest.id.desc())
+            .limit(1)
+        )
+    ).first()
+    case = (
+        await session.execute(
+            select(HandoverCase.id, HandoverCase.closed_at, HandoverCase.assignee_id)
+            .where(
+                HandoverCase.beneficiary_id == beneficiary_id,
+                HandoverCase.status == "closed",
+                HandoverCase.closed_at.is_not(None),
+                HandoverCase.id.not_in(rated_cases),
+            )
+            .order_by(HandoverCase.closed_at.desc(), HandoverCase.id.desc())
+            .limit(1)
+        )
+    ).first()
+    if case is not None and (request is None or _later(case[1], request[1])):
+        return "case", int(case[0]), case[2]
+    if request is not None:
+        return "request", int(request[0]), None
+    return None
+
+
+def _later(a: datetime | None, b: datetime) -> bool:
+    # SQLite hands back naive datetimes for aware columns: compare like with like.
+    return a is not None and a.replace(tzinfo=None) > b.replace(tzinfo=None)
+
+
+async def open_from_menu(
+    session: AsyncSession,
+    conversation: Conversation,
+    state: State,
+    now: datetime,
+    tr: Translate,
+    policy: SurveyPolicy,
+) -> list[Reply]:
+    """The 1–5 question for what there is to rate, or an invitation to general feedback.
+
+    A survey already scheduled or sent for that request or case is the one asked now (so
+    the job does not ask again later); otherwise one is created and sent at once.
+    """
+    found = await _rateable(session, conversation.beneficiary_id)
+    if found is None:
+        state["survey"] = {"await": "feedback", "at": now.isoformat()}
+        return [Reply(tr("feedback-general-ask"), (menu_button(tr),))]
+    kind, subject_id, staff_id = found
+    column = Survey.request_id if kind == "request" else Survey.case_id
+    survey = (
+        (
+            await session.execute(
+                select(Survey)
+                .where(column == subject_id)
+                .order_by(Survey.id.desc())
+                .with_for_update()
+            )
+        )
+        .scalars()
+        .first()
+    )
+    if survey is None:
+        survey_id = await _insert(
+            session,
+            {
+                "beneficiary_id": conversation.beneficiary_id,
+                "conversation_id": conversation.id,
+                f"{kind}_id": subject_id,
+                "staff_id": staff_id,
+                "trigger": "service_delivered" if kind == "request" else "case_closed",
+                "status": "sent",
+                "due_at": now,
+                "created_at": now,
+            },
+        )
+        survey = await session.get(Survey, survey_id) if survey_id is not None else None
+    if survey is None:  # another process created it this instant: ask with that one next time
+        return [Reply(tr("survey-closed"), (menu_button(tr),))]
+    survey.status, survey.sent_at = "sent", now
+    survey.expires_at = now + policy.expires_after
+    survey.reminded_at = survey.reminded_at or now  # asked on request: no reminder after it
+    state["survey"] = {"id": survey.id, "await": "rating"}
+    return [question(tr, survey.id, await _subject(session, survey), reminder=False)]
+
+
+async def _general_feedback(
+    session: AsyncSession,
+    conversation: Conversation,
+    action: dict[str, Any],
+    state: State,
+    now: datetime,
+    tr: Translate,
+) -> list[Reply]:
+    """Feedback with no subject: stored as an answered survey of its own."""
+    state.pop("survey", None)
+    survey = Survey(
+        beneficiary_id=conversation.beneficiary_id,
+        conversation_id=conversation.id,
+        trigger="feedback",
+        status="answered",
+        due_at=now,
+        sent_at=now,
+        answered_at=now,
+        rating=action.get("rating"),
+        comment=action.get("comment"),
+        created_at=now,
+    )
+    session.add(survey)
+    await session.flush()
+    if survey.rating is not None:
+        return [_offer_comment(survey, state, now, tr)]
+    return [Reply(tr("feedback-general-thanks"), (menu_button(tr),))]

@@ -15,6 +15,12 @@ State = dict[str, Any]
 OPEN_STATUSES = frozenset({"submitted", "under_review", "needs_info", "accepted"})
 
 
+def in_form(state: State) -> bool:
+    """Whether the form is in progress (a paused draft waits without taking messages)."""
+    form = state.get("form")
+    return isinstance(form, dict) and not form.get("paused")
+
+
 @dataclass(frozen=True)
 class RequestView:
     """What the dialog may know of one of the beneficiary's requests."""

@@ -24,7 +24,7 @@ class Attachment:
     """A file the beneficiary sent, kept as the channel's own reference."""
 
     file_id: str
-    kind: str  # "photo" | "document" | "audio" | "video" | "other"
+    kind: str  # "photo" | "document" | "audio" | "voice" | "video" | "sticker" | "other"
     size: int | None = None
     name: str | None = None
     mime: str | None = None
@@ -71,6 +71,7 @@ class TranscriptEntry:
     payloads: tuple[str, ...] = ()  # the buttons' payloads, in the same order
     id: int = 0  # the message's id: increasing, so a page can ask for what came after it
     files: tuple[str, ...] = ()  # the names of the files the message brought, if any
+    nav: tuple[bool, ...] = ()  # which buttons are navigation, in the same order
 
 
 class ChatEngine(Protocol):

@@ -72,10 +72,17 @@
     bubble.dir = "auto";
     bubble.textContent = text;
     turn.appendChild(bubble);
-    if (buttons && buttons.length) {
+    // Choices first; the ways back or out (back, cancel, the menu) in a last row of their own.
+    const choices = (buttons || []).filter((button) => !button.nav);
+    const navigation = (buttons || []).filter((button) => button.nav);
+    for (const [row, extra] of [
+      [choices, ""],
+      [navigation, " nav"],
+    ]) {
+      if (!row.length) continue;
       const chips = document.createElement("div");
-      chips.className = "chips";
-      for (const button of buttons) {
+      chips.className = "chips" + extra;
+      for (const button of row) {
         const chip = document.createElement("button");
         chip.type = "button";
         chip.className = "chip";
@@ -167,7 +174,10 @@
       if (typeof message.id === "number" && message.id > lastId) lastId = message.id;
       if (message.direction === "in" && message.text === START_COMMAND) continue;
       const actions = Array.isArray(message.actions) ? message.actions : null;
-      const buttons = actions || (message.buttons || []).map((label) => ({ label, payload: null }));
+      const nav = Array.isArray(message.nav) ? message.nav : [];
+      const buttons =
+        actions ||
+        (message.buttons || []).map((label, n) => ({ label, payload: null, nav: Boolean(nav[n]) }));
       addTurn(message.direction, shownText(message), buttons, Boolean(actions));
     }
   }

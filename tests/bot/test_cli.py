@@ -138,9 +138,10 @@ def test_chat_json_gives_exactly_one_line_per_input_line_and_buttons_work() -> N
     greeting, silent, first_button, period, thumbs_down = (o["replies"] for o in out)
     assert "قادر" in greeting[0]["text"] and len(greeting[0]["buttons"]) == 5
     assert silent == []
-    assert first_button[0]["buttons"] == []  # "ask a question" invites a question
+    # "ask a question" invites a question, with the way back to the menu
+    assert first_button[0]["buttons"] == ["🏠 القائمة"]
     assert "شهر" in period[0]["text"]  # qader's review period is one month
-    assert period[0]["buttons"] == ["👍 مفيد", "👎 غير مفيد"]
+    assert period[0]["buttons"] == ["👍 مفيد", "👎 غير مفيد", "🏠 القائمة"]
     assert "موظف" in thumbs_down[0]["text"]
 
 
@@ -152,7 +153,11 @@ def test_health_coop_speaks_to_members() -> None:
 
 def test_the_same_user_resumes_the_same_conversation_with_its_buttons(data_dir: Path) -> None:
     first = run("chat", "--json", "--user", "amina", stdin="وين مقركم\n")
-    assert json.loads(first.stdout)["replies"][0]["buttons"] == ["👍 مفيد", "👎 غير مفيد"]
+    assert json.loads(first.stdout)["replies"][0]["buttons"] == [
+        "👍 مفيد",
+        "👎 غير مفيد",
+        "🏠 القائمة",
+    ]
     # a new process: the 👎 button of the last answer is still the button "2"
     again = run("chat", "--json", "--user", "amina", stdin="2\n")
     assert "موظف" in json.loads(again.stdout)["replies"][0]["text"]

@@ -92,7 +92,12 @@ async def test_a_beneficiary_asks_and_files_a_request_on_telegram(
     assert "القلوب الصغيرة" in greeting["text"]
     assert labels(greeting)[:2] == ["اسأل سؤالاً", "تقديم طلب"]
     (answer,) = await amina.says("كم ياخذ وقت لين تردون على الطلب")
-    assert "أسبوعين" in answer["text"] and labels(answer) == ["👍 مفيد", "👎 غير مفيد"]
+    assert "أسبوعين" in answer["text"] and labels(answer) == [
+        "👍 مفيد",
+        "👎 غير مفيد",
+        "🏠 القائمة",
+    ]
+    assert [len(row) for row in answer["reply_markup"]["inline_keyboard"]] == [2, 1]
 
     _intro, ask_name = await amina.presses("تقديم طلب", expect=2)
     assert "1️⃣" in ask_name["text"]
@@ -100,6 +105,7 @@ async def test_a_beneficiary_asks_and_files_a_request_on_telegram(
     (ask_phone,) = await amina.says("1098765439")
     # the "share my number" keyboard, with back and cancel as text buttons
     assert ask_phone["reply_markup"]["keyboard"][0][0]["request_contact"] is True
+    assert [b["text"] for b in ask_phone["reply_markup"]["keyboard"][-1]] == ["➡️ رجوع", "✖️ إلغاء"]
     before = len(amina.inbox)
     tg.user_shares_contact(AMINA, "966558764321", contact_user_id=9999)  # someone else's
     (refused,) = await until(lambda: amina.inbox[before:] or None)
@@ -108,6 +114,10 @@ async def test_a_beneficiary_asks_and_files_a_request_on_telegram(
     tg.user_shares_contact(AMINA, "966558764321")
     (ask_city,) = await until(lambda: amina.inbox[before:] or None)
     assert "4️⃣" in ask_city["text"]
+    # back and cancel in a last row of their own, never beside a city
+    rows = [[b["text"] for b in row] for row in ask_city["reply_markup"]["inline_keyboard"]]
+    assert rows[-1] == ["➡️ رجوع", "✖️ إلغاء"]
+    assert all("➡️ رجوع" not in row and "✖️ إلغاء" not in row for row in rows[:-1])
     await amina.presses("جدة")
     await amina.presses("علاج أمراض القلب للأطفال")
     await amina.says("ولدي عمره ثلاث سنوات ويحتاج قسطرة قلبية")

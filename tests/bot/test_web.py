@@ -10,7 +10,7 @@ import re
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 import httpx
 import pytest
@@ -197,11 +197,14 @@ async def test_round_trip_and_history_survive_a_reload(served: Served) -> None:
         replies = greeting.json()["replies"]
         assert replies and all(r["text"] for r in replies)
         buttons = [b for r in replies for b in r["buttons"]]
-        assert buttons and all(set(b) == {"label", "payload"} for b in buttons)
+        assert buttons and all(set(b) == {"label", "payload", "nav"} for b in buttons)
 
         answer = await client.post("/api/chat", json={"text": "وش خدماتكم؟", "id": "m2"})
         assert answer.status_code == 200
         assert answer.json()["replies"]
+        # the way back to the menu is marked as navigation, for a row of its own
+        (menu,) = [b for r in answer.json()["replies"] for b in r["buttons"] if b["nav"]]
+        assert menu == {"label": "🏠 القائمة", "payload": "menu:main", "nav": True}
 
     incoming = served.recorder.calls[-1]
     assert (incoming.channel, incoming.text) == ("web", "وش خدماتكم؟")
@@ -475,7 +478,22 @@ def test_history_without_payloads_offers_labels_and_naive_times_are_utc() -> Non
     assert "actions" not in messages[0]  # an older turn's buttons are history only
     assert "actions" not in messages[2]
     assert messages[3]["actions"] == [
-        {"label": "نعم", "payload": None},
-        {"label": "لا", "payload": None},
+        {"label": "نعم", "payload": None, "nav": False},
+        {"label": "لا", "payload": None, "nav": False},
     ]
     assert messages[0]["at"] == "2025-03-01T09:30:00+00:00"
+
+
+def test_history_keeps_which_buttons_are_navigation() -> None:
+    at = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
+    entries = [
+        TranscriptEntry("out", "قديم", ("جدة", "➡️ رجوع"), at, ("c", "b"), 1, (False, True)),
+        TranscriptEntry("in", "سؤال", (), at, id=2),
+        TranscriptEntry("out", "اختر", ("جدة", "✖️ إلغاء"), at, ("c", "x"), 3, (False, True)),
+    ]
+    old, _, latest = _history_json(entries)
+    assert old["nav"] == [False, True] and "actions" not in old
+    assert latest["actions"] == [
+        {"label": "جدة", "payload": "c", "nav": False},
+        {"label": "✖️ إلغاء", "payload": "x", "nav": True},
+    ]

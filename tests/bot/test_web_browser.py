@@ -233,3 +233,43 @@ async def test_a_lost_session_says_so_and_keeps_the_typed_text(browser: Any, bas
     await _idle(page)
     assert await page.input_value("#input") == "رسالة بعد انتهاء الجلسة"
     await context.close()
+
+
+async def _rows(page: Any) -> list[list[tuple[str, float]]]:
+    """The last bot turn's button rows: each chip's label and its top edge."""
+    return await page.evaluate(
+        """() => {
+          const turns = document.querySelectorAll('.turn.bot:not(.typing)');
+          const last = turns[turns.length - 1];
+          return Array.from(last.querySelectorAll('.chips')).map((row) =>
+            Array.from(row.querySelectorAll('.chip')).map((chip) =>
+              [chip.textContent, chip.getBoundingClientRect().top]));
+        }"""
+    )
+
+
+@pytest.mark.asyncio
+async def test_the_menu_button_sits_in_a_row_of_its_own_below_the_choices(
+    browser: Any, base_url: str
+) -> None:
+    context = await browser.new_context(viewport={"width": 1280, "height": 860}, locale="ar-SA")
+    page = await context.new_page()
+    await page.goto(base_url + "/")
+    await _bot_count_above(page, 0)
+    bots = await page.locator(BOT).count()
+    await page.fill("#input", "وين مقركم")
+    await page.press("#input", "Enter")
+    await _bot_count_above(page, bots)
+    for _ in range(2):  # as answered, then as redrawn from the history after a reload
+        choices, navigation = await _rows(page)
+        assert [label for label, _ in choices] == ["👍 مفيد", "👎 غير مفيد"]
+        assert [label for label, _ in navigation] == ["🏠 القائمة"]
+        assert navigation[0][1] > max(top for _, top in choices)
+        await page.reload()
+        await page.wait_for_selector(ACTIVE_CHIP)
+        await _idle(page)
+    bots = await page.locator(BOT).count()
+    await page.locator(".chips.nav .chip").click()
+    await _bot_count_above(page, bots)
+    assert "تقييم الخدمة" in await page.locator(".turn.bot").last.inner_text()
+    await context.close()

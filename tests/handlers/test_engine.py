@@ -60,8 +60,9 @@ async def test_a_question_is_answered_and_everything_is_recorded(
     assert "أسبوعين" in reply.text
     history = await engine.transcript("web", "v1")
     assert [e.direction for e in history] == ["in", "out"]
-    assert history[1].buttons == ("👍 مفيد", "👎 غير مفيد")
-    assert history[1].payloads == ("rate:up", "rate:down")
+    assert history[1].buttons == ("👍 مفيد", "👎 غير مفيد", "🏠 القائمة")
+    assert history[1].payloads == ("rate:up", "rate:down", "menu:main")
+    assert history[1].nav == (False, False, True)
     assert await count(database, OutboxMessage) == 1
 
 

@@ -15,7 +15,9 @@ from faq.profile import missing_phrases
 from faq.service import FaqService
 from handlers import fields
 from handlers.clock import Clock, FixedClock
+from handlers.conversation import MENU as MENU_ITEMS
 from handlers.conversation import Dialog
+from handlers.dates import format_date
 from handlers.engine import Engine
 from handlers.replies import Reply
 from handlers.request_form import FormConfig, RequestForm
@@ -25,6 +27,7 @@ from storage.crypto import Vault
 from storage.db import Database
 from storage.models import (
     Beneficiary,
+    HandoverCase,
     Message,
     OutboxMessage,
     RequestAttachment,
@@ -313,3 +316,206 @@ async def test_no_identifier_is_kept_in_the_clear(engine: Engine, database: Data
         for secret in (NATIONAL_ID, "558764321", base64.b64encode(NATIONAL_ID.encode()).decode()):
             assert secret.encode() not in raw
             assert secret.encode("utf-16-le") not in raw
+
+
+# -- the step's own answer first, and the ways out of the form (issue 11) ------------------------
+
+MENU = [tr(label) for label, _ in MENU_ITEMS]
+
+
+def labels(chat: Chat) -> list[str]:
+    return [b.label for b in chat.last[-1].buttons]
+
+
+async def cases(database: Database) -> list[HandoverCase]:
+    async with database.session() as s:
+        return list((await s.execute(select(HandoverCase))).scalars().all())
+
+
+@pytest.mark.parametrize(
+    "name", ["محمد الغامدي", "احمد الزهراني", "عبدالله محمد الشهري", "امل محمد"]
+)
+async def test_a_name_at_the_name_step_is_the_name(
+    engine: Engine, database: Database, name: str
+) -> None:
+    chat = Chat(engine)
+    await chat.say("ابي اقدم طلب")
+    await chat.say(name)
+    assert chat.text == tr("form-ask-national_id") and not await cases(database)
+
+
+async def test_a_lone_given_name_gets_the_name_steps_error_every_time(
+    engine: Engine, database: Database
+) -> None:
+    chat = Chat(engine)
+    await chat.say("ابي اقدم طلب")
+    for _ in range(2):
+        await chat.say("محمد")
+        assert chat.text == tr("form-name-one-part") and labels(chat) == ["✖️ إلغاء"]
+    assert not await cases(database) and "سجّلت شكواك" not in chat.text
+    await chat.say("محمد الغامدي")
+    assert "2️⃣" in chat.text
+
+
+@pytest.mark.parametrize("word", ["ابغى الغي", "ابي الغي", "إلغاء", "الغاء", "cancel"])
+async def test_cancel_words_at_the_name_step_cancel_and_show_the_menu(
+    engine: Engine, word: str
+) -> None:
+    chat = Chat(engine)
+    await chat.say("ابي اقدم طلب")
+    await chat.say(word)
+    assert "ألغيت" in chat.text and labels(chat) == MENU
+    await chat.say("ابي اقدم طلب")
+    assert "1️⃣" in chat.text  # nothing was kept: a fresh form
+
+
+@pytest.mark.parametrize("word", ["اكمل بعدين", "ابي اكمل بعدين", "later", "القائمة"])
+async def test_pausing_keeps_the_draft_and_frees_the_next_message(
+    engine: Engine, word: str
+) -> None:
+    chat = Chat(engine)
+    await chat.say("ابي اقدم طلب")
+    await chat.say("سارة العتيبي")
+    await chat.say(word)
+    assert "حفظت" in chat.text and "تقديم طلب" in chat.text and labels(chat) == MENU
+    await chat.say("وين مقركم")  # handled as a question, not as the national ID
+    assert "📍" in chat.text and tr("form-national-id-not-digits") not in chat.text
+    await chat.say("ابي اقدم طلب")
+    assert labels(chat) == [tr("form-continue"), tr("form-restart")]
+    await chat.press(tr("form-continue"))
+    assert chat.text == tr("form-ask-national_id")
+    await chat.say(NATIONAL_ID)
+    assert "3️⃣" in chat.text
+
+
+async def test_a_real_question_leaves_the_step_and_the_step_comes_back(engine: Engine) -> None:
+    chat = Chat(engine)
+    await chat.say("ابي اقدم طلب")
+    await chat.say("كم مدة دراسة الطلب")  # passes the name check, but asks
+    assert "أسبوعين" in chat.last[0].text and chat.last[-1].text == tr("form-ask-name")
+    await chat.say("سارة العتيبي")
+    await chat.say("وش المستندات المطلوبة")
+    assert chat.last[-1].text == tr("form-ask-national_id")
+
+
+async def test_a_complaint_mid_form_opens_a_case_and_the_draft_waits(
+    engine: Engine, database: Database
+) -> None:
+    chat = Chat(engine)
+    await chat.say("ابي اقدم طلب")
+    await chat.say("سارة العتيبي")
+    await chat.say("ابي اكلم موظف")
+    assert "حفظت" in chat.last[0].text and len(await cases(database)) == 1
+    assert labels(chat) == ["إنهاء المحادثة"]
+    await chat.press("إنهاء المحادثة")
+    assert labels(chat) == MENU
+    await chat.say("ابي اقدم طلب")
+    await chat.press(tr("form-continue"))
+    assert chat.text == tr("form-ask-national_id")
+
+
+async def test_navigation_buttons_are_marked_apart_from_the_choices(engine: Engine) -> None:
+    chat = Chat(engine)
+    await chat.say("ابي اقدم طلب")
+    await chat.say("سارة العتيبي")
+    await chat.say(NATIONAL_ID)
+    await chat.say("0501234567")
+    city = chat.last[-1]
+    navigation = [b.label for b in city.buttons if b.nav]
+    assert navigation == ["➡️ رجوع", "✖️ إلغاء"]
+    assert "جدة" in [b.label for b in city.buttons if not b.nav]
+    await chat.say("رجوع")
+    assert "3️⃣" in chat.text
+
+
+async def test_the_receipt_offers_the_menu(engine: Engine) -> None:
+    chat = Chat(engine)
+    await submit(chat)
+    assert labels(chat) == MENU
+
+
+async def test_a_handover_ends_with_a_request_and_the_form_starts(
+    engine: Engine, database: Database
+) -> None:
+    chat = Chat(engine)
+    await chat.say("ابي اكلم موظف")
+    await chat.say("ابي اقدم طلب")
+    assert tr("case-closed-by-you") in chat.text and "1️⃣" in chat.text
+    (case,) = await cases(database)
+    assert case.status == "closed"
+    await chat.say("محمد الغامدي")
+    assert "2️⃣" in chat.text
+
+
+async def needs_info(chat: Chat, database: Database, clock: Clock, missing: str) -> str:
+    reference = await submit(chat)
+    await set_status(
+        database,
+        clock,
+        tr.t,
+        reference=reference,
+        status="needs_info",
+        note=missing,
+        actor="staff:huda",
+    )
+    await chat.say("وش صار على طلبي")
+    await chat.press(tr("requests-complete", reference=reference))
+    return reference
+
+
+@pytest.mark.parametrize("answer", ["سأحضرها للمقر", "ما عندي", "بجيبها بعدين"])
+async def test_needs_info_can_be_answered_in_words_once_without_a_loop(
+    engine: Engine, database: Database, clock: FixedClock, answer: str
+) -> None:
+    chat = Chat(engine)
+    reference = await needs_info(chat, database, clock, "صورة التقرير الطبي الأخير")
+    assert "اكتب المعلومة المطلوبة أو ردّك" in chat.text
+    await chat.say(answer)
+    date = format_date(clock.now(), tr.t)
+    assert chat.text == tr("complete-note-done", reference=reference, date=date)
+    assert labels(chat) == MENU
+    async with database.session() as s:
+        request = (await s.execute(select(SupportRequest))).scalar_one()
+        last = (
+            (await s.execute(select(RequestTransition).order_by(RequestTransition.id.desc())))
+            .scalars()
+            .first()
+        )
+    assert request.status == "under_review" and request.missing_info is None
+    assert last is not None and last.note == answer and last.actor == "web:amina"
+    await chat.say("ما عندي")  # no longer completing: an ordinary message
+    assert "أرسل المستند الناقص" not in chat.text
+
+
+async def test_needs_info_information_is_accepted_as_written(
+    engine: Engine, database: Database, clock: FixedClock
+) -> None:
+    chat = Chat(engine)
+    await needs_info(chat, database, clock, "اسم المستشفى الذي يتابع حالة الطفلة")
+    await chat.say("مستشفى الملك فيصل التخصصي بجدة")
+    assert "عاد طلبك للدراسة" in chat.text
+    async with database.session() as s:
+        notes = (await s.execute(select(RequestTransition.note))).scalars().all()
+    assert notes[-1] == "مستشفى الملك فيصل التخصصي بجدة"
+
+
+async def test_words_at_the_attachments_step_end_it_and_reach_staff(
+    engine: Engine, database: Database
+) -> None:
+    chat = Chat(engine)
+    await chat.say("ابي اقدم طلب")
+    for answer in ("سارة محمد العتيبي", NATIONAL_ID, "٠٥٥٨٧٦٤٣٢١"):
+        await chat.say(answer)
+    await chat.press("جدة")
+    await chat.press("الرعاية الصحية لأمراض القلب لدى الأطفال")
+    await chat.say("بنتي عمرها سنتين وعندها ثقب في القلب وتحتاج عملية")
+    await chat.say("كم مدة دراسة الطلب؟")  # a question here is answered, the step stays
+    assert "أسبوعين" in chat.last[0].text and "7️⃣" in chat.last[-1].text
+    await chat.say("سأحضرها للمقر")
+    assert "📋" in chat.text
+    await chat.press("✅ البيانات صحيحة")
+    await chat.press("أقرّ وأوافق")
+    assert "رقم طلبك" in chat.text
+    async with database.session() as s:
+        (first,) = (await s.execute(select(RequestTransition))).scalars().all()
+    assert first.to_status == "submitted" and first.note == "سأحضرها للمقر"

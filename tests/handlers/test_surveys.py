@@ -314,3 +314,61 @@ async def test_three_processes_sending_at_once_send_each_survey_once(
                 await db.dispose()
     assert sum(sent) == 3
     assert len(await survey_outbox(database)) == 3
+
+
+# -- "تقييم الخدمة" from the menu (issue 11) ----------------------------------------------------
+
+
+async def test_rating_from_the_menu_with_nothing_to_rate_takes_general_feedback(
+    engine: Engine, database: Database
+) -> None:
+    chat = Chat(engine)
+    await chat.say(payload="intent:feedback")
+    assert chat.text == tr("feedback-general-ask") and "التركيز على" not in chat.text
+    assert [b.label for b in chat.last[-1].buttons] == ["🏠 القائمة"]
+    await chat.say("4")  # a rating, never «ما قدرت أجاوب»
+    assert "سُجّل تقييمك" in chat.text and "ما قدرت" not in chat.text
+    await chat.say("الموظفين متعاونين")
+    assert chat.text == tr("survey-comment-thanks")
+    await chat.say("تقييم الخدمة")
+    await chat.say("اتمنى يكون فيه فرع في الطائف")
+    assert chat.text == tr("feedback-general-thanks")
+    rows = await surveys(database)
+    assert [(s.trigger, s.status, s.rating, s.comment) for s in rows] == [
+        ("feedback", "answered", 4, "الموظفين متعاونين"),
+        ("feedback", "answered", None, "اتمنى يكون فيه فرع في الطائف"),
+    ]
+    assert all(s.request_id is None and s.case_id is None for s in rows)
+
+
+async def test_rating_from_the_menu_rates_the_delivered_service_once(
+    engine: Engine, database: Database, clock: FixedClock
+) -> None:
+    chat = Chat(engine)
+    reference = await submit(chat)
+    await deliver_service(database, clock, reference)
+    await chat.say(payload="intent:feedback")
+    assert reference in chat.text and len(chat.last[-1].buttons) == 5
+    await chat.say("٤")
+    assert "سُجّل تقييمك" in chat.text
+    (survey,) = await surveys(database)
+    assert (survey.trigger, survey.status, survey.rating) == ("service_delivered", "answered", 4)
+    clock.advance(timedelta(hours=3))
+    assert await send_due(database, clock, tr.t, POLICY) == 0  # not asked a second time
+    await chat.say(payload="intent:feedback")
+    assert chat.text == tr("feedback-general-ask")  # nothing left to rate
+
+
+async def test_rating_from_the_menu_rates_a_closed_case(
+    engine: Engine, database: Database, clock: FixedClock
+) -> None:
+    chat = Chat(engine)
+    await chat.say("ابي اكلم موظف")
+    await chat.say("انهاء المحادثة")
+    clock.advance(timedelta(minutes=1))
+    await chat.say("تقييم الخدمة")
+    assert "تواصلك الأخير" in chat.text
+    await chat.say("5")
+    (survey,) = await surveys(database)
+    assert (survey.trigger, survey.status, survey.rating) == ("case_closed", "answered", 5)
+    assert survey.case_id is not None

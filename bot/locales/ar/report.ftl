@@ -89,6 +89,7 @@ report-chart-by-status = الطلبات حسب الحالة
 report-trigger-service_delivered = بعد تقديم الخدمة
 report-trigger-case_closed = بعد إغلاق الحالة
 report-trigger-campaign = حملة استبيان
+report-trigger-feedback = رأي عام (تقييم الخدمة من القائمة)
 
 ## CSV column headers (times are Riyadh time).
 

@@ -1,7 +1,7 @@
 ## The support request form, follow-up and completion (field rules are in form.ftl).
 
 form-words-back = رجوع, ارجع, السابق, back
-form-words-cancel = الغاء, إلغاء, الغ, cancel
+form-words-cancel = الغاء, إلغاء, الغ, الغي, ابي الغي, ابغى الغي, ابي الغاء, ابغى الغاء, الغ الطلب, الغاء الطلب, cancel
 form-words-done = تم, خلاص, انتهيت, done, لا يوجد, ما عندي
 form-words-continue = متابعة, كمل, أكمل, continue
 form-words-restart = البدء من جديد, من جديد, restart
@@ -51,7 +51,7 @@ form-submitted = ✅ تم تقديم { $form } بنجاح.
     تاريخ التقديم: { $date }
     احتفظ به لمتابعة طلبك. سيُرفع طلبك إلى لجنة البحث لدراسته، ويصلك الرد بالقبول أو الرفض { $period }، وسنبلغك هنا بكل تحديث. إن احتجنا معلومة أو مستنداً إضافياً سنطلبه منك هنا.
 form-cancelled = ألغيت { $form }، ولم يُحفظ شيء. تقدر تبدأ من جديد متى شئت.
-form-back = ⬅️ رجوع
+form-back = ➡️ رجوع
 form-cancel = ✖️ إلغاء
 form-done = ✔️ تم
 form-first-step = هذه أول خطوة.
@@ -88,7 +88,7 @@ requests-title = { $count ->
 requests-complete = استكمال الطلب { $reference }
 requests-nothing-to-complete = لا يوجد طلب بحاجة إلى استكمال الآن.
 complete-prompt = طلبك { $reference } بحاجة إلى استكمال: { $missing }
-    أرسل المستند الناقص هنا (صورة أو ملف)، أو اختر البيان الذي تريد تصحيحه.
+    أرسل المستند الناقص هنا (صورة أو ملف)، أو اكتب المعلومة المطلوبة أو ردّك في رسالة (مثل «سأحضرها للمقر»)، أو اختر البيان الذي تريد تصحيحه.
 complete-missing-unstated = لم تُحدَّد التفاصيل؛ سيتواصل معك الموظف.
 complete-cancelled = حسناً، لم يتغير شيء في طلبك.
 complete-done = شكراً ✅ استلمنا ما أرسلته، وعاد طلبك { $reference } للدراسة ({ $date }).

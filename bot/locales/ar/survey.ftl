@@ -18,6 +18,10 @@ survey-comment-skipped = شكراً لك 🌷
 survey-already = تقييمك مسجّل من قبل، شكراً لك. لا حاجة لتقييم آخر.
 survey-closed = انتهت مدة هذا الاستبيان، شكراً لاهتمامك. يسعدنا تواصلك معنا في أي وقت.
 
+# "تقييم الخدمة" from the menu, with nothing waiting to be rated: general feedback.
+feedback-general-ask = يسعدنا سماع رأيك 🌷 لا توجد لديك الآن خدمة مكتملة أو محادثة منتهية لتقييمها، فاكتب رأيك أو اقتراحك عن الجمعية وخدماتها في رسالة واحدة، أو قيّم تجربتك بكتابة رقم من ١ إلى ٥.
+feedback-general-thanks = شكراً لك 🌷 وصل رأيك إلى فريق الجمعية كملاحظة عامة، وسنستفيد منه في تحسين خدماتنا.
+
 job-still-under-review = ⏳ طلبك { $reference } ما زالت حالته «{ $status }» منذ { $since }، ولم يُنسَ. سنبلغك هنا فور صدور أي قرار.
     التاريخ: { $date }
 job-review-overdue = ⚠️ تجاوز الطلب { $reference } ({ $type }) مدة الدراسة ({ $days } يوماً): قُدّم يوم { $submitted } وحالته «{ $status }».

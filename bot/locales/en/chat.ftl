@@ -39,7 +39,7 @@ chat-welcome = Welcome to the { $short } chat 🌿 Type your question, or type "
 chat-bye = Goodbye 🌷
 
 chat-help = I am the { $short } assistant 🤖 I answer about the association's services, how to apply and how long a review takes, and hand you over to a person whenever you need.
-    Type your question, or choose from the menu. Commands: /menu · /cancel · /help
+    Type your question, or choose from the menu. Type "menu" to come back to it at any time, and "cancel" to cancel the current step.
 chat-nothing-to-cancel = There is nothing to cancel right now. Here is the menu:
 case-opened-request = I have handed your conversation to the association's team ✅
 case-opened-complaint = Your complaint is recorded and passed to the officer in charge ✅ Please describe what happened here.
@@ -49,5 +49,20 @@ case-opened-media = I received your file 📎 but cannot read it myself, so I pa
 case-when-unknown = { $role } will answer you here as soon as possible.
 case-when-open = { $role } will answer you here shortly.
 case-when-later = We are outside working hours now; { $role } will answer you here from { $day } at { $time }.
-case-waiting = Your message reached { $role }, who will answer you here. To end the conversation with staff, type /cancel
+case-waiting = Your message reached { $role }, who will answer you here. To end the conversation with staff and go back to the menu, press "End the conversation" or type "end".
 case-closed-by-you = You ended the conversation with staff. We are always at your service 🌷
+
+## Ways on from every state: the menu button, greetings, small talk, the end of a handover.
+
+nav-menu = 🏠 Menu
+chat-greeting = Welcome to { $name } 🌿
+    How can I help you today? Type your question in your own words, or choose from the menu.
+# A greeting containing this word is a salam, answered with «وعليكم السلام».
+chat-salam-word = سلام
+chat-greeting-words = hi, hello, hey, good morning, good evening, هلا, اهلا, مرحبا
+chat-small-talk-words = ok, okay, fine, great, تمام, اوك, طيب
+chat-small-talk = 🌷 Always at your service. If you need anything, type your question or choose from the menu.
+# Words that show a message is a question or a request, not a value typed in the form.
+chat-question-words = what, how, when, where, why, who, want, can, كيف, كم, متى, وين, هل, ابي, ابغى
+case-end = End the conversation
+case-end-words = cancel, menu, end, end the conversation, back to menu, إلغاء, الغاء, انهاء المحادثة, إنهاء المحادثة, القائمة

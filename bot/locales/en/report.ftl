@@ -67,6 +67,7 @@ report-chart-by-status = Requests by status
 report-trigger-service_delivered = After the service was delivered
 report-trigger-case_closed = After the case was closed
 report-trigger-campaign = Survey campaign
+report-trigger-feedback = General feedback (rate the service, from the menu)
 
 ## CSV column headers (times are Riyadh time).
 

@@ -1,5 +1,5 @@
 form-words-back = back, previous, رجوع
-form-words-cancel = cancel, إلغاء
+form-words-cancel = cancel, cancel it, i want to cancel, إلغاء
 form-words-done = done, finished, none, تم
 form-words-continue = continue, متابعة
 form-words-restart = restart, start over
@@ -86,7 +86,7 @@ requests-title = { $count ->
 requests-complete = Complete request { $reference }
 requests-nothing-to-complete = No request needs completing right now.
 complete-prompt = Your request { $reference } needs: { $missing }
-    Send the missing document here (photo or file), or choose the detail you want to correct.
+    Send the missing document here (photo or file), or write the information asked for or your answer in a message (such as "I will bring it to the office"), or choose the detail you want to correct.
 complete-missing-unstated = Not specified; a staff member will contact you.
 complete-cancelled = All right, nothing changed in your request.
 complete-done = Thank you ✅ We received it, and your request { $reference } is back under review ({ $date }).

@@ -18,6 +18,10 @@ survey-comment-skipped = Thank you 🌷
 survey-already = Your rating was already recorded, thank you. No need to rate again.
 survey-closed = This survey has closed, thank you for your interest. You are welcome to contact us any time.
 
+# "Rate the service" from the menu, with nothing waiting to be rated: general feedback.
+feedback-general-ask = We are glad to hear from you 🌷 You have no completed service or finished conversation to rate right now, so write your opinion or suggestion about the association and its services in one message, or rate your experience by typing a number from 1 to 5.
+feedback-general-thanks = Thank you 🌷 Your opinion reached the association's team as general feedback, and we will use it to improve our services.
+
 job-still-under-review = ⏳ Your request { $reference } has been "{ $status }" since { $since }, and it has not been forgotten. We will tell you here as soon as there is a decision.
     Date: { $date }
 job-review-overdue = ⚠️ Request { $reference } ({ $type }) is past its review period ({ $days } days): filed { $submitted }, status "{ $status }".
