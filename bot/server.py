@@ -12,7 +12,7 @@ from typing import Any
 import uvicorn
 
 from bot.config import Settings
-from bot.i18n import Catalog
+from bot.i18n import Catalog, speaking
 from bot.secrets import load_or_create_secret
 from bot.staff_web import StaffBackend
 from bot.telegram import ALLOWED_UPDATES, TelegramPoller, set_commands, webhook_router
@@ -96,6 +96,8 @@ def freeze_startup_heap() -> None:
 
 async def serve(settings: Settings, catalog: Catalog, faq: FaqService | None = None) -> None:
     faq = faq or build_faq(settings, catalog)
+    # The web pages (the chat's and the staff inbox's) in the association's own words.
+    catalog = speaking(catalog, faq.profile)
     # What the lifespan opened, for the routes that need more than the engine.
     opened: dict[str, Any] = {}
     # Outlives a restart of the lifespan: forgetting failed sign-ins must cost more than that.

@@ -14,7 +14,7 @@ intent-request_status = متابعة طلبي
 intent-complete_request = استكمال طلبي
 intent-data_responsibility = الإقرار بصحة البيانات
 intent-privacy = سرية بياناتي
-intent-talk_to_human = التحدث مع موظف
+intent-talk_to_human = التحدث مع { $role }
 intent-complaint = تقديم شكوى
 intent-feedback = تقييم الخدمة
 intent-volunteer = التطوع
@@ -24,7 +24,7 @@ chat-menu-words = القائمة, القائمة الرئيسية, قائمة, /
 menu-ask = اسأل سؤالاً
 menu-apply = تقديم طلب
 menu-follow = متابعة طلبي
-menu-human = التحدث مع باحث
+menu-human = التحدث مع { $role }
 menu-rate = تقييم الخدمة
 menu-ask-hint = تفضل، اكتب سؤالك بأسلوبك وأنا أجاوبك 😊
 

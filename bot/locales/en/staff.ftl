@@ -1,4 +1,4 @@
-staff-unnamed = beneficiary
+staff-unnamed = { $a-person }
 staff-card = 🆕 Case { $case } — { $reason }
     👤 { $who } · { $channel } · { $chat }
 staff-card-request = 📄 Request { $reference } — { $type } — { $status }
