@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 from bot.config import PROFILES_DIR, Settings
 from bot.datadir import lock_down
 from bot.errors import NotMigrated, UnknownOrg
-from bot.i18n import DEFAULT_LOCALE, Catalog
-from faq.profile import CONTACT_FIELDS, ProfileError, missing_phrases
+from bot.i18n import DEFAULT_LOCALE, Catalog, speaking
+from faq.profile import CONTACT_FIELDS, ProfileError, load_profile_dir, missing_phrases
 
 if TYPE_CHECKING:
     from faq.service import FaqService
@@ -140,6 +140,12 @@ def _profile_dir(settings: Settings, org: str | None, profile: Path | None) -> P
     if not directory.is_dir():
         raise UnknownOrg(org or settings.org)
     return directory
+
+
+def _in_own_words(settings: Settings, tr: Catalog) -> Catalog:
+    """The configured association's catalog: staff commands name its people as it does."""
+    profile, _ = load_profile_dir(_profile_dir(settings, None, None))
+    return speaking(tr, profile)
 
 
 def _faq_service(
@@ -551,6 +557,8 @@ def main(argv: Sequence[str], out: TextIO | None = None) -> int:
             tr = Catalog(settings.locale)
         if args.command != "faq":  # a profile built with `faq build` is meant to be shared
             lock_down(settings.data_dir)
+        if args.command in ("request", "report", "survey"):
+            tr = _in_own_words(settings, tr)
         if args.command == "faq":
             if args.faq_command == "build":
                 return cmd_faq_build(args, tr, out)

@@ -15,7 +15,7 @@ from aiogram.exceptions import TelegramRetryAfter
 
 from bot.config import Settings
 from bot.health import ChannelState, Health, retry_until_done
-from bot.i18n import Catalog
+from bot.i18n import Catalog, speaking
 from bot.secrets import load_or_create_secret
 from bot.staff_web import StaffBackend
 from bot.telegram import (
@@ -159,6 +159,8 @@ def freeze_startup_heap() -> None:
 
 async def serve(settings: Settings, catalog: Catalog, faq: FaqService | None = None) -> None:
     faq = faq or build_faq(settings, catalog)
+    # The web pages (the chat's and the staff inbox's) in the association's own words.
+    catalog = speaking(catalog, faq.profile)
     # What the lifespan opened, for the routes that need more than the engine.
     opened: dict[str, Any] = {}
     # Outlives a restart of the lifespan: forgetting failed sign-ins must cost more than that.

@@ -16,7 +16,7 @@ from aiogram import Bot
 
 from bot.config import Settings
 from bot.errors import NotMigrated
-from bot.i18n import Catalog
+from bot.i18n import Catalog, speaking
 from bot.telegram import StaffSender, TelegramSender, make_bot
 from faq.profile import missing_phrases
 from faq.service import FaqService
@@ -72,7 +72,7 @@ def build_form(settings: Settings, catalog: Catalog, faq: FaqService, clock: Clo
         # The wording a person accepted is identified with the request.
         declaration_version=hashlib.sha256(declaration.encode()).hexdigest()[:12],
         draft_ttl=timedelta(days=settings.draft_ttl_days),
-        cities=fields.KNOWN_CITIES,
+        cities=fields.cities_near(profile.city),
     )
     return RequestForm(catalog.t, build_vault(settings), config, clock.now)
 
@@ -87,6 +87,8 @@ async def open_core(
 ) -> AsyncIterator[Core]:
     clock = clock or SystemClock()
     faq = faq or build_faq(settings, catalog)
+    # Every text the core writes names the association's people in its own words.
+    catalog = speaking(catalog, faq.profile)
     db = database_for(settings)
     try:
         if db.is_sqlite:

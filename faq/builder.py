@@ -19,7 +19,7 @@ from typing import Any
 
 from faq.guide import ParsedGuide, Section, parse_guide
 from faq.normalize import normalize, to_ascii_digits
-from faq.profile import CONTACT_FIELDS, FaqEntry, Profile, ReviewPeriod
+from faq.profile import CONTACT_FIELDS, FaqEntry, Profile, ReviewPeriod, indefinite
 
 Translate = Callable[..., str]
 
@@ -238,6 +238,18 @@ def _beneficiary_terms(guide: ParsedGuide, tr: Translate) -> tuple[str, str]:
     return tr("term-beneficiary"), tr("term-beneficiaries")
 
 
+# Where the association is, as its name or letterhead says it: "… بتبوك", "… بمحافظة
+# رابغ", "بمنطقة مكة المكرمة".
+_NAME_PLACE = re.compile(r"\sب(\S{3,})$")
+_PLACE = re.compile(r"(?:^|\s)ب(?:منطق|محافظ|مدين)[ةه]\s+(\S+(?:\s+(?:المكرمة|المنورة))?)")
+
+
+def _city(name: str, guide: ParsedGuide) -> str | None:
+    if m := _NAME_PLACE.search(name):
+        return m.group(1)
+    return next((_tidy(m.group(1)) for line in guide.raw_lines if (m := _PLACE.search(line))), None)
+
+
 def _review_period(steps: list[str]) -> tuple[ReviewPeriod | None, str | None]:
     for step in steps:
         norm = normalize(step)
@@ -443,12 +455,15 @@ def build_profile(
         short_name=_short_name(name),
         beneficiary_singular=singular,
         beneficiary_plural=plural,
+        beneficiary_indefinite=indefinite(singular),
+        beneficiary_term="member" if singular == tr("term-member") else "beneficiary",
         request_form=request_form,
         channels=channels,
         tools=tools,
         review_period=period,
         referral_role=referral_role,
         services=services,
+        city=_city(name, guide),
         goals=goals,
         licence=licence_m.group(1) if licence_m else None,
         confidentiality=confidentiality,

@@ -51,12 +51,18 @@ class Profile:
     short_name: str
     beneficiary_singular: str
     beneficiary_plural: str
+    # "عضو" where the singular is "العضو": the word without the article (طلب خدمة عضو).
+    beneficiary_indefinite: str
+    # Which kind of person other languages' catalogs name: "beneficiary" or "member".
+    beneficiary_term: str
     request_form: str
     channels: list[str]
     tools: list[str]
     review_period: ReviewPeriod
     referral_role: str | None
     services: list[str]
+    # Where the association is: its city comes first among the form's city buttons.
+    city: str | None = None
     goals: list[str] = field(default_factory=list)
     licence: str | None = None
     confidentiality: str | None = None
@@ -94,12 +100,17 @@ class Profile:
     def from_dict(cls, data: dict[str, Any]) -> Profile:
         try:
             period = data["review_period"]
+            singular = str(data["beneficiary_singular"])
             return cls(
                 slug=str(data["slug"]),
                 name=str(data["name"]),
                 short_name=str(data.get("short_name") or data["name"]),
-                beneficiary_singular=str(data["beneficiary_singular"]),
+                beneficiary_singular=singular,
                 beneficiary_plural=str(data["beneficiary_plural"]),
+                beneficiary_indefinite=str(
+                    data.get("beneficiary_indefinite") or indefinite(singular)
+                ),
+                beneficiary_term=str(data.get("beneficiary_term") or "beneficiary"),
                 request_form=str(data["request_form"]),
                 channels=[str(c) for c in data.get("channels") or []],
                 tools=[str(t) for t in data.get("tools") or []],
@@ -109,6 +120,7 @@ class Profile:
                 ),
                 referral_role=data.get("referral_role"),
                 services=[str(s) for s in data.get("services") or []],
+                city=data.get("city") or None,
                 goals=[str(g) for g in data.get("goals") or []],
                 licence=data.get("licence"),
                 confidentiality=data.get("confidentiality"),
@@ -124,6 +136,11 @@ class Profile:
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise ProfileError(f"malformed profile: {exc!r}") from exc
+
+
+def indefinite(word: str) -> str:
+    """An Arabic noun without its article: المستفيد → مستفيد, العضو → عضو."""
+    return word[2:] if word.startswith("ال") and len(word) > 3 else word
 
 
 @dataclass

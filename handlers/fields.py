@@ -32,6 +32,7 @@ __all__ = [
     "Invalid",
     "Result",
     "Valid",
+    "cities_near",
     "city",
     "description",
     "full_name",
@@ -304,6 +305,14 @@ def city(text: str, known: Sequence[str] = KNOWN_CITIES) -> Result:
     if len(cleaned) > CITY_MAX_CHARS:
         return Invalid("form-city-too-long", {"max": CITY_MAX_CHARS})
     return Valid(cleaned)
+
+
+def cities_near(home: str | None, known: Sequence[str] = KNOWN_CITIES) -> tuple[str, ...]:
+    """The city buttons, the association's own city first: most who write to it live there."""
+    found = city(home) if home else None
+    if not isinstance(found, Valid):
+        return tuple(known)
+    return (found.value, *(c for c in known if c != found.value))
 
 
 # --- masks for staff who need to recognise, not read, an identifier ---------------------

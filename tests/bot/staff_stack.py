@@ -13,7 +13,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from bot.i18n import Catalog
+from bot.i18n import Catalog, speaking
 from bot.staff_web import FileSource, StaffBackend
 from bot.web import create_app
 from bot.web_uploads import WebUploads
@@ -50,6 +50,7 @@ def staff_app(
     uploads: WebUploads | None = None,
 ) -> FastAPI:
     """The app; while it runs, holder["engine"], ["desk"], ["db"] are its parts."""
+    said = speaking(tr, faq.profile)  # as bot/server.py: in the association's own words
 
     @asynccontextmanager
     async def factory() -> AsyncIterator[ChatEngine]:
@@ -58,7 +59,7 @@ def staff_app(
             await opened.upgrade()
         clock = SystemClock()
         engine = build_engine(opened, faq, clock)
-        desk = StaffDesk(opened, clock, tr.t, Vault(KEY))
+        desk = StaffDesk(opened, clock, said.t, Vault(KEY))
         holder.update(engine=engine, desk=desk, db=opened, backend=StaffBackend(desk, files))
         try:
             yield engine
@@ -69,7 +70,7 @@ def staff_app(
 
     return create_app(
         engine_factory=factory,
-        catalog=tr,
+        catalog=said,
         org_name=ORG_NAME,
         secret_key=SECRET,
         cookie_secure=cookie_secure,

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.config import PROFILES_DIR
-from bot.i18n import Catalog
-from faq.profile import missing_phrases
+from bot.i18n import Catalog, speaking
+from faq.profile import load_profile_dir, missing_phrases
 from faq.service import FaqService
 from handlers.clock import FixedClock
 from handlers.conversation import MAX_MESSAGE_CHARS, Dialog
@@ -16,13 +16,16 @@ from handlers.replies import Button, Reply
 from handlers.types import Attachment, Incoming
 
 tr = Catalog("ar")
-MENU = ["اسأل سؤالاً", "تقديم طلب", "متابعة طلبي", "التحدث مع باحث", "تقييم الخدمة"]
+ROLE = load_profile_dir(PROFILES_DIR / "takatuf")[0].referral_role
+MENU = ["اسأل سؤالاً", "تقديم طلب", "متابعة طلبي", f"التحدث مع {ROLE}", "تقييم الخدمة"]
 
 
 @pytest.fixture(scope="module")
 def dialog() -> Dialog:
     faq = FaqService.from_dir(PROFILES_DIR / "takatuf", missing_phrases(tr.t))
-    return Dialog(faq, tr.t, FixedClock(datetime(2026, 11, 22, 7, 0, tzinfo=UTC)))
+    return Dialog(
+        faq, speaking(tr, faq.profile).t, FixedClock(datetime(2026, 11, 22, 7, 0, tzinfo=UTC))
+    )
 
 
 def say(dialog: Dialog, text: str = "", payload: str | None = None, state: dict | None = None):  # type: ignore[no-untyped-def, type-arg]

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.config import PROFILES_DIR
-from bot.i18n import Catalog
+from bot.i18n import Catalog, speaking
 from faq.profile import missing_phrases
 from faq.service import FaqService
 from handlers import fields
@@ -54,6 +54,7 @@ def clock() -> FixedClock:
 def form_engine(database: Database, faq: FaqService, clock: Clock) -> Engine:
     """The engine with the request form, as bot/wiring.py builds it (a test key)."""
     profile = faq.profile
+    said = speaking(tr, profile)
     config = FormConfig(
         form_name=profile.request_form,
         services=profile.services,
@@ -61,10 +62,10 @@ def form_engine(database: Database, faq: FaqService, clock: Clock) -> Engine:
         declaration=profile.declaration or "",
         declaration_version="v-test",
         draft_ttl=timedelta(days=7),
-        cities=fields.KNOWN_CITIES,
+        cities=fields.cities_near(profile.city),
     )
-    form = RequestForm(tr.t, Vault(KEY), config, clock.now)
-    return Engine(database, Dialog(faq, tr.t, clock, form=form), clock)
+    form = RequestForm(said.t, Vault(KEY), config, clock.now)
+    return Engine(database, Dialog(faq, said.t, clock, form=form), clock)
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ chat-menu-words = القائمة, القائمة الرئيسية, قائمة, /
 menu-ask = اسأل سؤالاً
 menu-apply = تقديم طلب
 menu-follow = متابعة طلبي
-menu-human = التحدث مع باحث
+menu-human = التحدث مع { $role }
 menu-rate = تقييم الخدمة
 menu-ask-hint = تفضل، اكتب سؤالك بأسلوبك وأنا أجاوبك 😊
 

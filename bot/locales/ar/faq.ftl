@@ -1,9 +1,15 @@
 ## FAQ answers composed by the builder from the guide (profile data fills the variables).
 
+## Who the association serves, in every message ($person, $a-person, $people, $Person; the
+## profile's own words replace these: bot/i18n.py), and who a person is referred to ($role).
 term-beneficiary = المستفيد
+term-beneficiary-indefinite = مستفيد
 term-beneficiaries = المستفيدين
+term-beneficiary-title = المستفيد
 term-member = العضو
+term-member-indefinite = عضو
 term-members = الأعضاء
+term-member-title = العضو
 default-request-form = طلب دعم
 default-referral-role = الموظف المختص
 review-period-unstated = خلال مدة تحددها الجمعية

@@ -1,9 +1,9 @@
 ## Reports: `bot.py report`, the staff reports page's charts and the CSV exports.
 
-report-title = 📊 تقرير رضا المستفيدين والطلبات
+report-title = 📊 تقرير رضا { $people } والطلبات
 report-period = الفترة: من { $since } إلى { $until }
 report-no-data = لا توجد بيانات في هذه الفترة.
-report-csat-heading = ⭐ رضا المستفيدين (CSAT)
+report-csat-heading = ⭐ رضا { $people } (CSAT)
 report-csat = متوسط التقييم: { $average } من 5 ({ report-ratings })، والراضون (4 أو 5): { $satisfied }%
 report-ratings = { $count ->
         [zero] لا تقييمات
@@ -79,8 +79,8 @@ report-error-order = بداية الفترة ({ $since }) يجب أن تسبق �
 
 ## Charts on the staff reports page (titles; the page passes them to bot/charts.py).
 
-report-chart-csat-over-time = متوسط رضا المستفيدين عبر الزمن
-report-chart-csat-over-time-week = متوسط رضا المستفيدين أسبوعاً بأسبوع
+report-chart-csat-over-time = متوسط رضا { $people } عبر الزمن
+report-chart-csat-over-time-week = متوسط رضا { $people } أسبوعاً بأسبوع
 report-chart-distribution = توزيع التقييمات من 1 إلى 5
 report-chart-by-status = الطلبات حسب الحالة
 

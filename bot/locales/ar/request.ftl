@@ -103,7 +103,7 @@ status-error-needs-note = حالة «بحاجة إلى استكمال» تحتا
 status-error-no-request = لا يوجد طلب بالرقم { $reference }.
 status-error-transition = لا يمكن نقل الطلب من «{ $current }» إلى «{ $wanted }».
 status-changed = الطلب { $reference }: من «{ $from }» إلى «{ $to }»{ $notified ->
-        [yes] ، وأُبلغ المستفيد.
+        [yes] ، وأُبلغ { $person }.
        *[no] .
     }
 

@@ -1,4 +1,4 @@
-staff-unnamed = مستفيد
+staff-unnamed = { $a-person }
 staff-card = 🆕 حالة رقم { $case } — { $reason }
     👤 { $who }
 staff-who-web = زائر الموقع { $number }

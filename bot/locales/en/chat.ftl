@@ -22,7 +22,7 @@ chat-menu-words = menu, main menu, /start, /menu, /help, start, القائمة
 menu-ask = Ask a question
 menu-apply = File a request
 menu-follow = Follow my request
-menu-human = Talk to a researcher
+menu-human = Talk to { $role }
 menu-rate = Rate the service
 menu-ask-hint = Go ahead, type your question in your own words 😊
 

@@ -1,7 +1,13 @@
+## Who the association serves, in every message ($person, $a-person, $people, $Person: a
+## heading's capitalised word), and who a person is referred to ($role).
 term-beneficiary = beneficiary
+term-beneficiary-indefinite = beneficiary
 term-beneficiaries = beneficiaries
+term-beneficiary-title = Beneficiary
 term-member = member
+term-member-indefinite = member
 term-members = members
+term-member-title = Member
 default-request-form = support request
 default-referral-role = the responsible officer
 review-period-unstated = within a period the association sets

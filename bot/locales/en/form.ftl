@@ -27,7 +27,7 @@ form-mobile-not-mobile = That is not a mobile number (it looks like a unified or
 form-mobile-foreign = We accept Saudi mobile numbers only. Please type a Saudi mobile number starting with 05. Example: 0501234567
 
 form-description-empty = Please describe your request briefly: what you need and why. Example: I need help paying this month's rent.
-form-description-no-words = Please describe your request in words so the researcher can understand it. Example: I need help paying this month's rent.
+form-description-no-words = Please describe your request in words so that we understand what you need. Example: I need help paying this month's rent.
 form-description-too-short = The description is too short; please write at least { $min ->
         [one] { NUMBER($min, useGrouping: 0) } character
        *[other] { NUMBER($min, useGrouping: 0) } characters

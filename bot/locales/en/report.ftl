@@ -3,7 +3,7 @@
 report-title = 📊 Satisfaction and requests report
 report-period = Period: { $since } to { $until }
 report-no-data = No data in this period.
-report-csat-heading = ⭐ Beneficiary satisfaction (CSAT)
+report-csat-heading = ⭐ { $Person } satisfaction (CSAT)
 report-csat = Average rating: { $average } of 5 ({ report-ratings }); satisfied (4 or 5): { $satisfied }%
 report-ratings = { $count ->
         [one] one rating

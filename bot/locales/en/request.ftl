@@ -101,7 +101,7 @@ status-error-needs-note = "Needs information" requires a note saying what is mis
 status-error-no-request = No request with the number { $reference }.
 status-error-transition = A request cannot move from "{ $current }" to "{ $wanted }".
 status-changed = Request { $reference }: "{ $from }" → "{ $to }"{ $notified ->
-        [yes] , and the beneficiary was told.
+        [yes] , and the { $person } was told.
        *[no] .
     }
 

@@ -1,4 +1,4 @@
-staff-unnamed = beneficiary
+staff-unnamed = { $a-person }
 staff-card = 🆕 Case { $case } — { $reason }
     👤 { $who }
 staff-who-web = Website visitor { $number }
