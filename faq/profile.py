@@ -11,12 +11,15 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+import unicodedata
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from handlers.bidi import ltr
 
 PROFILE_FILE = "profile.yaml"
 FAQ_FILE = "faq.yaml"
@@ -136,7 +139,12 @@ def render_answer(entry: FaqEntry, profile: Profile, missing_phrase: dict[str, s
     """Fill contact placeholders from the profile, or with a 'not provided yet' phrase."""
 
     def fill(m: re.Match[str]) -> str:
-        return profile.contacts.get(m.group(1)) or missing_phrase[m.group(1)]
+        value = profile.contacts.get(m.group(1))
+        if not value:
+            return missing_phrase[m.group(1)]
+        # A phone, a URL or an e-mail reads left to right even inside an Arabic answer;
+        # a value with Arabic words in it (an address) keeps the sentence's direction.
+        return value if any(unicodedata.bidirectional(c) == "AL" for c in value) else ltr(value)
 
     return _PLACEHOLDER.sub(fill, entry.answer)
 

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from faq.normalize import normalize
 from faq.service import FaqService
+from handlers.bidi import ltr
 from handlers.clock import Clock
 from handlers.dates import format_date, format_time
 from handlers.hours import Schedule
@@ -212,7 +213,7 @@ class Dialog:
             return Turn(state, [Reply(self.tr("requests-none"), (apply,))])
         lines = [describe_request(r, self.tr) for r in ctx.requests]
         buttons = tuple(
-            Button(self.tr("requests-complete", reference=r.reference), f"complete:{r.id}")
+            Button(self.tr("requests-complete", reference=ltr(r.reference)), f"complete:{r.id}")
             for r in ctx.requests
             if r.status == "needs_info"
         )
@@ -234,7 +235,7 @@ class Dialog:
         )
         text = self.tr(
             "complete-prompt",
-            reference=request.reference,
+            reference=ltr(request.reference),
             missing=request.missing_info or self.tr("complete-missing-unstated"),
         )
         return Reply(text, (*buttons, Button(self.tr("form-cancel"), "complete-cancel")))
@@ -276,7 +277,7 @@ class Dialog:
     def _completed(self, request: RequestView) -> Reply:
         """Back under review: the status message, with its date, like any other."""
         date = format_date(self.clock.now(), self.tr)
-        return Reply(self.tr("complete-done", reference=request.reference, date=date))
+        return Reply(self.tr("complete-done", reference=ltr(request.reference), date=date))
 
     def _in_form(
         self, state: State, incoming: Incoming, text: str, command: str | None, ctx: Context

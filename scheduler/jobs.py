@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import flag_modified
 
 from handlers import surveys
+from handlers.bidi import ltr
 from handlers.clock import Clock
 from handlers.dates import format_date
 from handlers.replies import Reply
@@ -97,7 +98,7 @@ async def still_under_review(
                 continue
             text = tr(
                 "job-still-under-review",
-                reference=request.reference or "",
+                reference=ltr(request.reference or ""),
                 status=tr(f"status-{request.status}"),
                 since=format_date(request.updated_at, tr),
                 date=format_date(now, tr),
@@ -153,7 +154,7 @@ async def review_overdue(
             if staff_chat is not None:
                 text = tr(
                     "job-review-overdue",
-                    reference=request.reference or "",
+                    reference=ltr(request.reference or ""),
                     type=request.type,
                     days=review_days,
                     submitted=format_date(request.submitted_at, tr),
