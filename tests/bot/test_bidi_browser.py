@@ -95,19 +95,28 @@ async def browser() -> AsyncIterator[Any]:
             await launched.close()
 
 
-async def _lefts(page: Any, selector: str, needle: str, offsets: tuple[int, ...]) -> list[float]:
-    found = await page.evaluate(_MEASURE, [selector, needle, list(offsets)])
-    assert found is not None, f"{needle!r} is not shown in {selector}"
-    return [float(x) for x in found]
+class Reading:
+    """What a reader sees, checked run by run; every misordered run is listed at the end."""
 
+    def __init__(self) -> None:
+        self.wrong: list[str] = []
 
-async def assert_reads_left_to_right(
-    page: Any, selector: str, needle: str, offsets: tuple[int, ...]
-) -> None:
-    lefts = await _lefts(page, selector, needle, offsets)
-    assert lefts == sorted(lefts) and len(set(lefts)) == len(lefts), (
-        f"{needle!r} in {selector}: parts at x={lefts}, not left to right"
-    )
+    async def check(
+        self, page: Any, selector: str, needle: str, offsets: tuple[int, ...], where: str
+    ) -> None:
+        found = await page.evaluate(_MEASURE, [selector, needle, list(offsets)])
+        assert found is not None, f"{where}: {needle!r} is not shown in {selector}"
+        lefts = [float(x) for x in found]
+        if lefts != sorted(lefts) or len(set(lefts)) != len(lefts):
+            self.wrong.append(f"{where}: {needle!r} drawn with its parts at x={lefts}")
+
+    async def reference(self, page: Any, selector: str, reference: str, where: str) -> None:
+        """The year part left of the serial part: 2612-00001, never 00001-2612."""
+        await self.check(page, selector, reference, (0, reference.index("-") + 1), where)
+
+    async def masks(self, page: Any, selectors: tuple[str, str], where: str) -> None:
+        await self.check(page, selectors[0], MASKED_ID, ID_PARTS, where)
+        await self.check(page, selectors[1], MASKED_PHONE, PHONE_PARTS, where)
 
 
 async def _idle(page: Any) -> None:
@@ -135,7 +144,11 @@ async def press(page: Any, label: str) -> str:
     return await _answered(page, before)
 
 
-async def file_a_request(page: Any, base: str) -> str:
+async def shot(page: Any, name: str) -> None:
+    await page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+
+
+async def file_a_request(page: Any, base: str, reading: Reading) -> str:
     """Through the web chat, as a visitor types it; the reference the bot gave."""
     await page.goto(base + "/")
     await _idle(page)
@@ -148,20 +161,14 @@ async def file_a_request(page: Any, base: str) -> str:
     await say(page, "بنتي عمرها سنتين وعندها ثقب في القلب وتحتاج عملية")
     summary = await press(page, "تم")
     assert MASKED_ID in summary and MASKED_PHONE in summary
-    await assert_reads_left_to_right(page, BOT, MASKED_ID, ID_PARTS)
-    await assert_reads_left_to_right(page, BOT, MASKED_PHONE, PHONE_PARTS)
     await page.screenshot(path=str(ARTIFACTS / "bidi-chat-summary.png"))
+    await reading.masks(page, (BOT, BOT), "the form summary in the chat")
     await press(page, "البيانات صحيحة")
     filed = plain(await press(page, "أقرّ وأوافق"))
     reference = filed.split("رقم طلبك: ")[1].split()[0]
-    await assert_reads_left_to_right(page, BOT, reference, _reference_parts(reference))
     await page.screenshot(path=str(ARTIFACTS / "bidi-chat-filed.png"))
+    await reading.reference(page, BOT, reference, "the filing message in the chat")
     return reference
-
-
-def _reference_parts(reference: str) -> tuple[int, int]:
-    """The year part and the serial part: 2612-00001 → the "2" and the first "0"."""
-    return (0, reference.index("-") + 1)
 
 
 async def sign_in(page: Any, base: str) -> None:
@@ -177,16 +184,17 @@ async def test_references_and_masked_numbers_read_left_to_right_in_chat_and_staf
     browser: Any, base: str
 ) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
+    reading = Reading()
     visitor = await browser.new_context(viewport={"width": 1024, "height": 900}, locale="ar-SA")
     chat = await visitor.new_page()
-    reference = await file_a_request(chat, base)
+    reference = await file_a_request(chat, base, reading)
 
-    # The follow-up lists it, and asking for a person opens a case with the transcript.
+    # The follow-up lists it; asking for a person opens a case with the transcript.
     await say(chat, "وين وصل طلبي")
-    await assert_reads_left_to_right(chat, BOT, reference, _reference_parts(reference))
+    await reading.reference(chat, BOT, reference, "follow my request in the chat")
     await say(chat, "ابي اكلم موظف")
 
-    # The same visitor on a phone: the reference still reads left to right.
+    # The same conversation on a phone, redrawn from the transcript.
     small = await browser.new_context(
         viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True
     )
@@ -194,29 +202,29 @@ async def test_references_and_masked_numbers_read_left_to_right_in_chat_and_staf
     phone = await small.new_page()
     await phone.goto(base + "/")
     await _idle(phone)
-    await assert_reads_left_to_right(phone, BOT, MASKED_ID, ID_PARTS)
-    await phone.screenshot(path=str(ARTIFACTS / "bidi-chat-phone.png"), full_page=True)
+    await shot(phone, "bidi-chat-phone.png")
+    await reading.masks(phone, (BOT, BOT), "the summary in the chat on a phone")
+    await reading.reference(phone, BOT, reference, "the chat on a phone")
 
     staff = await browser.new_context(viewport={"width": 1280, "height": 900}, locale="ar-SA")
     desk = await staff.new_page()
     await sign_in(desk, base)
     await desk.goto(f"{base}/staff/requests/{reference}")
-    await assert_reads_left_to_right(desk, "h1", reference, _reference_parts(reference))
-    await assert_reads_left_to_right(desk, "#national-id", MASKED_ID, ID_PARTS)
-    await assert_reads_left_to_right(desk, "#phone", MASKED_PHONE, PHONE_PARTS)
-    await desk.screenshot(path=str(ARTIFACTS / "bidi-staff-request.png"), full_page=True)
+    await shot(desk, "bidi-staff-request.png")
+    await reading.reference(desk, "h1", reference, "the staff request page")
+    await reading.masks(desk, ("#national-id", "#phone"), "the staff request page")
 
     await desk.goto(f"{base}/staff/requests")
-    await assert_reads_left_to_right(desk, ".case-title", reference, _reference_parts(reference))
+    await reading.reference(desk, ".case-title", reference, "the staff request list")
 
     await desk.goto(f"{base}/staff/cases")
     await desk.locator(".case-item a").first.click()
     await desk.wait_for_selector("#transcript")
+    await shot(desk, "bidi-staff-case.png")
     transcript = "#transcript .msg-text"
-    await assert_reads_left_to_right(desk, transcript, MASKED_ID, ID_PARTS)
-    await assert_reads_left_to_right(desk, transcript, MASKED_PHONE, PHONE_PARTS)
-    await assert_reads_left_to_right(desk, transcript, reference, _reference_parts(reference))
-    await desk.screenshot(path=str(ARTIFACTS / "bidi-staff-case.png"), full_page=True)
+    await reading.masks(desk, (transcript, transcript), "the case transcript")
+    await reading.reference(desk, transcript, reference, "the case transcript")
 
     for context in (staff, small, visitor):
         await context.close()
+    assert reading.wrong == [], "\n".join(reading.wrong)
