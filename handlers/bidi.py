@@ -17,3 +17,11 @@ def ltr(text: str) -> str:
     if not text or (text.startswith(LRI) and text.endswith(PDI)):
         return text
     return f"{LRI}{text}{PDI}"
+
+
+_MARKS = str.maketrans("", "", "\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+
+
+def unwrap(text: str) -> str:
+    """`text` without isolates or direction marks: a reference copied out of a message."""
+    return text.translate(_MARKS)

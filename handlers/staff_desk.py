@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import fields
+from handlers.bidi import ltr, unwrap
 from handlers.clock import Clock
 from handlers.staff_auth import StaffMember
 from handlers.staff_inbox import (
@@ -471,11 +472,11 @@ class StaffDesk:
     async def _request(self, session: AsyncSession, reference: str) -> SupportRequest:
         found = (
             await session.execute(
-                select(SupportRequest).where(SupportRequest.reference == reference.strip())
+                select(SupportRequest).where(SupportRequest.reference == unwrap(reference).strip())
             )
         ).scalar_one_or_none()
         if found is None:
-            raise DeskError("staffweb-error-no-request", 404, reference=reference)
+            raise DeskError("staffweb-error-no-request", 404, reference=ltr(reference))
         return found
 
     def _mask(self, token: str, mask: Callable[[str], str]) -> str:

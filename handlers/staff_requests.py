@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from handlers.bidi import ltr
+from handlers.bidi import ltr, unwrap
 from handlers.clock import Clock
 from handlers.dates import format_date
 from handlers.replies import Button, Reply
@@ -74,7 +74,7 @@ async def set_status(
         raise TransitionError("status-error-needs-note")
     now = clock.now()
     async with db.writer(), db.session() as session, session.begin():
-        request = await repo.request_by_reference(session, reference.strip())
+        request = await repo.request_by_reference(session, unwrap(reference).strip())
         if request is None:
             raise TransitionError("status-error-no-request", reference=reference)
         previous = request.status
