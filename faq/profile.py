@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from handlers.bidi import ltr
+from handlers.digits import localize_digits
 
 PROFILE_FILE = "profile.yaml"
 FAQ_FILE = "faq.yaml"
@@ -34,6 +35,7 @@ CONTACT_FIELDS = (
     "working_hours",
     "donation",
 )
+DIGIT_STYLES = ("latin", "arabic")  # the first is the default
 _PLACEHOLDER = re.compile(r"\{(" + "|".join(CONTACT_FIELDS) + r")\}")
 
 
@@ -76,6 +78,8 @@ class Profile:
     # e.g. {delay_hours: 2, reminder_hours: 24, expiry_days: 7, update_days: 7}
     surveys: dict[str, Any] | None = None
     source: str = ""
+    # How digits are shown to beneficiaries: "latin" (1 2 3) or "arabic" (١ ٢ ٣).
+    digits: str = DIGIT_STYLES[0]
 
     @property
     def missing(self) -> list[str]:
@@ -85,6 +89,8 @@ class Profile:
         data = asdict(self)
         data["contacts"] = {f: self.contacts.get(f) for f in CONTACT_FIELDS}
         data["missing"] = self.missing
+        if self.digits == DIGIT_STYLES[0]:
+            del data["digits"]  # the default: profile files stay as they were
         return data
 
     @classmethod
@@ -116,9 +122,17 @@ class Profile:
                 quiet_hours=data.get("quiet_hours"),
                 surveys=data.get("surveys") or None,
                 source=str(data.get("source") or ""),
+                digits=_digit_style(data.get("digits")),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise ProfileError(f"malformed profile: {exc!r}") from exc
+
+
+def _digit_style(value: object) -> str:
+    style = str(value or DIGIT_STYLES[0]).strip().lower()
+    if style not in DIGIT_STYLES:
+        raise ValueError(f"digits must be one of {', '.join(DIGIT_STYLES)}, not {value!r}")
+    return style
 
 
 @dataclass
@@ -146,7 +160,7 @@ def render_answer(entry: FaqEntry, profile: Profile, missing_phrase: dict[str, s
         # a value with Arabic words in it (an address) keeps the sentence's direction.
         return value if any(unicodedata.bidirectional(c) == "AL" for c in value) else ltr(value)
 
-    return _PLACEHOLDER.sub(fill, entry.answer)
+    return localize_digits(_PLACEHOLDER.sub(fill, entry.answer), profile.digits)
 
 
 def load_profile_dir(directory: Path) -> tuple[Profile, list[FaqEntry]]:

@@ -24,6 +24,7 @@ from handlers import surveys
 from handlers.bidi import ltr
 from handlers.clock import Clock
 from handlers.dates import format_date
+from handlers.digits import with_digits
 from handlers.replies import Reply
 from handlers.request_form import RequestForm
 from handlers.staff_inbox import to_staff
@@ -268,7 +269,8 @@ def _job(
 
 def build_scheduler(core: Core) -> AsyncIOScheduler:
     """One scheduler for this process, its jobs registered (started by bot/server.py)."""
-    db, clock, tr, policy = core.db, core.engine.clock, core.catalog.t, core.surveys
+    db, clock, policy = core.db, core.engine.clock, core.surveys
+    tr = with_digits(core.catalog.t, core.faq.profile.digits)
     wake = core.dispatcher.wake if core.dispatcher is not None else None
     staff_chat = core.staff.staff_chat if core.staff is not None else None
     review_days = core.faq.profile.review_period.days
