@@ -187,6 +187,7 @@ def cmd_request_set_status(
 ) -> int:
     from faq.profile import load_profile_dir
     from handlers.clock import SystemClock
+    from handlers.digits import with_digits
     from handlers.staff_requests import TransitionError, set_status
     from handlers.surveys import SurveyPolicy
 
@@ -198,7 +199,7 @@ def cmd_request_set_status(
                 result = await set_status(
                     db,
                     SystemClock(),
-                    tr.t,
+                    with_digits(tr.t, profile.digits),
                     reference=args.reference,
                     status=args.status,
                     note=args.note,
@@ -265,6 +266,7 @@ def cmd_survey_push(args: argparse.Namespace, settings: Settings, tr: Catalog, o
     from faq.profile import load_profile_dir
     from handlers.clock import SystemClock
     from handlers.dates import RIYADH
+    from handlers.digits import with_digits
     from handlers.reports import parse_day
     from handlers.staff_requests import STATUSES
     from handlers.surveys import SurveyPolicy, push_campaign
@@ -289,7 +291,7 @@ def cmd_survey_push(args: argparse.Namespace, settings: Settings, tr: Catalog, o
             created = await push_campaign(
                 db,
                 SystemClock(),
-                tr.t,
+                with_digits(tr.t, profile.digits),
                 policy,
                 status=args.status,
                 since=since,

@@ -37,6 +37,7 @@ from bot.charts import charts_for
 from bot.i18n import Catalog
 from bot.report_text import format_duration
 from bot.telegram_files import FetchedFile
+from handlers.bidi import ltr
 from handlers.clock import SystemClock
 from handlers.dates import RIYADH, format_date, format_time
 from handlers.exports import csv_filename, requests_csv, survey_answers_csv
@@ -675,7 +676,7 @@ def staff_router(
             return period_between(days[0], days[1], today), None
         except ValueError:
             bad = next((v for v in values if v), "")
-            return period_between(None, None, today), tr("report-error-date", value=bad)
+            return period_between(None, None, today), tr("report-error-date", value=ltr(bad))
 
     async def reports(request: Request, signed: Signed) -> Response:
         period, error = period_of(request)

@@ -23,6 +23,7 @@ from faq.service import FaqService
 from handlers import fields
 from handlers.clock import Clock, SystemClock
 from handlers.conversation import Dialog
+from handlers.digits import with_digits
 from handlers.engine import Engine
 from handlers.hours import Schedule
 from handlers.request_form import FormConfig, RequestForm
@@ -74,7 +75,8 @@ def build_form(settings: Settings, catalog: Catalog, faq: FaqService, clock: Clo
         draft_ttl=timedelta(days=settings.draft_ttl_days),
         cities=fields.cities_near(profile.city),
     )
-    return RequestForm(catalog.t, build_vault(settings), config, clock.now)
+    tr = with_digits(catalog.t, profile.digits)
+    return RequestForm(tr, build_vault(settings), config, clock.now)
 
 
 @asynccontextmanager
@@ -98,15 +100,15 @@ async def open_core(
         schedule = Schedule.from_profile(faq.profile.schedule)
         surveys = SurveyPolicy.from_profile(faq.profile.surveys, faq.profile.quiet_hours)
         form = build_form(settings, catalog, faq, clock)
-        dialog = Dialog(faq, catalog.t, clock, schedule, form)
+        # What beneficiaries read comes in the profile's digits; the catalog itself is shared.
+        tr = with_digits(catalog.t, faq.profile.digits)
+        dialog = Dialog(faq, tr, clock, schedule, form)
         staff: StaffInbox | None = None
         if settings.telegram_bot_token:
             bot = make_bot(settings.telegram_bot_token, settings.telegram_api_base)
             senders: dict[str, Sender] = {"telegram": TelegramSender(bot, catalog.t)}
             if settings.telegram_staff_chat_id is not None:
-                staff = StaffInbox(
-                    db, clock, catalog.t, str(settings.telegram_staff_chat_id), surveys
-                )
+                staff = StaffInbox(db, clock, tr, str(settings.telegram_staff_chat_id), surveys)
                 senders[STAFF_CHANNEL] = StaffSender(bot, staff)
             limits = Limits(
                 per_chat_interval=settings.telegram_per_chat_interval,
@@ -127,7 +129,7 @@ async def open_core(
         desk = StaffDesk(
             db,
             clock,
-            catalog.t,
+            tr,
             build_vault(settings),
             surveys,
             on_commit=dispatcher.wake if dispatcher is not None else None,

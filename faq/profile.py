@@ -11,12 +11,16 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+import unicodedata
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from handlers.bidi import ltr
+from handlers.digits import localize_digits
 
 PROFILE_FILE = "profile.yaml"
 FAQ_FILE = "faq.yaml"
@@ -31,6 +35,7 @@ CONTACT_FIELDS = (
     "working_hours",
     "donation",
 )
+DIGIT_STYLES = ("latin", "arabic")  # the first is the default
 _PLACEHOLDER = re.compile(r"\{(" + "|".join(CONTACT_FIELDS) + r")\}")
 
 
@@ -85,6 +90,8 @@ class Profile:
     # What the builder suggested where the guide is silent, for the admin to check and
     # then take off this list (e.g. "services": request types the guide does not list).
     to_review: list[str] = field(default_factory=list)
+    # How digits are shown to beneficiaries: "latin" (1 2 3) or "arabic" (١ ٢ ٣).
+    digits: str = DIGIT_STYLES[0]
 
     @property
     def missing(self) -> list[str]:
@@ -94,6 +101,8 @@ class Profile:
         data = asdict(self)
         data["contacts"] = {f: self.contacts.get(f) for f in CONTACT_FIELDS}
         data["missing"] = self.missing
+        if self.digits == DIGIT_STYLES[0]:
+            del data["digits"]  # the default: profile files stay as they were
         return data
 
     @classmethod
@@ -133,6 +142,7 @@ class Profile:
                 surveys=data.get("surveys") or None,
                 source=str(data.get("source") or ""),
                 to_review=[str(r) for r in data.get("to_review") or []],
+                digits=_digit_style(data.get("digits")),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise ProfileError(f"malformed profile: {exc!r}") from exc
@@ -141,6 +151,13 @@ class Profile:
 def indefinite(word: str) -> str:
     """An Arabic noun without its article: المستفيد → مستفيد, العضو → عضو."""
     return word[2:] if word.startswith("ال") and len(word) > 3 else word
+
+
+def _digit_style(value: object) -> str:
+    style = str(value or DIGIT_STYLES[0]).strip().lower()
+    if style not in DIGIT_STYLES:
+        raise ValueError(f"digits must be one of {', '.join(DIGIT_STYLES)}, not {value!r}")
+    return style
 
 
 @dataclass
@@ -161,9 +178,14 @@ def render_answer(entry: FaqEntry, profile: Profile, missing_phrase: dict[str, s
     """Fill contact placeholders from the profile, or with a 'not provided yet' phrase."""
 
     def fill(m: re.Match[str]) -> str:
-        return profile.contacts.get(m.group(1)) or missing_phrase[m.group(1)]
+        value = profile.contacts.get(m.group(1))
+        if not value:
+            return missing_phrase[m.group(1)]
+        # A phone, a URL or an e-mail reads left to right even inside an Arabic answer;
+        # a value with Arabic words in it (an address) keeps the sentence's direction.
+        return value if any(unicodedata.bidirectional(c) == "AL" for c in value) else ltr(value)
 
-    return _PLACEHOLDER.sub(fill, entry.answer)
+    return localize_digits(_PLACEHOLDER.sub(fill, entry.answer), profile.digits)
 
 
 def load_profile_dir(directory: Path) -> tuple[Profile, list[FaqEntry]]:

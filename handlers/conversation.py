@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from faq.normalize import normalize
 from faq.service import FaqService
+from handlers.bidi import ltr
 from handlers.clock import Clock
 from handlers.dates import format_date, format_time
 from handlers.hours import Schedule
@@ -256,7 +257,7 @@ class Dialog:
             return Turn(state, [Reply(self.tr("requests-none"), (apply, menu_button(self.tr)))])
         lines = [describe_request(r, self.tr) for r in ctx.requests]
         buttons = tuple(
-            Button(self.tr("requests-complete", reference=r.reference), f"complete:{r.id}")
+            Button(self.tr("requests-complete", reference=ltr(r.reference)), f"complete:{r.id}")
             for r in ctx.requests
             if r.status == "needs_info"
         )
@@ -278,7 +279,7 @@ class Dialog:
         )
         text = self.tr(
             "complete-prompt",
-            reference=request.reference,
+            reference=ltr(request.reference),
             missing=request.missing_info or self.tr("complete-missing-unstated"),
         )
         cancel = Button(self.tr("form-cancel"), "complete-cancel", nav=True)
@@ -333,7 +334,8 @@ class Dialog:
     def _completed(self, request: RequestView, message: str = "complete-done") -> Reply:
         """Back under review: the status message, with its date, like any other."""
         date = format_date(self.clock.now(), self.tr)
-        return Reply(self.tr(message, reference=request.reference, date=date), self.menu_buttons())
+        text = self.tr(message, reference=ltr(request.reference), date=date)
+        return Reply(text, self.menu_buttons())
 
     def _in_form(
         self, state: State, incoming: Incoming, text: str, command: str | None, ctx: Context

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 from faq.normalize import normalize
 from handlers import fields
+from handlers.bidi import ltr
 from handlers.dates import format_date
 from handlers.replies import Button, Reply
 from handlers.turn import Context, RequestView, State, Turn
@@ -226,7 +227,7 @@ class RequestForm:
             text = self.tr(
                 "form-duplicate",
                 type=chosen,
-                reference=existing.reference,
+                reference=ltr(existing.reference),
                 status=self.tr(f"status-{existing.status}"),
                 date=format_date(existing.submitted_at, self.tr),
             )
@@ -295,7 +296,7 @@ class RequestForm:
         existing = next((r for r in ctx.requests if r.is_open and r.type == data.get("type")), None)
         if existing is not None:  # filed from another channel meanwhile
             return Turn(
-                state, [Reply(self.tr("form-duplicate-late", reference=existing.reference))]
+                state, [Reply(self.tr("form-duplicate-late", reference=ltr(existing.reference)))]
             )
         data.update(
             declaration_version=self.config.declaration_version,
@@ -307,7 +308,7 @@ class RequestForm:
         text = self.tr(
             "form-submitted",
             form=self.config.form_name,
-            reference=reference,
+            reference=ltr(reference),
             period=self.config.period,
             date=format_date(self.now(), self.tr),
         )
@@ -376,8 +377,8 @@ class RequestForm:
             "form-summary",
             form=self.config.form_name,
             name=data.get("name", ""),
-            national_id=data.get("national_id_mask", ""),
-            phone=data.get("phone_mask", ""),
+            national_id=ltr(data.get("national_id_mask", "")),
+            phone=ltr(data.get("phone_mask", "")),
             city=data.get("city", ""),
             type=data.get("type", ""),
             description=data.get("description", ""),
@@ -433,7 +434,7 @@ class RequestForm:
             return None
         if isinstance(result, fields.Valid):
             mask = fields.mask_national_id if step == "national_id" else fields.mask_phone
-            return mask(result.value)
+            return ltr(mask(result.value))
         # Even a mistyped number is somebody's number: keep its shape, not its digits.
         return "".join("•" if ch.isdigit() else ch for ch in text)
 
@@ -442,7 +443,7 @@ def describe_request(request: RequestView, tr: Translate) -> str:
     """One request as "follow my request" shows it: status, dates and what comes next."""
     text = tr(
         "request-line",
-        reference=request.reference,
+        reference=ltr(request.reference),
         type=request.type,
         status=tr(f"status-{request.status}"),
         submitted=format_date(request.submitted_at, tr),

@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import fields
+from handlers.bidi import ltr
 from handlers.clock import Clock
 from handlers.references import normalize_reference
 from handlers.staff_auth import StaffMember
@@ -581,7 +582,7 @@ class StaffDesk:
             )
         ).scalar_one_or_none()
         if found is None:
-            raise DeskError("staffweb-error-no-request", 404, reference=reference)
+            raise DeskError("staffweb-error-no-request", 404, reference=ltr(reference))
         return found
 
     def _mask(self, token: str, mask: Callable[[str], str]) -> str:

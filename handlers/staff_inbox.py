@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import flag_modified
 
+from handlers.bidi import ltr
 from handlers.clock import Clock
 from handlers.replies import Button, Reply
 from handlers.surveys import SurveyPolicy, schedule_for_case
@@ -151,7 +152,7 @@ async def case_card(
     lines += [
         tr(
             "staff-card-request",
-            reference=r.reference or "",
+            reference=ltr(r.reference or ""),
             type=r.type,
             status=tr(f"status-{r.status}"),
         )

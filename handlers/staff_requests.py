@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from handlers.bidi import ltr
 from handlers.clock import Clock
 from handlers.dates import format_date
 from handlers.references import normalize_reference
@@ -111,7 +112,7 @@ async def set_status(
         if notified and conversation is not None:
             text = tr(
                 "status-message",
-                reference=request.reference or "",
+                reference=ltr(request.reference or ""),
                 status=tr(f"status-{status}"),
                 date=format_date(now, tr),
                 next=tr(f"status-next-{status}"),
@@ -122,7 +123,7 @@ async def set_status(
             if status == "needs_info":
                 buttons = (
                     Button(
-                        tr("requests-complete", reference=request.reference),
+                        tr("requests-complete", reference=ltr(request.reference or "")),
                         f"complete:{request.id}",
                     ),
                 )

@@ -24,6 +24,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import flag_modified
 
+from handlers.bidi import ltr
 from handlers.clock import Clock
 from handlers.quiet import QuietHours
 from handlers.replies import Button, Reply, menu_button
@@ -153,7 +154,9 @@ async def schedule_for_case(
 def question(tr: Translate, survey_id: int, subject: str | None, *, reminder: bool) -> Reply:
     """The 1–5 question; `subject` is the request's reference, or None for a case."""
     text = (
-        tr("survey-question-request", reference=subject) if subject else tr("survey-question-case")
+        tr("survey-question-request", reference=ltr(subject))
+        if subject
+        else tr("survey-question-case")
     )
     if reminder:
         text = tr("survey-reminder") + "\n" + text

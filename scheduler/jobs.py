@@ -21,8 +21,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import flag_modified
 
 from handlers import surveys
+from handlers.bidi import ltr
 from handlers.clock import Clock
 from handlers.dates import format_date
+from handlers.digits import with_digits
 from handlers.replies import Reply
 from handlers.request_form import RequestForm
 from handlers.staff_inbox import to_staff
@@ -97,7 +99,7 @@ async def still_under_review(
                 continue
             text = tr(
                 "job-still-under-review",
-                reference=request.reference or "",
+                reference=ltr(request.reference or ""),
                 status=tr(f"status-{request.status}"),
                 since=format_date(request.updated_at, tr),
                 date=format_date(now, tr),
@@ -153,7 +155,7 @@ async def review_overdue(
             if staff_chat is not None:
                 text = tr(
                     "job-review-overdue",
-                    reference=request.reference or "",
+                    reference=ltr(request.reference or ""),
                     type=request.type,
                     days=review_days,
                     submitted=format_date(request.submitted_at, tr),
@@ -267,7 +269,8 @@ def _job(
 
 def build_scheduler(core: Core) -> AsyncIOScheduler:
     """One scheduler for this process, its jobs registered (started by bot/server.py)."""
-    db, clock, tr, policy = core.db, core.engine.clock, core.catalog.t, core.surveys
+    db, clock, policy = core.db, core.engine.clock, core.surveys
+    tr = with_digits(core.catalog.t, core.faq.profile.digits)
     wake = core.dispatcher.wake if core.dispatcher is not None else None
     staff_chat = core.staff.staff_chat if core.staff is not None else None
     review_days = core.faq.profile.review_period.days

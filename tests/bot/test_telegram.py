@@ -18,6 +18,7 @@ from bot.server import background
 from bot.telegram import split_text
 from bot.wiring import Core, open_core
 from faq.service import FaqService
+from handlers.bidi import ltr
 from handlers.clock import SystemClock
 from handlers.staff_requests import set_status
 from storage.models import ChannelIdentity, Message, OutboxMessage, SupportRequest
@@ -146,7 +147,7 @@ async def test_a_beneficiary_asks_and_files_a_request_on_telegram(
     # a status change made elsewhere (the command line) reaches Telegram through the outbox
     status = await until(lambda: [m for m in amina.inbox if "📢" in (m["text"] or "")])
     assert "صورة الهوية" in status[0]["text"]
-    assert labels(status[0]) == [tr("requests-complete", reference=request.reference)]
+    assert labels(status[0]) == [tr("requests-complete", reference=ltr(request.reference or ""))]
     assert tg.commands  # the command menu was set
 
 

@@ -34,6 +34,7 @@ from storage.models import (
     RequestTransition,
     SupportRequest,
 )
+from tests.bidi import plain
 
 tr = Catalog("ar")
 KEY = bytes(range(32))
@@ -86,7 +87,7 @@ class Chat:
         return self.last
 
     async def press(self, label: str) -> list[Reply]:
-        button = next(b for r in self.last for b in r.buttons if b.label == label)
+        button = next(b for r in self.last for b in r.buttons if plain(b.label) == plain(label))
         return await self.say(payload=button.payload)
 
     @property
@@ -115,7 +116,7 @@ async def submit(chat: Chat) -> str:
     await chat.press("✅ البيانات صحيحة")
     await chat.press("أقرّ وأوافق")
     assert "رقم طلبك" in chat.text
-    return chat.text.split("رقم طلبك: ")[1].split()[0]
+    return plain(chat.text).split("رقم طلبك: ")[1].split()[0]
 
 
 async def test_the_form_files_a_request_with_a_reference_and_the_review_period(

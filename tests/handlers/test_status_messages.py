@@ -9,6 +9,7 @@ from handlers.engine import Engine
 from handlers.staff_requests import BENEFICIARY_FACING, set_status
 from handlers.types import Attachment
 from storage.db import Database
+from tests.bidi import plain
 from tests.handlers.test_request_form import Chat, submit, tr
 from tests.handlers.test_surveys import clock, engine, faq, submit_as
 
@@ -52,7 +53,7 @@ async def test_each_transition_is_told_with_the_reference_and_both_dates(
 
     await submit_as(engine, "omar")
     receipt = (await engine.transcript("web", "omar"))[-1].text
-    other = receipt.split("رقم طلبك: ")[1].split()[0]
+    other = plain(receipt).split("رقم طلبك: ")[1].split()[0]
     change = await set_status(
         database, clock, tr.t, reference=other, status="rejected", note=None, actor="cli"
     )
