@@ -74,6 +74,4 @@ form-city-too-long = اسم المدينة طويل جداً (الحد { $max ->
 
 ## Pausing the form, and a needs-info request completed with a written reply.
 
-form-words-pause = اكمل بعدين, أكمل بعدين, ابي اكمل بعدين, ابغى اكمل بعدين, بكمل بعدين, اكمله بعدين, اكمل لاحقا, أكمل لاحقاً, لاحقا, بعدين, later, continue later
-form-paused = حفظت { $form } كما هو ✅ تقدر تكمله متى شئت: اختر «تقديم طلب» من القائمة أو اكتب «ابي اقدم طلب»، وتكمل من حيث توقفت.
 complete-note-done = شكراً ✅ سجّلنا ردّك على طلبك { $reference } وسيطّلع عليه الموظف، وعاد طلبك للدراسة ({ $date }).

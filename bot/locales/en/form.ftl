@@ -50,6 +50,4 @@ form-city-too-long = That city name is too long (the limit is { $max ->
 
 ## Pausing the form, and a needs-info request completed with a written reply.
 
-form-words-pause = later, continue later, i will continue later, finish later, اكمل بعدين
-form-paused = Your { $form } is saved as it is ✅ You can finish it whenever you like: choose "File a request" from the menu or type "I want to apply", and carry on where you stopped.
 complete-note-done = Thank you ✅ Your reply on request { $reference } is recorded for staff to read, and the request is back under review ({ $date }).

@@ -1,5 +1,7 @@
 form-words-back = back, previous, رجوع
 form-words-cancel = cancel, cancel it, i want to cancel, إلغاء
+form-words-pause = later, continue later, i will continue later, finish later, اكمل بعدين
+form-paused = Your { $form } is saved as it is ✅ You can finish it whenever you like: choose "File a request" from the menu or type "I want to apply", and carry on where you stopped.
 form-words-done = done, finished, none, تم
 form-words-continue = continue, متابعة
 form-words-restart = restart, start over
