@@ -412,7 +412,7 @@ def cmd_staff_list(settings: Settings, tr: Catalog, out: TextIO) -> int:
             "staff-list-line",
             username=member.username,
             name=member.display_name,
-            role=tr(f"staff-list-role-{member.role}"),
+            role=tr(f"staffweb-role-{member.role}"),
             state=tr("staff-list-active" if member.active else "staff-list-inactive"),
             web=tr("staff-list-web-yes" if member.has_password else "staff-list-web-no"),
             telegram=tr("staff-list-tg-yes" if member.telegram_linked else "staff-list-tg-no"),

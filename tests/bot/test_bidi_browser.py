@@ -157,7 +157,7 @@ async def file_a_request(page: Any, base: str, reading: Reading) -> str:
     for answer in ("سارة محمد العتيبي", NATIONAL_ID, PHONE_TYPED):
         await say(page, answer)
     await press(page, "جدة")
-    await press(page, "الرعاية الصحية لأمراض القلب لدى الأطفال")
+    await press(page, "علاج أمراض القلب للأطفال")
     await say(page, "بنتي عمرها سنتين وعندها ثقب في القلب وتحتاج عملية")
     summary = await press(page, "تم")
     assert MASKED_ID in summary and MASKED_PHONE in summary
