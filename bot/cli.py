@@ -45,6 +45,11 @@ def _parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="apply the migrations (PostgreSQL needs this)")
+    db_backup = db_sub.add_parser("backup", help="copy the SQLite database (safe while running)")
+    db_backup.add_argument("path", type=Path)
+    db_backup.add_argument("--force", action="store_true", help="overwrite PATH if it exists")
+    db_restore = db_sub.add_parser("restore", help="put a backup back (the bot stopped)")
+    db_restore.add_argument("path", type=Path)
 
     staff = sub.add_parser("staff", help="staff accounts")
     staff_sub = staff.add_subparsers(dest="staff_command", required=True)
@@ -494,6 +499,58 @@ def cmd_db_upgrade(settings: Settings, tr: Catalog, out: TextIO) -> int:
     return 0
 
 
+def cmd_db_backup(args: argparse.Namespace, settings: Settings, tr: Catalog, out: TextIO) -> int:
+    import sqlite3
+
+    from storage.backup import BackupError, backup, database_file
+    from storage.crypto import KEY_FILE
+
+    database = database_file(settings.database_url, settings.data_dir)
+    if database is None:
+        print(tr("db-backup-postgresql"), file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        size = backup(database, args.path, force=args.force)
+    except BackupError as exc:
+        print(tr(exc.message_id, exc.args_), file=sys.stderr)
+        return EXIT_FAILED
+    except sqlite3.Error as exc:
+        print(tr("db-backup-failed", detail=str(exc)), file=sys.stderr)
+        return EXIT_FAILED
+    out.write(tr("db-backup-written", path=str(args.path), size=size) + "\n")
+    if settings.encryption_key:
+        out.write(tr("db-backup-key-env") + "\n")
+    else:
+        out.write(tr("db-backup-key-file", key=str(settings.data_dir / KEY_FILE)) + "\n")
+    return 0
+
+
+def cmd_db_restore(args: argparse.Namespace, settings: Settings, tr: Catalog, out: TextIO) -> int:
+    import sqlite3
+
+    from handlers.clock import SystemClock
+    from storage.backup import BackupError, database_file, migrate, restore
+
+    database = database_file(settings.database_url, settings.data_dir)
+    if database is None:
+        print(tr("db-restore-postgresql"), file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        restored = restore(database, args.path, SystemClock().now())
+        asyncio.run(migrate(database))
+    except BackupError as exc:
+        print(tr(exc.message_id, exc.args_), file=sys.stderr)
+        return EXIT_FAILED
+    except sqlite3.Error as exc:
+        print(tr("db-restore-failed", detail=str(exc)), file=sys.stderr)
+        return EXIT_FAILED
+    out.write(tr("db-restored", path=str(args.path)) + "\n")
+    if restored.aside is not None:
+        out.write(tr("db-restore-aside", aside=str(restored.aside)) + "\n")
+    out.write(tr("db-restore-key") + "\n")
+    return 0
+
+
 def cmd_faq_build(args: argparse.Namespace, tr: Catalog, out: TextIO) -> int:
     from faq.builder import GuideError, build_profile, format_report
     from faq.profile import write_profile_dir
@@ -582,6 +639,10 @@ def main(argv: Sequence[str], out: TextIO | None = None) -> int:
         if args.command == "survey":
             return cmd_survey_push(args, settings, tr, out)
         if args.command == "db":
+            if args.db_command == "backup":
+                return cmd_db_backup(args, settings, tr, out)
+            if args.db_command == "restore":
+                return cmd_db_restore(args, settings, tr, out)
             return cmd_db_upgrade(settings, tr, out)
         if args.command is None:
             return cmd_serve(settings, tr)

@@ -111,7 +111,9 @@ class Database:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         self.schema = schema
-        kwargs: dict[str, Any] = {"echo": echo}
+        # An error's message (and so a logged traceback) would otherwise carry the statement's
+        # values: message texts, and the identifiers before they are sealed.
+        kwargs: dict[str, Any] = {"echo": echo, "hide_parameters": True}
         if self.is_sqlite:
             if ":///" in url and not url.endswith(":memory:"):
                 Path(url.split(":///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,23 @@
+# bot.py db backup / db restore (storage/backup.py)
+db-backup-written = ✅ كُتبت النسخة الاحتياطية: { $path } ({ $size } بايت)
+db-backup-key-file = ⚠️ مفتاح التشفير ليس في النسخة، بل في { $key }. احفظه في مكان آخر غير مكان النسخة: بدونه لا تُقرأ أرقام الهوية والجوال المشفّرة فيها، وإن حُفظ معها صارت النسخة حساسة.
+db-backup-key-env = ⚠️ مفتاح التشفير ليس في النسخة، بل في المتغير TAWASUL_ENCRYPTION_KEY. احفظه في مكان آخر غير مكان النسخة: بدونه لا تُقرأ أرقام الهوية والجوال المشفّرة فيها، وإن حُفظ معها صارت النسخة حساسة.
+db-backup-no-database = لا توجد قاعدة بيانات لنسخها في { $path }.
+db-backup-exists = الملف { $path } موجود، ولم يُمس. اختر مسارًا آخر، أو أضف --force للكتابة فوقه.
+db-backup-target-dir = { $path } مجلد وليس ملفًا: اكتب اسم ملف النسخة داخله.
+db-backup-no-folder = المجلد { $path } غير موجود.
+db-backup-failed = تعذّر نسخ قاعدة البيانات: { $detail }
+db-backup-postgresql = قاعدة البيانات PostgreSQL تُنسخ بأداتها: pg_dump -Fc -f tawasul.dump "$DATABASE_URL" (والاسترجاع بـ pg_restore). التفاصيل في README، قسم «النسخ الاحتياطي والاسترجاع».
+db-restore-postgresql = قاعدة البيانات PostgreSQL تُسترجع بأداتها: pg_restore --clean --if-exists -d "$DATABASE_URL" tawasul.dump ثم python bot.py db upgrade. التفاصيل في README.
+db-restore-missing = الملف { $path } غير موجود.
+db-restore-not-a-database = الملف { $path } ليس قاعدة بيانات SQLite. لم يتغير شيء.
+db-restore-damaged = الملف { $path } قاعدة بيانات تالفة. لم يتغير شيء.
+db-restore-not-tawasul = الملف { $path } قاعدة بيانات، لكنها ليست نسخة من تواصل. لم يتغير شيء.
+db-restore-unknown-version = الملف { $path } بإصدار مخطط غير معروف ({ $version }): ربما من إصدار أحدث من البوت. لم يتغير شيء.
+db-restore-running = البوت يعمل ويستخدم { $path }: أوقفه أولًا ثم أعد الاسترجاع. لم يتغير شيء.
+db-restore-current-unreadable = تعذّر فتح قاعدة البيانات الحالية { $path }: انقلها من مكانها يدويًا ثم أعد الاسترجاع. لم يتغير شيء.
+db-restore-aside-taken = تعذّر حفظ قاعدة البيانات الحالية جانبًا بجوار { $path }. لم يتغير شيء.
+db-restore-failed = تعذّر الاسترجاع: { $detail }
+db-restored = ✅ استُرجعت النسخة { $path } وحُدّثت قاعدة البيانات.
+db-restore-aside = حُفظت قاعدة البيانات السابقة في { $aside }.
+db-restore-key = تذكير: أرقام الهوية والجوال في النسخة لا تُقرأ إلا بمفتاح التشفير نفسه الذي كان وقت النسخ.

@@ -1,0 +1,23 @@
+# bot.py db backup / db restore (storage/backup.py)
+db-backup-written = ✅ Backup written: { $path } ({ $size } bytes)
+db-backup-key-file = ⚠️ The encryption key is not in the backup: it is { $key }. Keep it somewhere other than the backup: without it the encrypted national IDs and phone numbers in the backup cannot be read, and together with it the backup is sensitive.
+db-backup-key-env = ⚠️ The encryption key is not in the backup: it is the TAWASUL_ENCRYPTION_KEY variable. Keep it somewhere other than the backup: without it the encrypted national IDs and phone numbers in the backup cannot be read, and together with it the backup is sensitive.
+db-backup-no-database = There is no database to back up at { $path }.
+db-backup-exists = { $path } exists and was left alone. Choose another path, or add --force to overwrite it.
+db-backup-target-dir = { $path } is a folder, not a file: name the backup file inside it.
+db-backup-no-folder = The folder { $path } does not exist.
+db-backup-failed = Could not back up the database: { $detail }
+db-backup-postgresql = A PostgreSQL database is backed up with its own tool: pg_dump -Fc -f tawasul.dump "$DATABASE_URL" (and restored with pg_restore). See the README, "Back up and restore".
+db-restore-postgresql = A PostgreSQL database is restored with its own tool: pg_restore --clean --if-exists -d "$DATABASE_URL" tawasul.dump, then python bot.py db upgrade. See the README.
+db-restore-missing = { $path } does not exist.
+db-restore-not-a-database = { $path } is not an SQLite database. Nothing was changed.
+db-restore-damaged = { $path } is a damaged database. Nothing was changed.
+db-restore-not-tawasul = { $path } is a database, but not a Tawasul backup. Nothing was changed.
+db-restore-unknown-version = { $path } has an unknown schema version ({ $version }): perhaps from a newer release of the bot. Nothing was changed.
+db-restore-running = The bot is running and using { $path }: stop it first, then restore again. Nothing was changed.
+db-restore-current-unreadable = The current database { $path } cannot be opened: move it away by hand, then restore again. Nothing was changed.
+db-restore-aside-taken = The current database could not be kept aside next to { $path }. Nothing was changed.
+db-restore-failed = The restore failed: { $detail }
+db-restored = ✅ Restored { $path } and brought the database up to date.
+db-restore-aside = The previous database was kept in { $aside }.
+db-restore-key = Reminder: the national IDs and phone numbers in the backup can only be read with the same encryption key as when it was made.
