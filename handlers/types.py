@@ -70,8 +70,8 @@ class TranscriptEntry:
     at: datetime
     payloads: tuple[str, ...] = ()  # the buttons' payloads, in the same order
     id: int = 0  # the message's id: increasing, so a page can ask for what came after it
-    files: tuple[str, ...] = ()  # the names of the files the message brought, if any
     nav: tuple[bool, ...] = ()  # which buttons are navigation, in the same order
+    files: tuple[str, ...] = ()  # the names of the files the message brought, if any
 
 
 class ChatEngine(Protocol):
