@@ -63,13 +63,13 @@ MOBILES = st.builds(
 SEPARATORS = st.sampled_from(["", "", " ", "-", ".", "\u00a0", "\u2010", " - ", "\u200f"])
 
 
-def write(digits: str, data: st.DataObject) -> str:
+def write(digits: str, draw: Callable[[st.SearchStrategy[str]], str]) -> str:
     """``digits`` as someone may type them: grouped at random, in any of three scripts."""
     out = []
     for ch in digits:
-        script = data.draw(st.sampled_from([None, ARABIC_INDIC, PERSIAN]))
-        out.append((ch if script is None else ch.translate(script)) + data.draw(SEPARATORS))
-    return data.draw(st.sampled_from(["", " ", "\u200e"])) + "".join(out).rstrip()
+        script = draw(st.sampled_from(["0123456789", "٠١٢٣٤٥٦٧٨٩", "۰۱۲۳۴۵۶۷۸۹"]))
+        out.append(script[int(ch)] + draw(SEPARATORS))
+    return draw(st.sampled_from(["", " ", "\u200e"])) + "".join(out).rstrip()
 
 
 def arabic_digits(text: str) -> str:
@@ -135,7 +135,7 @@ def test_every_well_formed_id_is_accepted_however_written(
     national_id: str, data: st.DataObject
 ) -> None:
     assert fields.national_id(national_id) == Valid(national_id)
-    assert fields.national_id(write(national_id, data)) == Valid(national_id)
+    assert fields.national_id(write(national_id, data.draw)) == Valid(national_id)
 
 
 @settings(max_examples=100)
@@ -172,7 +172,8 @@ def test_every_saudi_mobile_is_accepted_in_every_usual_writing(
 ) -> None:
     e164 = "+966" + national
     assert fields.mobile(e164) == Valid(e164)
-    typed = lead.translate(ARABIC_INDIC if data.draw(st.booleans()) else {}) + write(national, data)
+    lead = lead.translate(ARABIC_INDIC if data.draw(st.booleans()) else {})
+    typed = lead + write(national, data.draw)
     assert fields.mobile(typed) == Valid(e164), typed
 
 
