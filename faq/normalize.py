@@ -65,6 +65,9 @@ def normalize(text: str) -> str:
     # NFKC folds Arabic presentation forms (PDF extractions) and full-width characters.
     text = unicodedata.normalize("NFKC", text)
     text = text.translate(_TABLE).lower()
+    # Dropping a tatweel or a mark can bring together what composes (Hangul jamo, a letter
+    # and its accent); composing again makes the result a fixed point, as a key must be.
+    text = unicodedata.normalize("NFKC", text)
     text = _NON_WORD.sub(" ", text)
     text = _REPEATS.sub(r"\1", text)
     return " ".join(text.split())

@@ -150,6 +150,10 @@ class Dialog:
             return self._on_command(state, command)
         if incoming.attachments and not text:
             return self._open_case(state, "media")
+        if (incoming.contact or incoming.foreign_contact) and not text:
+            # A contact means something only at the form's phone step (a keyboard left
+            # over from it, or a card shared on its own): elsewhere it must not meet silence.
+            return Turn(state, [self.welcome()])
         if not text:
             return Turn(state, [self._small_talk()] if stickers else [])
         if len(text) > MAX_MESSAGE_CHARS:

@@ -33,6 +33,8 @@ MAX_ATTACHMENTS_NOTE = 500
 # rather than having their first message taken as the next field.
 RESUME_AFTER = timedelta(minutes=30)
 CITY_BUTTONS = 6
+# What a draft holds once every step before the summary was answered.
+_REQUIRED = ("name", "national_id_enc", "phone_enc", "city", "type", "description")
 
 
 class Cipher(Protocol):
@@ -173,7 +175,7 @@ class RequestForm:
         if payload == "form:restart" or word == "restart":
             state.pop("form", None)
             return self.start(state, ctx)
-        if payload.startswith("form:edit:") and payload[10:] in FIELDS:
+        if payload.startswith("form:edit:") and payload[10:] in FIELDS and self._filled(form):
             form.update(step=payload[10:], editing=True)
             return Turn(state, [self._prompt(state)])
         if step in ("summary", "declaration"):
@@ -247,6 +249,12 @@ class RequestForm:
                 # «سأحضرها للمقر», «ما عندي»: the step ends in words, kept for the researcher.
                 data["attachments_note"] = incoming.text.strip()[:MAX_ATTACHMENTS_NOTE]
                 return Turn(state, [self._advance(state)])
+            # Only an empty message goes unanswered here: a button of an earlier message or a
+            # contact gets the hint, not silence.
+            if payload or incoming.contact or incoming.foreign_contact:
+                return Turn(
+                    state, [Reply(self.tr("form-attachments-hint"), self._attach_buttons(state))]
+                )
             return Turn(state)
         for a in incoming.attachments:
             if a.size is not None and a.size > MAX_ATTACHMENT_BYTES:
@@ -327,6 +335,12 @@ class RequestForm:
             data["phone_mask"] = fields.mask_phone(value)
         else:
             data[step] = value
+
+    @staticmethod
+    def _filled(form: dict[str, Any]) -> bool:
+        # "Edit a field" returns to the summary: offered there, it must not skip a step
+        # when an old summary's button is pressed in a draft that hasn't reached it.
+        return all(key in form["data"] for key in _REQUIRED)
 
     def _advance(self, state: State) -> Reply:
         form = state["form"]

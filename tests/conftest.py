@@ -8,11 +8,18 @@ from collections.abc import AsyncIterator
 
 import pytest
 import pytest_asyncio
+from hypothesis import settings
 
 from storage.db import Database
 
 PG_URL = os.environ.get("TAWASUL_TEST_DATABASE_URL")
 BACKENDS = ["sqlite", *(["postgresql"] if PG_URL else [])]
+
+# The property tests run the same examples on every run, so a red CI is reproducible and
+# a green one means something; `pytest --hypothesis-profile=explore` searches afresh.
+settings.register_profile("tawasul", derandomize=True, deadline=None, database=None)
+settings.register_profile("explore", deadline=None)
+settings.load_profile("tawasul")
 
 
 @pytest_asyncio.fixture(params=BACKENDS)
