@@ -246,6 +246,9 @@ def staff_router(
         staff_id, csrf, stamp = data.get("s"), data.get("c"), data.get("p")
         if not isinstance(staff_id, int) or not isinstance(csrf, str):
             return None
+        if isinstance(staff_id, bool) or not 0 < staff_id < 2**63:
+            # Only a key holder could sign it, but no database could look it up (500).
+            return None
         me = await staff_member(services().desk.db, staff_id)
         if me is None or not isinstance(stamp, str) or not hmac.compare_digest(stamp, me.stamp):
             return None
