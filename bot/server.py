@@ -189,6 +189,7 @@ async def serve(settings: Settings, catalog: Catalog, faq: FaqService | None = N
         staff=lambda: opened.get("desk"),
         health=health,
         embed_origins=settings.embed_origin_list(),
+        openapi=settings.openapi,
     )
     if settings.telegram_bot_token and settings.telegram_webhook_url:
         router = webhook_router(

@@ -55,7 +55,7 @@ from tests.handlers.test_request_form import Chat, submit
 ARABIC = re.compile(r"[\u0600-\u06FF]")
 WEBHOOK_SECRET = "fuzz-webhook-secret"
 STAFF_CHAT = -1009876543210
-# About 2,500 requests in all per database; TAWASUL_FUZZ_SCALE=10 for a long hunt.
+# About 2,100 requests in all per database; TAWASUL_FUZZ_SCALE=10 for a long hunt.
 SCALE = float(os.environ.get("TAWASUL_FUZZ_SCALE", "1"))
 FUZZ = settings(
     deadline=None,
@@ -544,7 +544,7 @@ def web_paths() -> st.SearchStrategy[str]:
 
 
 @given(data=st.data())
-@examples(800)
+@examples(700)
 async def test_the_web_chat_answers_anything_in_arabic(stack: Stack, data: st.DataObject) -> None:
     request = data.draw(
         requests_to(web_paths(), chat_bodies(), visitor_cookies(stack)), label="request"
@@ -614,7 +614,7 @@ def staff_forms(draw: st.DrawFn, csrf: str) -> bytes:
 
 
 @given(data=st.data())
-@examples(800)
+@examples(500)
 async def test_the_staff_inbox_answers_anything_in_arabic(
     stack: Stack, data: st.DataObject
 ) -> None:
@@ -638,7 +638,7 @@ async def test_the_staff_inbox_answers_anything_in_arabic(
     )
     signing_in = request.url.startswith("/staff/login") and request.method == "POST"
     # Each sign-in costs an argon2 hash on purpose: a few, not hundreds.
-    if signing_in and data.draw(st.integers(0, 9)) != 0:
+    if signing_in and data.draw(st.integers(0, 19)) != 0:
         request.method = "GET"
     await send(stack, request)
 
