@@ -58,6 +58,9 @@ class Settings(BaseSettings):
     # Reverse proxies whose X-Forwarded-For / -Proto are believed (comma-separated IPs or
     # networks); none by default, so a client can't pick the address the throttle sees.
     trusted_proxies: str = ""
+    # Publish the JSON APIs' description at /openapi.json (for staff tools and
+    # integrators); off by default: it maps the API for anyone who can reach the site.
+    openapi: bool = False
 
     @field_validator("log_level")
     @classmethod

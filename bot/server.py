@@ -196,6 +196,7 @@ async def serve(settings: Settings, catalog: Catalog, faq: FaqService | None = N
         health=health,
         embed_origins=settings.embed_origin_list(),
         uploads=uploads,
+        openapi=settings.openapi,
     )
     if settings.telegram_bot_token and settings.telegram_webhook_url:
         router = webhook_router(

@@ -33,6 +33,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from bot import api_models as api
 from bot.charts import charts_for
 from bot.i18n import Catalog
 from bot.report_text import format_duration
@@ -246,6 +247,9 @@ def staff_router(
             return None
         staff_id, csrf, stamp = data.get("s"), data.get("c"), data.get("p")
         if not isinstance(staff_id, int) or not isinstance(csrf, str):
+            return None
+        if isinstance(staff_id, bool) or not 0 < staff_id < 2**63:
+            # Only a key holder could sign it, but no database could look it up (500).
             return None
         me = await staff_member(services().desk.db, staff_id)
         if me is None or not isinstance(stamp, str) or not hmac.compare_digest(stamp, me.stamp):
@@ -518,7 +522,14 @@ def staff_router(
     )
     router.add_api_route("/cases/{case_id}/close", page(case_action(do_close)), methods=["POST"])
     router.add_api_route("/cases/{case_id}/reveal", page(reveal_identifiers), methods=["POST"])
-    router.add_api_route("/api/cases/{case_id}/messages", page(case_messages), methods=["GET"])
+    router.add_api_route(
+        "/api/cases/{case_id}/messages",
+        page(case_messages),
+        methods=["GET"],
+        name="case_messages",
+        responses={200: {"model": api.CaseMessages}, **api.errors(401, 404)},
+        openapi_extra=api.secured(api.STAFF_AUTH, parameters=api.case_parameters()),
+    )
 
     # -- requests --------------------------------------------------------------------------
 

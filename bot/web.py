@@ -66,9 +66,11 @@ from fastapi.templating import Jinja2Templates
 from itsdangerous import BadData, URLSafeSerializer, URLSafeTimedSerializer
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from bot import api_models as api
 from bot.body_limit import BodyLimit
 from bot.health import Health
 from bot.i18n import Catalog
+from bot.staff_web import SESSION_COOKIE as STAFF_COOKIE
 from bot.staff_web import StaffBackend, staff_router
 from bot.web_uploads import (
     MAX_UPLOAD_BODY_BYTES,
@@ -313,6 +315,7 @@ def create_app(
     health: Health | None = None,
     embed_origins: Sequence[str] = (),
     uploads: WebUploads | None = None,
+    openapi: bool = False,
 ) -> FastAPI:
     if not secret_key:
         raise ValueError("secret_key must not be empty: it signs the visitors' cookies")
@@ -345,8 +348,12 @@ def create_app(
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
-        openapi_url=None,
+        # The JSON APIs' description, for staff tools and integrators (TAWASUL_OPENAPI);
+        # no docs UI: Swagger's would load from a CDN.
+        openapi_url="/openapi.json" if openapi else None,
     )
+    if openapi:
+        api.install_openapi(app, COOKIE_NAME, STAFF_COOKIE)
     refusal = json.dumps({"error": catalog.t("web-error-too-large")}, ensure_ascii=False)
     # The upload route reads under its own limit and says so in its own words; the floor
     # here sits above it, so it only stops bodies declared far beyond any photo or PDF.
@@ -431,7 +438,7 @@ def create_app(
     def engine_of(request: Request) -> ChatEngine:
         return cast(ChatEngine, request.app.state.engine)
 
-    @app.get("/", response_class=HTMLResponse)
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     async def page(request: Request) -> Response:
         visitor = visitor_of(request, renewing=True) or secrets.token_urlsafe(16)
         texts = {key: catalog.t(key, {"mb": _UPLOAD_MB}) for key in _PAGE_TEXTS}
@@ -481,7 +488,7 @@ def create_app(
         )
     )
 
-    @app.get("/embed.js")
+    @app.get("/embed.js", include_in_schema=False)
     async def embed() -> Response:
         # Loaded by the association's pages: a script tag is not subject to CORS.
         headers = {"Cache-Control": "public, max-age=3600", "X-Content-Type-Options": "nosniff"}
@@ -489,12 +496,15 @@ def create_app(
 
     status = health or Health()
 
-    @app.api_route("/healthz", methods=["GET", "HEAD"])
+    # HEAD as well, for load balancers; the description names GET only.
+    @app.get("/healthz", response_model=None, responses={200: {"model": api.Health}})
+    @app.head("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:
         # The web is up if this answers; each channel says its own state beside it.
         return status.report()
 
-    @app.api_route("/readyz", methods=["GET", "HEAD"])
+    @app.get("/readyz", responses={200: {"model": api.Readiness}, 503: {"model": api.Readiness}})
+    @app.head("/readyz", include_in_schema=False)
     async def readyz(request: Request) -> JSONResponse:
         if health is None:  # no database behind this app's report: ready once started
             ready = hasattr(request.app.state, "engine")
@@ -503,7 +513,11 @@ def create_app(
         body = {"status": "ready" if ready else "unavailable"}
         return JSONResponse(body, status_code=200 if ready else 503)
 
-    @app.post("/api/chat")
+    @app.post(
+        "/api/chat",
+        responses={200: {"model": api.ChatAnswer}, **api.errors(400, 401, 413, 415)},
+        openapi_extra=api.secured(api.VISITOR_AUTH, **api.json_body(api.ChatRequest)),
+    )
     async def chat(request: Request) -> JSONResponse:
         visitor = require_visitor(request)
         content_type = request.headers.get("content-type", "")
@@ -540,7 +554,14 @@ def create_app(
         replies = await engine_of(request).handle(incoming)
         return JSONResponse({"replies": [_reply_json(r) for r in replies]}, headers=_NO_STORE)
 
-    @app.get("/api/chat/history")
+    @app.get(
+        "/api/chat/history",
+        responses={200: {"model": api.History}, **api.errors(400, 401)},
+        openapi_extra=api.secured(
+            api.VISITOR_AUTH,
+            parameters=[api.query("after", api.AFTER_PATTERN, "Only the messages after this id.")],
+        ),
+    )
     async def history(request: Request) -> JSONResponse:
         visitor = require_visitor(request)
         raw_after = request.query_params.get("after")

@@ -321,6 +321,7 @@ async def test_no_identifier_is_kept_in_the_clear(engine: Engine, database: Data
 
 # -- the step's own answer first, and the ways out of the form (issue 11) ------------------------
 
+
 def menu(engine: Engine) -> list[str]:
     """The main menu's labels in this association's words (its referral role)."""
     return [b.label for b in engine.dialog.menu_buttons()]
