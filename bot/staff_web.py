@@ -542,7 +542,8 @@ def staff_router(
         type_ = request.query_params.get("type") or None
         if type_ not in types:
             type_ = None
-        typed = request.query_params.get("q", "").strip()[:40]
+        # NUL: PostgreSQL refuses it in any text (500); no reference has one.
+        typed = request.query_params.get("q", "").replace("\x00", "").strip()[:40]
         reference = normalize_reference(typed) if typed else None
         rows = await desk.list_requests(status=status, type_=type_, reference=reference)
         if reference and len(rows) == 1:
@@ -566,7 +567,7 @@ def staff_router(
         )
 
     def reference_of(request: Request) -> str:
-        return str(request.path_params.get("reference", ""))[:32]
+        return str(request.path_params.get("reference", "")).replace("\x00", "")[:32]
 
     async def show_request(
         request: Request,

@@ -511,7 +511,9 @@ def staff_cookies(stack: Stack, who: st.SearchStrategy[str]) -> st.SearchStrateg
 def chat_bodies(draw: st.DrawFn) -> bytes:
     fields = {
         "text": st.one_of(ANY_TEXT, JSON_VALUE, st.sampled_from(["", "  ", "\x00", "ب" * 20_001])),
-        "payload": st.one_of(ANY_TEXT, JSON_VALUE, st.sampled_from(["menu:main", "x" * 257])),
+        "payload": st.one_of(
+            ANY_TEXT, JSON_VALUE, st.sampled_from(["menu:main", "x" * 257, "\x00", "menu:\x00"])
+        ),
         "id": st.one_of(
             st.from_regex(r"[A-Za-z0-9._:-]{1,64}", fullmatch=True), ANY_TEXT, JSON_VALUE
         ),
@@ -791,3 +793,13 @@ async def test_a_forged_host_header_gets_no_5xx(stack: Stack) -> None:
         for path in ("/static/.", "/staff/cases", "/api/chat/history", "/"):
             response = await send(stack, FuzzRequest("GET", path, headers, None))
             assert response.status_code < 500
+
+
+async def test_a_nul_in_a_reference_finds_nothing_instead_of_a_5xx(stack: Stack) -> None:
+    # Found by the fuzz: PostgreSQL refuses NUL in a text parameter (500).
+    cookie = stack.sessions["sara"][0]
+    headers = [(b"cookie", f"{SESSION_COOKIE}={cookie}".encode())]
+    missing = await send(stack, FuzzRequest("GET", "/staff/requests/%00", headers, None))
+    assert missing.status_code == 404
+    search = await send(stack, FuzzRequest("GET", "/staff/requests?q=%00", headers, None))
+    assert search.status_code == 200
