@@ -458,7 +458,7 @@ def _strings(value: object) -> list[str]:
     return []
 
 
-DialogMachine.TestCase.settings = settings(max_examples=50, stateful_step_count=50, deadline=None)
+DialogMachine.TestCase.settings = settings(max_examples=15, stateful_step_count=30, deadline=None)
 TestDialog = DialogMachine.TestCase
 
 
