@@ -9,6 +9,7 @@ an over-long text are stored cleaned and cut, malformed JSON stays 400.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import sqlite3
@@ -98,7 +99,11 @@ async def test_hostile_bodies_never_get_a_5xx_nor_fill_the_database(
             async def post(body: bytes) -> int:
                 return (await client.post(WEBHOOK_PATH, content=body, headers=headers)).status_code
 
-            assert await post(b"x" * (2 * 1024 * 1024)) == 413
+            # Refused unread: the 413 comes back while the client is still sending, and the
+            # server then closes the connection, which a client may see as a broken one.
+            broken = (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError)
+            with contextlib.suppress(*broken):
+                assert await post(b"x" * (2 * 1024 * 1024)) == 413
             assert await post(b"[" * 100_000) == 200
             assert await post(json.dumps({"not": "an update"}).encode()) == 200
             assert await post(b"{not json") == 400
