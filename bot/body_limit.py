@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from fastapi import HTTPException
+from fastapi import HTTPException, Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 DEFAULT_LIMIT = 1024 * 1024
@@ -62,3 +62,16 @@ class BodyLimit:
 
     def _limit_for(self, path: str) -> int:
         return next((v for p, v in self.overrides.items() if path.startswith(p)), self.limit)
+
+
+async def read_at_most(request: Request, limit: int) -> bytes | None:
+    """The body, or None as soon as it is known to be longer than `limit` bytes."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        return None
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            return None
+    return bytes(body)

@@ -60,6 +60,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.exc import InterfaceError, OperationalError
 
+from bot.body_limit import read_at_most
 from handlers.staff_inbox import StaffInbox
 from handlers.types import Attachment, BatchEngine, ChatEngine, Incoming
 from scheduler.dispatcher import SENT_PARTS, Permanent, RetryLater, Transient
@@ -529,16 +530,3 @@ def webhook_router(
         return Response(status_code=200)
 
     return router
-
-
-async def read_at_most(request: Request, limit: int) -> bytes | None:
-    """The body, or None as soon as it is known to be longer than `limit` bytes."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        return None
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            return None
-    return bytes(body)

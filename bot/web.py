@@ -67,7 +67,7 @@ from itsdangerous import BadData, URLSafeSerializer, URLSafeTimedSerializer
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot import api_models as api
-from bot.body_limit import BodyLimit
+from bot.body_limit import BodyLimit, read_at_most
 from bot.health import Health
 from bot.i18n import Catalog
 from bot.staff_web import SESSION_COOKIE as STAFF_COOKIE
@@ -281,17 +281,12 @@ async def receive(request: Request, uploads: WebUploads) -> tuple[Attachment, st
 
 async def _read_body(request: Request) -> bytes:
     declared = request.headers.get("content-length")
-    if declared is not None:
-        if not declared.isdigit():
-            raise ApiError(400, "web-error-bad-request")
-        if int(declared) > MAX_BODY_BYTES:
-            raise ApiError(413, "web-error-too-large")
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BODY_BYTES:
-            raise ApiError(413, "web-error-too-large")
-    return bytes(body)
+    if declared is not None and not declared.isdigit():
+        raise ApiError(400, "web-error-bad-request")
+    body = await read_at_most(request, MAX_BODY_BYTES)
+    if body is None:
+        raise ApiError(413, "web-error-too-large")
+    return body
 
 
 def _partition_last_cookie(response: Response) -> None:
