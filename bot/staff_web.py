@@ -34,6 +34,7 @@ from fastapi.templating import Jinja2Templates
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from bot import api_models as api
+from bot.body_limit import read_at_most
 from bot.charts import charts_for
 from bot.i18n import Catalog
 from bot.report_text import format_duration
@@ -137,11 +138,9 @@ async def _read_form(request: Request) -> dict[str, str]:
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type != "application/x-www-form-urlencoded":
         raise Refusal(415, "staffweb-error-bad-form")
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_FORM_BYTES:
-            raise Refusal(413, "staffweb-error-too-large")
+    body = await read_at_most(request, MAX_FORM_BYTES)
+    if body is None:
+        raise Refusal(413, "staffweb-error-too-large")
     try:
         parsed = parse_qs(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False)
     except (UnicodeDecodeError, ValueError):
