@@ -53,7 +53,7 @@ async def fill(db: Database, surveys: int, requests: int, cases: int, seed: int 
     def moment() -> datetime:
         return YEAR_START + timedelta(seconds=rng.randrange(365 * 24 * 3600))
 
-    async with db.session() as session, session.begin():
+    async with db.transaction(queued=False) as session:
         person = Beneficiary(created_at=YEAR_START)
         staff = Staff(username="bench", display_name="باحث", created_at=YEAR_START)
         session.add_all([person, staff])
@@ -174,7 +174,7 @@ async def bench(db: Database, args: argparse.Namespace) -> dict[str, Any]:
     tr = Catalog("ar").t
 
     async def csv_year() -> None:
-        async with db.session() as session:
+        async with db.reading() as session:
             await requests_csv(session, year, tr)
             await survey_answers_csv(session, year, tr)
 

@@ -84,7 +84,7 @@ async def run(people: int, pg: str | None) -> dict[str, Any]:
             while True:
                 await asyncio.sleep(1.0)
                 assert bot.poll() is None, "bot.py exited"
-                async with db.session() as s:
+                async with db.reading() as s:
                     left = await s.execute(
                         select(func.count()).where(
                             OutboxMessage.kind == "campaign", OutboxMessage.state != "sent"

@@ -314,7 +314,7 @@ def cmd_survey_push(args: argparse.Namespace, settings: Settings, tr: Catalog, o
         from storage import repositories as repo
 
         async def counts() -> dict[str, int]:
-            async with db.session() as session:
+            async with db.reading() as session:
                 return await repo.outbox_counts(session, "campaign")
 
         first = await counts()

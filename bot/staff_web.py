@@ -710,7 +710,7 @@ def staff_router(
         async def export(request: Request, signed: Signed) -> Response:
             period, _ = period_of(request)
             write = requests_csv if kind == "requests" else survey_answers_csv
-            async with services().desk.db.session() as session:
+            async with services().desk.db.reading() as session:
                 data = await write(session, period, tr)
             return Response(
                 content=data,

@@ -133,7 +133,7 @@ class Engine:
         now = self.clock.now()
         results: list[list[Reply]] = [[] for _ in incomings]
         queued = False
-        async with self.db.session() as session, session.begin():
+        async with self.db.transaction(queued=False) as session:
             todo = await self._claim(session, incomings, now)
             conversations = await repo.conversations_for_update_many(
                 session,
@@ -400,7 +400,7 @@ class Engine:
     async def transcript(
         self, channel: str, chat_id: str, limit: int = 200
     ) -> list[TranscriptEntry]:
-        async with self.db.session() as session:
+        async with self.db.reading() as session:
             messages = await repo.transcript(session, channel, chat_id, limit)
         entries = []
         for m in messages:

@@ -348,7 +348,7 @@ async def build_report(
     db: Database, period: Period, *, bucket: Bucket | None = None, tz: ZoneInfo = RIYADH
 ) -> Report:
     """Every figure, read in one session (one snapshot of the data)."""
-    async with db.session() as session:
+    async with db.reading() as session:
         return Report(
             period=period,
             csat=await csat(session, period),

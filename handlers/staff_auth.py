@@ -77,7 +77,7 @@ def _member(staff: Staff) -> StaffMember:
 
 async def end_sessions(db: Database, staff_id: int) -> None:
     """Every session of this staff member ends now (logout: on every device)."""
-    async with db.writer(), db.session() as session, session.begin():
+    async with db.transaction() as session:
         staff = await session.get(Staff, staff_id)
         if staff is not None:
             staff.session_version = (staff.session_version or 0) + 1
@@ -85,7 +85,7 @@ async def end_sessions(db: Database, staff_id: int) -> None:
 
 async def deactivate(db: Database, username: str) -> bool:
     """The account can no longer sign in and its sessions end; False if already inactive."""
-    async with db.writer(), db.session() as session, session.begin():
+    async with db.transaction() as session:
         staff = (
             await session.execute(select(Staff).where(Staff.username == username))
         ).scalar_one_or_none()
@@ -108,7 +108,7 @@ class StaffListing:
 
 
 async def list_staff(db: Database) -> list[StaffListing]:
-    async with db.session() as session:
+    async with db.reading() as session:
         rows = (await session.execute(select(Staff).order_by(Staff.username))).scalars()
         return [
             StaffListing(
@@ -138,7 +138,7 @@ def hash_password(password: str) -> str:
 async def set_password(db: Database, username: str, password: str) -> None:
     # Before the transaction and off the event loop: it is slow on purpose.
     password_hash = await asyncio.to_thread(hash_password, password)
-    async with db.writer(), db.session() as session, session.begin():
+    async with db.transaction() as session:
         staff = (
             await session.execute(select(Staff).where(Staff.username == username))
         ).scalar_one_or_none()
@@ -151,7 +151,7 @@ async def authenticate(db: Database, username: str, password: str) -> StaffMembe
     """The active staff member with this username and password, or None."""
     if not username or not password or len(password) > MAX_PASSWORD_CHARS:
         return None
-    async with db.session() as session:
+    async with db.reading() as session:
         staff = (
             await session.execute(select(Staff).where(Staff.username == username))
         ).scalar_one_or_none()
@@ -166,7 +166,7 @@ async def authenticate(db: Database, username: str, password: str) -> StaffMembe
         return None
     if _hasher.check_needs_rehash(stored):
         # Parameters raised since this hash was made: store a stronger one now we can.
-        async with db.writer(), db.session() as session, session.begin():
+        async with db.transaction() as session:
             fresh = await session.get(Staff, staff.id)
             if fresh is not None and fresh.password_hash == stored:
                 fresh.password_hash = await asyncio.to_thread(_hasher.hash, password)
@@ -176,7 +176,7 @@ async def authenticate(db: Database, username: str, password: str) -> StaffMembe
 
 async def staff_member(db: Database, staff_id: int) -> StaffMember | None:
     """The account behind a session, if it still exists and is active."""
-    async with db.session() as session:
+    async with db.reading() as session:
         staff = await session.get(Staff, staff_id)
     if staff is None or not staff.active or staff.password_hash is None:
         return None

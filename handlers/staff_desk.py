@@ -247,7 +247,7 @@ class StaffDesk:
                 HandoverCase.closed_at.desc(), HandoverCase.id.desc()
             )
         query = query.limit(LIST_LIMIT)
-        async with self.db.session() as session:
+        async with self.db.reading() as session:
             rows = (await session.execute(query)).all()
             ids = [case.id for case, *_ in rows]
             by_case: dict[int, list[Message]] = {i: [] for i in ids}
@@ -328,7 +328,7 @@ class StaffDesk:
 
     async def case(self, case_id: int, *, after: int = 0) -> CaseView:
         """The case, its conversation's messages (after the id `after`), the requests."""
-        async with self.db.session() as session:
+        async with self.db.reading() as session:
             case, conversation, who, assignee = await self._load_case(session, case_id)
             case_messages = (
                 (
@@ -381,7 +381,7 @@ class StaffDesk:
         if not me.is_admin:
             raise DeskError("staffweb-error-reveal-forbidden", 403)
         now = self.clock.now()
-        async with self.db.writer(), self.db.session() as session, session.begin():
+        async with self.db.transaction() as session:
             case, conversation, _, _ = await self._load_case(session, case_id)
             # The messages the case page shows: its conversation's latest.
             rows = (
@@ -432,7 +432,7 @@ class StaffDesk:
     ) -> AttachmentView:
         """A file the beneficiary sent in the case's conversation, its viewing recorded."""
         now = self.clock.now()
-        async with self.db.writer(), self.db.session() as session, session.begin():
+        async with self.db.transaction() as session:
             case = await session.get(HandoverCase, case_id)
             message = await session.get(Message, message_id)
             if case is None or message is None or message.conversation_id != case.conversation_id:
@@ -463,7 +463,7 @@ class StaffDesk:
 
     async def claim(self, case_id: int, me: StaffMember) -> None:
         now = self.clock.now()
-        async with self.db.writer(), self.db.session() as session, session.begin():
+        async with self.db.transaction() as session:
             case = await session.get(HandoverCase, case_id, with_for_update=True)
             if case is None:
                 raise DeskError("staffweb-error-no-case", 404, case=case_id)
@@ -490,7 +490,7 @@ class StaffDesk:
         if len(text) > MAX_REPLY_CHARS:
             raise DeskError("staffweb-error-reply-too-long", 413, max=MAX_REPLY_CHARS)
         now = self.clock.now()
-        async with self.db.writer(), self.db.session() as session, session.begin():
+        async with self.db.transaction() as session:
             case = await session.get(HandoverCase, case_id, with_for_update=True)
             if case is None:
                 raise DeskError("staffweb-error-no-case", 404, case=case_id)
@@ -511,7 +511,7 @@ class StaffDesk:
 
     async def close(self, case_id: int, me: StaffMember) -> None:
         now = self.clock.now()
-        async with self.db.writer(), self.db.session() as session, session.begin():
+        async with self.db.transaction() as session:
             case = await session.get(HandoverCase, case_id, with_for_update=True)
             if case is None:
                 raise DeskError("staffweb-error-no-case", 404, case=case_id)
@@ -560,12 +560,12 @@ class StaffDesk:
             query = query.where(SupportRequest.reference == normalize_reference(reference))
         # The oldest still waiting first: the same habit as the cases.
         query = query.order_by(SupportRequest.submitted_at, SupportRequest.id).limit(LIST_LIMIT)
-        async with self.db.session() as session:
+        async with self.db.reading() as session:
             rows = (await session.execute(query)).all()
         return [self._request_row(r, channel) for r, channel in rows]
 
     async def request_types(self) -> list[str]:
-        async with self.db.session() as session:
+        async with self.db.reading() as session:
             rows = await session.execute(
                 select(SupportRequest.type)
                 .group_by(SupportRequest.type)
@@ -592,7 +592,7 @@ class StaffDesk:
             return self.tr("staffweb-unreadable")
 
     async def request(self, reference: str) -> RequestView:
-        async with self.db.session() as session:
+        async with self.db.reading() as session:
             r = await self._request(session, reference)
             conversation = await session.get(Conversation, r.conversation_id)
             attachments = (
@@ -650,7 +650,7 @@ class StaffDesk:
         if not me.is_admin:
             raise DeskError("staffweb-error-reveal-forbidden", 403)
         now = self.clock.now()
-        async with self.db.writer(), self.db.session() as session, session.begin():
+        async with self.db.transaction() as session:
             r = await self._request(session, reference)
             try:
                 revealed = Revealed(
@@ -673,7 +673,7 @@ class StaffDesk:
     ) -> AttachmentView:
         """One attachment of the request, its viewing recorded like any look at a file."""
         now = self.clock.now()
-        async with self.db.writer(), self.db.session() as session, session.begin():
+        async with self.db.transaction() as session:
             r = await self._request(session, reference)
             a = await session.get(RequestAttachment, attachment_id)
             if a is None or a.request_id != r.id:

@@ -46,7 +46,7 @@ def _code_hash(code: str) -> str:
 async def add_staff(db: Database, clock: Clock, *, username: str, name: str, role: str) -> str:
     """Create a staff account; returns the one-time code for `/link` in Telegram."""
     code = secrets.token_hex(4).upper()
-    async with db.writer(), db.session() as session, session.begin():
+    async with db.transaction() as session:
         taken = await session.execute(select(Staff.id).where(Staff.username == username))
         if taken.first() is not None:
             raise StaffExists(username)
@@ -290,7 +290,7 @@ class StaffInbox:
     ) -> None:
         """One update from the staff group, once (its id is recorded like any inbound)."""
         now = self.clock.now()
-        async with self.db.writer(), self.db.session() as session, session.begin():
+        async with self.db.transaction() as session:
             if not await repo.claim_inbound(session, STAFF_CHANNEL, str(update_id), now):
                 return
             if text.startswith("/link"):
@@ -422,14 +422,14 @@ class StaffInbox:
         )
 
     async def thread_of(self, case_id: int) -> tuple[int | None, int | None]:
-        async with self.db.session() as session:
+        async with self.db.reading() as session:
             case = await session.get(HandoverCase, case_id)
             return (case.staff_thread_id, case.staff_card_message_id) if case else (None, None)
 
     async def set_thread(
         self, case_id: int, thread_id: int | None, card_message_id: int | None
     ) -> None:
-        async with self.db.writer(), self.db.session() as session, session.begin():
+        async with self.db.transaction() as session:
             case = await session.get(HandoverCase, case_id)
             if case is not None:
                 case.staff_thread_id = thread_id

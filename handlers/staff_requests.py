@@ -74,7 +74,7 @@ async def set_status(
     if status == "needs_info" and note is None:
         raise TransitionError("status-error-needs-note")
     now = clock.now()
-    async with db.writer(), db.session() as session, session.begin():
+    async with db.transaction() as session:
         request = await repo.request_by_reference(session, normalize_reference(reference))
         if request is None:
             raise TransitionError("status-error-no-request", reference=reference)

@@ -276,7 +276,7 @@ async def send_due(
 ) -> int:
     """Send the surveys whose time has come; returns how many."""
     now = clock.now()
-    async with db.writer(), db.session() as session, session.begin():
+    async with db.transaction() as session:
         due = await _locked(session, (Survey.status == "scheduled") & (Survey.due_at <= now), limit)
         for conversation, survey in due:
             await _send(session, conversation, survey, tr, policy, now)
@@ -288,7 +288,7 @@ async def remind_and_expire(
 ) -> tuple[int, int]:
     """One reminder a day after an unanswered survey; closed after its week. (reminded, expired)"""
     now = clock.now()
-    async with db.writer(), db.session() as session, session.begin():
+    async with db.transaction() as session:
         expired = await _locked(
             session, (Survey.status == "sent") & (Survey.expires_at <= now), limit
         )
@@ -336,7 +336,7 @@ async def push_campaign(
     """
     if since.tzinfo is None:
         raise ValueError("since must be timezone-aware")
-    async with db.session() as session:
+    async with db.reading() as session:
         already = select(Survey.request_id).where(
             Survey.trigger == "campaign", Survey.request_id.is_not(None)
         )
@@ -359,7 +359,7 @@ async def push_campaign(
     for start in range(0, len(targets), batch):
         chunk = targets[start : start + batch]
         now = clock.now()
-        async with db.writer(), db.session() as session, session.begin():
+        async with db.transaction() as session:
             # One query locks the batch's conversations, in id order like the jobs.
             locked = await session.execute(
                 select(Conversation)

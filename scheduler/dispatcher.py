@@ -209,7 +209,7 @@ class Dispatcher:
         """On SQLite this process is the only claimer: a row still 'sending' is the dead one's."""
         if not self.db.is_sqlite:
             return  # other processes may be sending right now; reclaim_after covers the dead
-        async with self.db.writer(), self.db.session() as session, session.begin():
+        async with self.db.transaction() as session:
             await session.execute(
                 update(OutboxMessage)
                 .where(OutboxMessage.state == "sending")
@@ -288,7 +288,7 @@ class Dispatcher:
             "channels": list(self.senders),
             "limit": limit,
         }
-        async with self.db.writer(), self.db.session() as session, session.begin():
+        async with self.db.transaction() as session:
             rows = (await session.execute(self._claim_statement, params)).mappings().all()
         return sorted((dict(r) for r in rows), key=lambda r: int(r["id"]))
 
@@ -338,7 +338,7 @@ class Dispatcher:
             return
         now = self.clock.now()
         sent = [o.row["id"] for o in outcomes if o.state == "sent"]
-        async with self.db.writer(), self.db.session() as session, session.begin():
+        async with self.db.transaction() as session:
             if sent:
                 await session.execute(
                     update(OUTBOX)

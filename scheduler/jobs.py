@@ -77,7 +77,7 @@ async def still_under_review(
     """A request that has waited `update_every` without news gets a "still under review"."""
     now = clock.now()
     count = 0
-    async with db.writer(), db.session() as session, session.begin():
+    async with db.transaction() as session:
         rows = await session.execute(
             select(SupportRequest)
             .where(
@@ -136,7 +136,7 @@ async def review_overdue(
         return 0  # the guide names no period ("a specified period"): nothing to measure
     now = clock.now()
     count = 0
-    async with db.writer(), db.session() as session, session.begin():
+    async with db.transaction() as session:
         rows = await session.execute(
             select(SupportRequest)
             .where(
@@ -178,7 +178,7 @@ async def expire_drafts(db: Database, clock: Clock, form: RequestForm, policy: S
     """Tell the person, without waiting for them to come back, that their draft expired."""
     now = clock.now()
     count = 0
-    async with db.writer(), db.session() as session, session.begin():
+    async with db.transaction() as session:
         # A coarse text filter the JSON column allows on both databases; `expired` decides.
         rows = await session.execute(
             select(Conversation)
@@ -209,7 +209,7 @@ async def remind_unclaimed(
     """Staff are reminded of a case nobody claimed, every `after` while it waits."""
     now = clock.now()
     count = 0
-    async with db.writer(), db.session() as session, session.begin():
+    async with db.transaction() as session:
         rows = await session.execute(
             select(HandoverCase)
             .where(

@@ -1,13 +1,15 @@
 """The database: one engine per process, opened and closed by whoever wires the app.
 
 The embedded default is SQLite in WAL mode under the data dir; `TAWASUL_DATABASE_URL`
-points the same code at PostgreSQL. Sessions come from `Database.session()`; the use case
-that opens one commits it once.
+points the same code at PostgreSQL. Every use case opens its unit of work in one place:
+`Database.transaction()` (a write transaction, queued behind SQLite's one writer, committed
+once at the end) or `Database.reading()` (a read-only session). Repositories never commit.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -140,6 +142,26 @@ class Database:
 
     def session(self) -> AsyncSession:
         return self._sessions()
+
+    @asynccontextmanager
+    async def transaction(self, *, queued: bool = True) -> AsyncIterator[AsyncSession]:
+        """One unit of work: a session in a transaction, committed on success, rolled back on error.
+
+        `queued=False` is for a caller that already holds `writer()` around several
+        transactions (the engine retries a failed batch one update at a time under one hold).
+        """
+        async with contextlib.AsyncExitStack() as stack:
+            if queued:
+                await stack.enter_async_context(self.writer())
+            session = await stack.enter_async_context(self.session())
+            await stack.enter_async_context(session.begin())
+            yield session
+
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[AsyncSession]:
+        """A session for reads only; nothing it does is committed."""
+        async with self.session() as session:
+            yield session
 
     @asynccontextmanager
     async def writer(self) -> AsyncIterator[None]:

@@ -20,7 +20,7 @@ async def record_rejected(
         "size": size,
         "created_at": at,
     }
-    async with db.writer(), db.session() as session, session.begin():
+    async with db.transaction() as session:
         await session.execute(insert(RejectedInbound).values(**row))
 
 
@@ -31,5 +31,5 @@ async def rejected(db: Database, channel: str) -> list[tuple[str | None, str]]:
         .where(RejectedInbound.channel == channel)
         .order_by(RejectedInbound.id)
     )
-    async with db.session() as session:
+    async with db.reading() as session:
         return [(e, r) for e, r in (await session.execute(query)).all()]

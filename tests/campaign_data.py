@@ -32,7 +32,7 @@ async def seed_delivered_requests(db: Database, count: int, now: datetime | None
     chunk = 2_000
     for start in range(0, count, chunk):
         ids = range(start + 1, min(start + chunk, count) + 1)
-        async with db.session() as session, session.begin():
+        async with db.transaction(queued=False) as session:
             await session.execute(
                 insert(_t(Beneficiary)),
                 [

@@ -44,7 +44,7 @@ class Seeded:
 
 
 async def seed(db: Database, vault: Vault) -> Seeded:
-    async with db.session() as session, session.begin():
+    async with db.transaction(queued=False) as session:
         person = Beneficiary(created_at=riyadh(1, month=10), display_name="نورة")
         session.add(person)
         await session.flush()

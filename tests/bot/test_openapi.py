@@ -85,7 +85,7 @@ async def seed(db: Database, engine: ChatEngine, holder: dict[str, Any]) -> None
     await engine.handle(Incoming("web", "v-case", "v-case", text="ابي اكلم موظف"))
     await engine.handle(Incoming("web", VISITOR, VISITOR, text="السلام عليكم"))
     await add_member(db, "sara", "researcher")
-    async with db.session() as session:
+    async with db.reading() as session:
         staff_id = (await session.execute(select(Staff.id))).scalar_one()
     me = await staff_member(db, staff_id)
     assert me is not None

@@ -81,7 +81,7 @@ async def test_a_database_error_logged_with_its_traceback_shows_no_value(
     """What web.py and the dispatcher log with log.exception when a statement fails."""
     db = Database(f"sqlite+aiosqlite:///{tmp_path / 'x.db'}")
     try:
-        async with db.session() as session:
+        async with db.reading() as session:
             with pytest.raises(SQLAlchemyError) as failed:
                 await session.execute(
                     text("INSERT INTO nowhere (text, phone) VALUES (:t, :p)"),

@@ -315,7 +315,7 @@ async def _kill_9_scenario(server: Server) -> None:
 
     db = server.backend.database()
     try:
-        async with db.session() as s:
+        async with db.reading() as s:
             conversations = (await s.execute(select(Conversation))).scalars().all()
             assert len(conversations) == 1
             cases = (await s.execute(select(HandoverCase))).scalars().all()
@@ -371,7 +371,7 @@ async def test_200_concurrent_visitors_each_see_only_their_own_conversation(
 
     db = server.backend.database()
     try:
-        async with db.session() as s:
+        async with db.reading() as s:
             conversations = (await s.execute(select(Conversation))).scalars().all()
             messages = (await s.execute(select(Message.direction))).scalars().all()
     finally:

@@ -216,7 +216,7 @@ async def test_a_researcher_cannot_reveal_and_an_admins_look_is_audited(
         assert shown.status_code == 200
         assert "1098765439" in shown.text and "+966558764321" in shown.text
         assert shown.headers["cache-control"] == "no-store"
-    async with database.session() as s:
+    async with database.reading() as s:
         events = (
             await s.execute(
                 select(AuditEvent.actor, AuditEvent.subject).where(
@@ -269,7 +269,7 @@ async def test_status_change_with_a_note_and_a_telegram_attachment(
     update = tg.user_sends_document(77, file_name="تقرير.pdf", file_size=4096)
     bot = make_bot(tg.token, tg.base_url)
     holder["backend"].files = TelegramFiles(bot)
-    async with database.writer(), database.session() as s, s.begin():
+    async with database.transaction() as s:
         request = (await s.execute(select(SupportRequest))).scalar_one()
         attachment = RequestAttachment(
             request_id=request.id,
@@ -373,7 +373,7 @@ async def test_a_file_sent_on_telegram_opens_a_case_and_staff_can_view_it(
             assert beyond.status_code == 404
     finally:
         await bot.session.close()
-    async with database.session() as s:
+    async with database.reading() as s:
         viewed = (
             await s.execute(select(AuditEvent.actor).where(AuditEvent.action == "case.file_viewed"))
         ).all()
@@ -432,7 +432,7 @@ async def test_needs_info_without_a_note_says_so_and_keeps_the_choice(
         )
         assert too_long.status_code == 413 and selected_status(too_long.text) == "rejected"
         assert "ن" * 2001 in too_long.text  # what was typed is not lost
-    async with database.session() as s:
+    async with database.reading() as s:
         assert (await s.execute(select(SupportRequest.status))).scalar_one() == "submitted"
 
 
@@ -510,7 +510,7 @@ async def test_cases_name_the_person_and_the_transcript_reads_as_words(
     filer = Chat(engine, "v-filer")
     await submit(filer)  # her request says سارة محمد العتيبي
     await filer.say("ابي اكلم موظف")
-    async with database.session() as s:
+    async with database.reading() as s:
         ids = dict(
             (await s.execute(select(Conversation.chat_id, Conversation.beneficiary_id))).all()
         )

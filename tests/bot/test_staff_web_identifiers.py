@@ -26,7 +26,7 @@ CLEAR = ("1000000008", "0551234567", "+966551234567")
 
 async def open_case(holder: dict[str, Any], database: Database) -> int:
     await holder["engine"].handle(Incoming("web", "v1", "v1", text=TYPED))
-    async with database.session() as s:
+    async with database.reading() as s:
         return int((await s.execute(select(HandoverCase.id))).scalar_one())
 
 
@@ -63,7 +63,7 @@ async def test_the_case_page_shows_typed_numbers_masked_and_only_an_admin_reveal
         assert ">1000000008</bdi>" in shown.text and ">+966551234567</bdi>" in shown.text
         again = await admin.get(page_url)  # revealed for that one look only
         assert not any(c in again.text for c in CLEAR)
-    async with database.session() as s:
+    async with database.reading() as s:
         events = (
             await s.execute(
                 select(AuditEvent.actor, AuditEvent.subject, AuditEvent.details).where(
@@ -81,7 +81,7 @@ async def test_a_case_without_typed_numbers_offers_nothing_to_reveal(
 ) -> None:
     application, holder = app
     await holder["engine"].handle(Incoming("web", "v2", "v2", text="ابي اكلم موظف"))
-    async with database.session() as s:
+    async with database.reading() as s:
         case_id = int((await s.execute(select(HandoverCase.id))).scalar_one())
     async with client(application) as admin:
         await sign_in(admin, "boss")

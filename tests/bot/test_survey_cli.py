@@ -80,7 +80,7 @@ async def test_the_push_follows_the_bot_sending_and_says_when_nothing_moves(
         while "هل البوت".encode() not in stderr:
             stderr += await proc.stderr.read(200)
     # The bot comes up and sends them: the command reports and ends.
-    async with db.session() as session, session.begin():
+    async with db.transaction(queued=False) as session:
         await session.execute(
             update(OutboxMessage).where(OutboxMessage.kind == "campaign").values(state="sent")
         )

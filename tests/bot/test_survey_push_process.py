@@ -127,7 +127,7 @@ async def test_a_10000_survey_push_survives_kill_9_within_the_limits(
         push = _start(push_args, env, tmp_path / "push.log")
 
         async def some_queued() -> bool:
-            async with db.session() as s:
+            async with db.reading() as s:
                 n = await s.execute(select(func.count()).select_from(Survey))
                 return n.scalar_one() >= 1_000
 
@@ -147,7 +147,7 @@ async def test_a_10000_survey_push_survives_kill_9_within_the_limits(
         procs.append(bot)
 
         async def all_sent() -> bool:
-            async with db.session() as s:
+            async with db.reading() as s:
                 left = await s.execute(
                     select(func.count()).where(
                         OutboxMessage.kind == "campaign", OutboxMessage.state != "sent"
@@ -158,7 +158,7 @@ async def test_a_10000_survey_push_survives_kill_9_within_the_limits(
         await _wait(all_sent, 300, [bot])
         await asyncio.sleep(1.0)  # a message sent twice would be here by now
 
-        async with db.session() as s:
+        async with db.reading() as s:
             surveys = (await s.execute(select(func.count()).select_from(Survey))).scalar_one()
             rows = await s.execute(select(func.count()).where(OutboxMessage.kind == "campaign"))
             assert surveys == PEOPLE  # one survey per request, though the push ran twice

@@ -132,7 +132,7 @@ async def test_a_beneficiary_asks_and_files_a_request_on_telegram(
     (receipt,) = await amina.presses("أقرّ وأوافق")
     assert "رقم طلبك" in receipt["text"]
 
-    async with core.db.session() as s:
+    async with core.db.reading() as s:
         request = (await s.execute(select(SupportRequest))).scalar_one()
     assert request.reference in receipt["text"]
     await set_status(
@@ -158,7 +158,7 @@ async def test_a_redelivered_update_is_handled_once(tg: FakeTelegram, core: Core
     tg.redeliver(update["update_id"])
     await asyncio.sleep(1.5)
     assert len(amina.inbox) == 1
-    async with core.db.session() as s:
+    async with core.db.reading() as s:
         ins = (await s.execute(select(Message).where(Message.direction == "in"))).scalars().all()
     assert len(ins) == 1
 
@@ -177,7 +177,7 @@ async def test_limits_429_and_a_blocked_user(tg: FakeTelegram, core: Core) -> No
     tg.user_sends_text(AMINA, "شكرا")
 
     async def failed() -> bool:
-        async with core.db.session() as s:
+        async with core.db.reading() as s:
             rows = (await s.execute(select(OutboxMessage.state, OutboxMessage.last_error))).all()
             reachable = (await s.execute(select(ChannelIdentity.reachable))).scalar_one()
         return ("failed", "blocked") in [tuple(r) for r in rows] and reachable is False
@@ -196,7 +196,7 @@ async def test_a_429_in_the_middle_of_a_long_text_resends_none_of_its_parts(
     text = "\n".join(f"سطر رقم {i} من رسالة طويلة جداً" for i in range(900))  # ~3 parts
     tg.fail_next("sendMessage", status=429, retry_after=1, chat_id=AMINA, after=1)
     now = datetime.now(UTC)
-    async with core.db.session() as session, session.begin():
+    async with core.db.transaction(queued=False) as session:
         await session.execute(
             insert(OutboxMessage),
             [

@@ -92,7 +92,7 @@ async def test_a_case_gets_a_topic_and_messages_flow_both_ways(
 
     tg.user_presses(HUDA, card["message_id"], f"case:close:{_case_id(card)}", chat_id=STAFF_CHAT)
     await until(lambda: any("أنهى فريق الجمعية" in m["text"] for m in tg.messages_to(AMINA)))
-    async with core.db.session() as s:
+    async with core.db.reading() as s:
         case = (await s.execute(select(HandoverCase))).scalar_one()
         on_case = (
             (await s.execute(select(Message.author).where(Message.case_id == case.id)))

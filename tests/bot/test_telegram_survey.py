@@ -47,7 +47,7 @@ async def test_a_closed_case_is_surveyed_and_rated_once_on_telegram(
     await amina.says("ابي اكلم موظف")
     (closed,) = await amina.says("/cancel")
     assert "أنهيت" in closed["text"]
-    async with core.db.writer(), core.db.session() as s, s.begin():
+    async with core.db.transaction() as s:
         survey = (await s.execute(select(Survey))).scalar_one()
         assert survey.trigger == "case_closed" and survey.status == "scheduled"
         # Two hours later, as far as this test is concerned.
@@ -64,6 +64,6 @@ async def test_a_closed_case_is_surveyed_and_rated_once_on_telegram(
     assert "سُجّل تقييمك" in thanks["text"] and labels(thanks) == ["تخطٍّ"]
     (again,) = await amina.presses("٢ 🙁 غير راضٍ")
     assert "مسجّل من قبل" in again["text"]
-    async with core.db.session() as s:
+    async with core.db.reading() as s:
         survey = (await s.execute(select(Survey))).scalar_one()
     assert (survey.status, survey.rating) == ("answered", 5)

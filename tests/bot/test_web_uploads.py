@@ -186,7 +186,7 @@ async def test_a_photo_at_the_forms_step_is_received_filed_and_opened_by_staff(
         text = await visitor.press(tr("form-accept"))
         reference = text.split("رقم طلبك: ")[1].split()[0].strip("\u2066\u2069")
 
-    async with database.session() as s:
+    async with database.reading() as s:
         [row] = (await s.execute(select(RequestAttachment))).scalars().all()
     assert row.channel == "web" and row.file_id == f"web:{path.name}"
     assert (row.kind, row.size, row.name, row.mime) == (
@@ -206,7 +206,7 @@ async def test_a_photo_at_the_forms_step_is_received_filed_and_opened_by_staff(
         assert file.headers["content-type"] == "image/png"
         assert file.headers["content-disposition"].startswith("inline;")
         assert file.headers["x-content-type-options"] == "nosniff"
-    async with database.session() as s:
+    async with database.reading() as s:
         looks = (
             await s.execute(
                 select(AuditEvent.actor).where(AuditEvent.action == "request.attachment_viewed")
@@ -261,7 +261,7 @@ async def test_a_file_outside_the_form_opens_a_case_whose_page_serves_it(
     assert file.headers["content-type"] == "application/pdf"
     assert file.headers["content-disposition"].endswith("''" + quote("تقرير.pdf"))
     assert file.headers["x-content-type-options"] == "nosniff"
-    async with database.session() as s:
+    async with database.reading() as s:
         looks = (
             await s.execute(select(AuditEvent.actor).where(AuditEvent.action == "case.file_viewed"))
         ).all()
@@ -287,12 +287,12 @@ async def test_a_missing_document_is_completed_by_uploading_it(
             note="تقرير طبي حديث",
             actor="staff:boss",
         )
-        async with database.session() as s:
+        async with database.reading() as s:
             request = (await s.execute(select(SupportRequest))).scalar_one()
         await visitor.client.post("/api/chat", json={"payload": f"complete:{request.id}"})
         done = await visitor.upload("تقرير.pdf", PDF, "application/pdf")
         assert done.status_code == 200 and reference in done.json()["replies"][0]["text"]
-    async with database.session() as s:
+    async with database.reading() as s:
         request = (await s.execute(select(SupportRequest))).scalar_one()
         files = (await s.execute(select(RequestAttachment))).scalars().all()
     assert request.status == "under_review"

@@ -49,7 +49,7 @@ def msg(
 
 
 async def count(db: Database, model: type) -> int:
-    async with db.session() as s:
+    async with db.reading() as s:
         return int((await s.execute(select(func.count()).select_from(model))).scalar_one())
 
 
@@ -90,7 +90,7 @@ async def test_talk_to_a_person_opens_a_case_that_records_the_messages(
     assert "وصلت رسالتك" in ack.text
     clock.advance(timedelta(minutes=1))
     assert await engine.handle(msg("وعنده موعد الاسبوع الجاي")) == []  # no ack flood
-    async with database.session() as s:
+    async with database.reading() as s:
         case = (await s.execute(select(HandoverCase))).scalar_one()
         on_case = (
             (await s.execute(select(Message.text).where(Message.case_id == case.id)))
@@ -103,7 +103,7 @@ async def test_talk_to_a_person_opens_a_case_that_records_the_messages(
     assert audit == ["case.opened"]
     (closed,) = await engine.handle(msg("/cancel"))
     assert "أنهيت" in closed.text
-    async with database.session() as s:
+    async with database.reading() as s:
         assert (await s.execute(select(HandoverCase.status))).scalar_one() == "closed"
 
 
@@ -113,7 +113,7 @@ async def test_two_unanswered_questions_in_a_row_hand_over(
     await engine.handle(msg("كم سعر الذهب اليوم"))
     assert await count(database, HandoverCase) == 0
     (reply,) = await engine.handle(msg("طيب وش افضل جوال"))
-    async with database.session() as s:
+    async with database.reading() as s:
         reason = (await s.execute(select(HandoverCase.reason))).scalar_one()
     assert reason == "unanswered"
     assert "فريق الجمعية" in reply.text
@@ -133,7 +133,7 @@ async def test_a_complaint_and_thumbs_down_open_cases_with_their_reason(
             channel="web", chat_id="c", user_id="c", attachments=(Attachment("f1", "photo", 1000),)
         )
     )
-    async with database.session() as s:
+    async with database.reading() as s:
         reasons = sorted((await s.execute(select(HandoverCase.reason))).scalars().all())
     assert reasons == ["complaint", "media", "not_helpful"]
 

@@ -33,7 +33,7 @@ def read(data: bytes) -> list[list[str]]:
 
 async def test_requests_export_in_arabic_with_masked_identifiers(database: Database) -> None:
     seeded = await seed(database, VAULT)
-    async with database.session() as session:
+    async with database.reading() as session:
         data = await requests_csv(session, NOVEMBER, AR)
         tokens = (
             await session.execute(select(SupportRequest.national_id_enc, SupportRequest.phone_enc))
@@ -58,7 +58,7 @@ async def test_requests_export_in_arabic_with_masked_identifiers(database: Datab
 
 async def test_survey_answers_export_links_what_and_who_was_rated(database: Database) -> None:
     seeded = await seed(database, VAULT)
-    async with database.session() as session:
+    async with database.reading() as session:
         header, *rows = read(await survey_answers_csv(session, NOVEMBER, AR))
     assert header == [
         "تاريخ الإجابة (بتوقيت الرياض)",
@@ -87,7 +87,7 @@ async def test_survey_answers_export_links_what_and_who_was_rated(database: Data
 
 async def test_an_empty_period_exports_the_header_only(database: Database) -> None:
     await seed(database, VAULT)
-    async with database.session() as session:
+    async with database.reading() as session:
         assert len(read(await requests_csv(session, EMPTY, AR))) == 1
         assert len(read(await survey_answers_csv(session, EMPTY, AR))) == 1
 

@@ -62,7 +62,7 @@ def engine(database: Database, faq: FaqService, clock: FixedClock) -> Engine:
 async def clear_copies(database: Database) -> list[str]:
     """Every stored value, in every table, that holds one of SECRETS however written."""
     hits: list[str] = []
-    async with database.session() as s:
+    async with database.reading() as s:
         for table in Base.metadata.sorted_tables:
             for row in (await s.execute(select(table))).mappings():
                 for column, value in row.items():
@@ -76,12 +76,12 @@ async def clear_copies(database: Database) -> list[str]:
 
 
 async def texts_in(database: Database) -> list[str]:
-    async with database.session() as s:
+    async with database.reading() as s:
         return list((await s.execute(select(Message.text).order_by(Message.id))).scalars())
 
 
 async def staff_group(database: Database) -> str:
-    async with database.session() as s:
+    async with database.reading() as s:
         rows = await s.execute(
             select(OutboxMessage.body).where(OutboxMessage.chat_id == STAFF_CHAT)
         )
@@ -107,7 +107,7 @@ async def test_numbers_in_a_question_and_a_handover_are_masked_for_staff_and_kep
     assert masked in group and second in group  # the case card, then the message
     assert await clear_copies(database) == []
 
-    async with database.session() as s:
+    async with database.reading() as s:
         rows = (await s.execute(select(Message).where(Message.direction == "in"))).scalars()
         tokens = [m.identifiers_enc for m in rows]
         case = (await s.execute(select(HandoverCase))).scalar_one()
@@ -173,7 +173,7 @@ async def test_an_id_at_the_name_step_a_description_a_completion_and_a_comment_a
     await chat.say("شكراً لكم، وجوالي الجديد ٠٥٧١٢٣٤٥٦٧ لو احتجتوني")
     assert "وصلت ملاحظتك" in chat.text
 
-    async with database.session() as s:
+    async with database.reading() as s:
         request = (await s.execute(select(SupportRequest))).scalar_one()
         survey = (await s.execute(select(Survey))).scalar_one()
     assert request.description == (f"رقم هوية أمها {ltr('2*******06')} وهي المرافقة في المستشفى")

@@ -43,7 +43,7 @@ _chats = itertools.count()
 async def stored_copies(database: Database, secrets: set[str]) -> list[str]:
     """Every stored value, in every table, that holds one of ``secrets`` however written."""
     hits: list[str] = []
-    async with database.session() as s:
+    async with database.reading() as s:
         for table in Base.metadata.sorted_tables:
             for row in (await s.execute(select(table))).mappings():
                 for column, value in row.items():
@@ -68,7 +68,7 @@ async def say(chat: Chat, **fields: object) -> None:
         or incoming.foreign_contact
     )
     if not replies and not empty:
-        async with chat.engine.db.session() as s:
+        async with chat.engine.db.reading() as s:
             state = (
                 await s.execute(select(Conversation.state).where(Conversation.chat_id == chat.chat))
             ).scalar_one()

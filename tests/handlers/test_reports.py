@@ -61,7 +61,7 @@ async def test_csat_over_time_is_bucketed_by_riyadh_days_with_the_gaps(
 
 async def test_csat_over_time_by_week_starts_weeks_on_sunday(database: Database) -> None:
     await seed(database, VAULT)
-    async with database.session() as session:
+    async with database.reading() as session:
         weeks = await reports.csat_over_time(session, NOVEMBER, "week")
     assert [w.start for w in weeks] == [date(2026, 11, d) for d in (1, 8, 15, 22, 29)]
     assert [w.count for w in weeks] == [3, 1, 2, 0, 0]

@@ -125,7 +125,7 @@ async def test_the_form_files_a_request_with_a_reference_and_the_review_period(
     reference = await submit(chat)
     assert reference.startswith("2611-")
     assert "خلال مدة لا تقل عن أسبوعين" in chat.text
-    async with database.session() as s:
+    async with database.reading() as s:
         request = (await s.execute(select(SupportRequest))).scalar_one()
         transitions = (await s.execute(select(RequestTransition))).scalars().all()
         files = (await s.execute(select(RequestAttachment))).scalars().all()
@@ -239,7 +239,7 @@ async def test_the_same_national_id_on_two_channels_is_one_beneficiary(
     await other.press("✔️ تم")
     await other.press("✅ البيانات صحيحة")
     await other.press("أقرّ وأوافق")
-    async with database.session() as s:
+    async with database.reading() as s:
         owners = (await s.execute(select(SupportRequest.beneficiary_id))).scalars().all()
     assert len(owners) == 2 and len(set(owners)) == 1
     await other.say("وش صار على طلبي")
@@ -292,7 +292,7 @@ async def test_needs_info_reaches_the_beneficiary_who_completes_it(
         attachments=(Attachment("file-2", "document", 50_000, "report.pdf", "application/pdf"),)
     )
     assert "عاد طلبك" in chat.text
-    async with database.session() as s:
+    async with database.reading() as s:
         request = (await s.execute(select(SupportRequest))).scalar_one()
         transitions = (
             await s.execute(select(RequestTransition.to_status, RequestTransition.actor))
@@ -305,7 +305,7 @@ async def test_needs_info_reaches_the_beneficiary_who_completes_it(
 
 async def test_no_identifier_is_kept_in_the_clear(engine: Engine, database: Database) -> None:
     await submit(Chat(engine))
-    async with database.session() as s:
+    async with database.reading() as s:
         texts = (await s.execute(select(Message.text))).scalars().all()
     joined = "\n".join(texts)
     assert NATIONAL_ID not in joined and "558764321" not in joined
@@ -332,7 +332,7 @@ def labels(chat: Chat) -> list[str]:
 
 
 async def cases(database: Database) -> list[HandoverCase]:
-    async with database.session() as s:
+    async with database.reading() as s:
         return list((await s.execute(select(HandoverCase))).scalars().all())
 
 
@@ -478,7 +478,7 @@ async def test_needs_info_can_be_answered_in_words_once_without_a_loop(
     date = format_date(clock.now(), tr.t)
     assert plain(chat.text) == tr("complete-note-done", reference=reference, date=date)
     assert labels(chat) == menu(engine)
-    async with database.session() as s:
+    async with database.reading() as s:
         request = (await s.execute(select(SupportRequest))).scalar_one()
         last = (
             (await s.execute(select(RequestTransition).order_by(RequestTransition.id.desc())))
@@ -498,7 +498,7 @@ async def test_needs_info_information_is_accepted_as_written(
     await needs_info(chat, database, clock, "اسم المستشفى الذي يتابع حالة الطفلة")
     await chat.say("مستشفى الملك فيصل التخصصي بجدة")
     assert "عاد طلبك للدراسة" in chat.text
-    async with database.session() as s:
+    async with database.reading() as s:
         notes = (await s.execute(select(RequestTransition.note))).scalars().all()
     assert notes[-1] == "مستشفى الملك فيصل التخصصي بجدة"
 
@@ -520,6 +520,6 @@ async def test_words_at_the_attachments_step_end_it_and_reach_staff(
     await chat.press("✅ البيانات صحيحة")
     await chat.press("أقرّ وأوافق")
     assert "رقم طلبك" in chat.text
-    async with database.session() as s:
+    async with database.reading() as s:
         (first,) = (await s.execute(select(RequestTransition))).scalars().all()
     assert first.to_status == "submitted" and first.note == "سأحضرها للمقر"

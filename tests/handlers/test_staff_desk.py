@@ -126,7 +126,7 @@ async def test_a_reply_reaches_the_beneficiary_on_their_own_channel(
 
     await desk.reply(tg_case, sara, "  مرحباً من تيليجرام  ")
     assert woken == [1]  # the dispatcher is woken for the Telegram message
-    async with database.session() as s:
+    async with database.reading() as s:
         pending = (
             (await s.execute(select(OutboxMessage).where(OutboxMessage.channel == "telegram")))
             .scalars()
@@ -151,7 +151,7 @@ async def test_bad_replies_and_closed_cases_change_nothing(
     (case_id,) = [r.id for r in await desk.list_cases("open", sara)]
 
     async def messages() -> int:
-        async with database.session() as s:
+        async with database.reading() as s:
             return len((await s.execute(select(Message))).scalars().all())
 
     before = await messages()
@@ -169,7 +169,7 @@ async def test_bad_replies_and_closed_cases_change_nothing(
     await desk.close(case_id, sara)
     transcript = await engine.transcript("web", "v")
     assert transcript[-1].text == tr("case-closed-by-staff")
-    async with database.session() as s:
+    async with database.reading() as s:
         conversation = (await s.execute(select(Conversation))).scalar_one()
         audit = (await s.execute(select(AuditEvent.action, AuditEvent.actor))).all()
     assert "case_id" not in conversation.state and conversation.state["mode"] == "idle"
@@ -211,7 +211,7 @@ async def test_requests_are_listed_masked_and_revealed_only_to_an_admin(
     assert "للمشرفين فقط" in tr(refused.value.message_id)
     revealed = await desk.reveal(reference, boss)
     assert (revealed.national_id, revealed.phone) == (NATIONAL_ID, "+966558764321")
-    async with database.session() as s:
+    async with database.reading() as s:
         reveals = (
             (await s.execute(select(AuditEvent).where(AuditEvent.action == "request.revealed")))
             .scalars()
@@ -245,7 +245,7 @@ async def test_passwords_are_argon2_and_sessions_end_with_a_new_password(
     database: Database, clock: FixedClock
 ) -> None:
     member = await staff(database, clock, "sara", "researcher")
-    async with database.session() as s:
+    async with database.reading() as s:
         stored = (await s.execute(select(Staff.password_hash))).scalar_one()
     assert stored is not None and stored.startswith("$argon2id$") and PASSWORD not in stored
     assert await authenticate(database, "sara", "wrong password!") is None
@@ -255,7 +255,7 @@ async def test_passwords_are_argon2_and_sessions_end_with_a_new_password(
     await set_password(database, "sara", "a brand new password")
     current = await staff_member(database, member.id)
     assert current is not None and current.stamp != member.stamp
-    async with database.writer(), database.session() as s, s.begin():
+    async with database.transaction() as s:
         row = await s.get(Staff, member.id)
         assert row is not None
         row.active = False
@@ -291,7 +291,7 @@ async def test_with_a_staff_group_the_web_actions_show_in_the_cases_topic(
     await desk.claim(case_id, sara)
     await desk.reply(case_id, sara, "مرحباً")
     await desk.close(case_id, sara)
-    async with database.session() as s:
+    async with database.reading() as s:
         rows = (
             (await s.execute(select(OutboxMessage).where(OutboxMessage.channel == "tgstaff")))
             .scalars()
@@ -312,7 +312,7 @@ async def test_closing_a_case_nobody_claimed_makes_it_and_its_survey_the_closers
     sara = await staff(database, clock, "sara", "researcher")
     await ask_for_human(engine, "v1")
     await desk.close(1, sara)
-    async with database.session() as s:
+    async with database.reading() as s:
         case = await s.get(HandoverCase, 1)
         survey = (await s.execute(select(Survey))).scalar_one()
     assert case is not None and case.status == "closed" and case.assignee_id == sara.id

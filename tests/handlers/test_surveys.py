@@ -63,12 +63,12 @@ async def survey_arrives(chat: Chat, database: Database, clock: FixedClock) -> N
 
 
 async def surveys(database: Database) -> list[Survey]:
-    async with database.session() as s:
+    async with database.reading() as s:
         return list((await s.execute(select(Survey).order_by(Survey.id))).scalars().all())
 
 
 async def survey_outbox(database: Database, kind: str = "survey") -> list[OutboxMessage]:
-    async with database.session() as s:
+    async with database.reading() as s:
         rows = await s.execute(
             select(OutboxMessage).where(OutboxMessage.kind == kind).order_by(OutboxMessage.id)
         )
@@ -89,7 +89,7 @@ async def test_a_delivered_service_is_surveyed_once_rated_once_with_a_comment(
     (survey,) = await surveys(database)
     assert survey.trigger == "service_delivered" and survey.status == "scheduled"
     assert survey.due_at == SUNDAY + timedelta(hours=2)
-    async with database.session() as s:
+    async with database.reading() as s:
         huda = (await s.execute(select(Staff.id))).scalar_one()
     assert survey.staff_id == huda and survey.request_id is not None
 
@@ -161,7 +161,7 @@ async def test_a_reply_at_night_is_not_held_but_the_survey_is(
     clock.at = datetime(2026, 11, 22, 20, 30, tzinfo=UTC)  # 23:30 Riyadh
     await send_due(database, clock, tr.t, POLICY)
     await chat.say("السلام عليكم")
-    async with database.session() as s:
+    async with database.reading() as s:
         rows = (await s.execute(select(OutboxMessage.kind, OutboxMessage.due_at))).all()
     reply_due = [due for kind, due in rows if kind == "reply"][-1]
     survey_due = [due for kind, due in rows if kind == "survey"][-1]
@@ -218,7 +218,7 @@ async def test_a_case_closed_by_staff_or_by_the_beneficiary_is_surveyed(
     amina, omar = Chat(engine, "amina"), Chat(engine, "omar")
     await amina.say("ابي اكلم موظف")
     await omar.say("ابي اكلم موظف")
-    async with database.session() as s:
+    async with database.reading() as s:
         first, second = (await s.execute(select(HandoverCase.id).order_by(HandoverCase.id))).all()
     for n, action in enumerate(("claim", "close", "close")):
         await inbox.handle(
@@ -233,7 +233,7 @@ async def test_a_case_closed_by_staff_or_by_the_beneficiary_is_surveyed(
     by_case = {s.case_id: s for s in await surveys(database)}
     assert set(by_case) == {first[0], second[0]}
     assert {s.trigger for s in by_case.values()} == {"case_closed"}
-    async with database.session() as s:
+    async with database.reading() as s:
         huda = (await s.execute(select(Staff.id))).scalar_one()
     assert by_case[first[0]].staff_id == huda and by_case[second[0]].staff_id is None
     clock.advance(timedelta(hours=2))
@@ -248,7 +248,7 @@ async def test_a_campaign_surveys_each_request_once_even_when_run_again(
 ) -> None:
     for name in ("amina", "omar", "sara"):
         await submit_as(engine, name)
-    async with database.session() as s:
+    async with database.reading() as s:
         references = (await s.execute(select(SupportRequest.reference))).scalars().all()
     for reference in references[:2]:
         await deliver_service(database, clock, str(reference))
@@ -295,7 +295,7 @@ async def test_three_processes_sending_at_once_send_each_survey_once(
 ) -> None:
     for name in ("amina", "omar", "sara"):
         await submit_as(engine, name)
-    async with database.session() as s:
+    async with database.reading() as s:
         references = (await s.execute(select(SupportRequest.reference))).scalars().all()
     for reference in references:
         await deliver_service(database, clock, str(reference))

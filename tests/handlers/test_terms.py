@@ -83,7 +83,7 @@ async def test_the_chat_names_the_associations_people_and_its_referral_role(
     intro, submitted = seen[1], seen[-1]
     assert profile.request_form in intro and profile.request_form in submitted
     assert "رقم طلبك" in submitted
-    async with database.session() as s:
+    async with database.reading() as s:
         reference = (await s.execute(select(SupportRequest.reference))).scalar_one()
 
     for status in ("under_review", "accepted", "service_delivered"):

@@ -100,7 +100,7 @@ async def migrated(
 async def journey_db(migrated: Database) -> Database:
     """The migrated database with no rows: each journey starts as on a new installation."""
     # DELETE, not TRUNCATE: on a dozen small tables PostgreSQL's TRUNCATE takes a second.
-    async with migrated.session() as s, s.begin():
+    async with migrated.transaction() as s:
         for table in reversed(Base.metadata.sorted_tables):
             await s.execute(table.delete())
     return migrated

@@ -120,7 +120,7 @@ class EngineChannel:
         return Incoming("web", CHAT, CHAT, attachments=(file,))
 
     async def state(self) -> Mapping[str, Any] | None:
-        async with self.db.session() as s:
+        async with self.db.reading() as s:
             query = select(Conversation.state).where(
                 Conversation.channel == "web", Conversation.chat_id == CHAT
             )
@@ -144,7 +144,7 @@ async def test_journey_through_the_engine(
 async def watermarks(db: Database) -> dict[str, int]:
     """The highest id of every table now: what a later scan may skip."""
     marks: dict[str, int] = {}
-    async with db.session() as s:
+    async with db.reading() as s:
         for table in Base.metadata.sorted_tables:
             if "id" in table.c:
                 top = (await s.execute(select(func.max(table.c.id)))).scalar_one_or_none()
@@ -159,7 +159,7 @@ async def stored_in_clear(
     if not needles:
         return []
     found: list[tuple[str, str]] = []
-    async with db.session() as s:
+    async with db.reading() as s:
         for table in Base.metadata.sorted_tables:
             query = select(table)
             if after is not None and "id" in table.c:
@@ -217,7 +217,7 @@ class BrowserChannel:
         return seen
 
     async def state(self) -> Mapping[str, Any] | None:
-        async with self.db.session() as s:
+        async with self.db.reading() as s:
             query = select(Conversation.state).where(Conversation.id == self.conversation)
             return (await s.execute(query)).scalar_one_or_none()
 
@@ -229,7 +229,7 @@ async def open_chat(browser: Any, url: str, db: Database) -> tuple[Any, Any, int
     await page.goto(url + "/")
     await page.wait_for_selector(f"{BOT_TURN} .bubble")
     await page.wait_for_selector("body[data-state=idle]")
-    async with db.session() as s:
+    async with db.reading() as s:
         query = select(func.max(Conversation.id)).where(Conversation.channel == "web")
         conversation = int((await s.execute(query)).scalar_one())
     return context, page, conversation

@@ -32,7 +32,7 @@ class RecordingSender:
 
 async def queue(db: Database, chat: str, *texts: str) -> None:
     now = datetime.now(UTC)
-    async with db.session() as s, s.begin():
+    async with db.transaction() as s:
         conversation = await repo.conversation_for_update(
             s, channel="telegram", chat_id=chat, user_id=chat, display_name=None, now=now
         )
@@ -57,7 +57,7 @@ async def drain(
 
 
 async def states(db: Database) -> list[tuple[str, str]]:
-    async with db.session() as s:
+    async with db.reading() as s:
         rows = await s.execute(
             select(OutboxMessage.state, OutboxMessage.last_error).order_by(OutboxMessage.id)
         )
@@ -104,7 +104,7 @@ async def test_a_blocked_chat_fails_once_and_is_marked_unreachable(database: Dat
     await drain(dispatcher, 1, sender)
     await asyncio.sleep(0.1)
     assert ("failed", "blocked") in await states(database)
-    async with database.session() as s:
+    async with database.reading() as s:
         reachable = (
             await s.execute(
                 select(ChannelIdentity.reachable).where(ChannelIdentity.external_user_id == "300")

@@ -119,7 +119,7 @@ async def test_three_dispatchers_send_every_message_once_within_the_limit(
 
         # A campaign's worth of messages appears at once, one per person.
         now = datetime.now(UTC)
-        async with db.session() as session, session.begin():
+        async with db.transaction(queued=False) as session:
             await session.execute(
                 insert(OutboxMessage),
                 [
@@ -140,7 +140,7 @@ async def test_three_dispatchers_send_every_message_once_within_the_limit(
 
         async def all_sent() -> bool:
             assert all(p.poll() is None for p in procs), "a bot process exited"
-            async with db.session() as session:
+            async with db.reading() as session:
                 left = await session.execute(
                     select(func.count()).where(OutboxMessage.state != "sent")
                 )

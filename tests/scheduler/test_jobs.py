@@ -36,7 +36,7 @@ POLICY = SurveyPolicy()
 
 
 async def staff_rows(database: Database) -> list[str]:
-    async with database.session() as s:
+    async with database.reading() as s:
         rows = await s.execute(
             select(OutboxMessage.body)
             .where(OutboxMessage.channel == STAFF_CHANNEL)
@@ -70,7 +70,7 @@ async def test_a_weekly_update_due_at_night_waits_for_the_morning(
     await submit(chat)
     clock.advance(timedelta(days=7))
     assert await still_under_review(database, clock, tr.t, POLICY) == 1
-    async with database.session() as s:
+    async with database.reading() as s:
         row = (
             await s.execute(select(OutboxMessage).where(OutboxMessage.kind == "update"))
         ).scalar_one()
@@ -99,7 +99,7 @@ async def test_without_a_staff_group_the_overdue_alert_is_an_audit_event(
     clock.advance(timedelta(days=15))
     assert await review_overdue(database, clock, tr.t, review_days=14, staff_chat=None) == 1
     assert await staff_rows(database) == []
-    async with database.session() as s:
+    async with database.reading() as s:
         subjects = (
             await s.execute(
                 select(AuditEvent.subject).where(AuditEvent.action == "request.review_overdue")
@@ -123,7 +123,7 @@ async def test_an_expired_draft_is_announced_without_waiting_for_the_person(
     assert await expire_drafts(database, clock, form, POLICY) == 1
     assert await expire_drafts(database, clock, form, POLICY) == 0
     assert "انتهت صلاحية طلبك" in (await engine.transcript("web", "amina"))[-1].text
-    async with database.session() as s:
+    async with database.reading() as s:
         states = (await s.execute(select(Conversation.state))).scalars().all()
     assert not any("form" in state for state in states)
     await chat.say("ابي اقدم طلب مساعدة")  # a fresh start, no second expiry notice
@@ -144,7 +144,7 @@ async def test_staff_are_reminded_of_unclaimed_cases_until_one_claims(
     assert await remind_unclaimed(database, clock, tr.t, staff_chat="-100") == 1
     reminders = await staff_rows(database)
     assert len(reminders) == 2 and "#1" in reminders[1] and "4 ساعة" in reminders[1]
-    async with database.writer(), database.session() as s, s.begin():
+    async with database.transaction() as s:
         case = (await s.execute(select(HandoverCase))).scalar_one()
         case.status, case.assignee_id = "claimed", None
     clock.advance(timedelta(hours=3))

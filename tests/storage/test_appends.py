@@ -15,7 +15,7 @@ NOW = datetime(2026, 11, 22, 7, 0, tzinfo=UTC)
 
 
 async def _conversation(db: Database) -> int:
-    async with db.session() as session, session.begin():
+    async with db.transaction(queued=False) as session:
         found = await repo.conversations_for_update_many(session, [("web", "c1", "u1", None)], NOW)
         return found[("web", "c1")].id
 
@@ -24,7 +24,7 @@ async def test_appended_rows_are_seen_by_the_same_transaction_and_kept_in_order(
     database: Database,
 ) -> None:
     await _conversation(database)
-    async with database.session() as session, session.begin():
+    async with database.transaction(queued=False) as session:
         conversation = (
             await repo.conversations_for_update_many(session, [("web", "c1", "u1", None)], NOW)
         )[("web", "c1")]
@@ -42,7 +42,7 @@ async def test_appended_rows_are_seen_by_the_same_transaction_and_kept_in_order(
         assert await repo.last_buttons(session, conversation.id) == [
             {"label": "👍", "payload": "rate:up"}
         ]
-    async with database.session() as session:
+    async with database.reading() as session:
         texts = (await session.execute(select(Message.text).order_by(Message.id))).scalars()
         assert list(texts) == ["رد 0", "رد 1", "رد 2"]
         bodies = await session.execute(select(OutboxMessage.body).order_by(OutboxMessage.id))
@@ -52,7 +52,7 @@ async def test_appended_rows_are_seen_by_the_same_transaction_and_kept_in_order(
 async def test_appended_rows_go_with_a_rolled_back_transaction(database: Database) -> None:
     await _conversation(database)
     with pytest.raises(RuntimeError):
-        async with database.session() as session, session.begin():
+        async with database.transaction(queued=False) as session:
             conversation = (
                 await repo.conversations_for_update_many(session, [("web", "c1", "u1", None)], NOW)
             )[("web", "c1")]
@@ -67,6 +67,6 @@ async def test_appended_rows_go_with_a_rolled_back_transaction(database: Databas
                 now=NOW,
             )
             raise RuntimeError("the use case failed")
-    async with database.session() as session:
+    async with database.reading() as session:
         count = await session.execute(select(func.count()).select_from(Message))
         assert count.scalar_one() == 0

@@ -30,7 +30,7 @@ async def test_a_writer_waits_for_another_process_lock_while_the_loop_runs(
             await asyncio.sleep(0.01)
 
     async def write() -> None:
-        async with db.session() as session, session.begin():
+        async with db.transaction(queued=False) as session:
             session.add(
                 Staff(
                     username="a", display_name="أ", role="researcher", created_at=datetime.now(UTC)
@@ -46,6 +46,6 @@ async def test_a_writer_waits_for_another_process_lock_while_the_loop_runs(
     other.close()
     await asyncio.wait_for(writing, 10)
     ticking.cancel()
-    async with db.session() as session:
+    async with db.reading() as session:
         assert (await session.execute(select(func.count()).select_from(Staff))).scalar_one() == 1
     await db.dispose()
