@@ -68,10 +68,10 @@ sys.path.insert(0, str(ROOT))
 from aiogram import Dispatcher  # noqa: E402
 from aiogram.types import Message  # noqa: E402
 
+from bot.channels.telegram.adapter import make_bot  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.i18n import Catalog  # noqa: E402
 from bot.server import background, freeze_startup_heap  # noqa: E402
-from bot.telegram import make_bot  # noqa: E402
 from bot.wiring import build_faq, open_core  # noqa: E402
 from faq.evaluate import read_tsv  # noqa: E402
 from faq.service import FaqService  # noqa: E402

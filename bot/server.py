@@ -13,21 +13,21 @@ from typing import Any
 import uvicorn
 from aiogram.exceptions import TelegramRetryAfter
 
-from bot.config import Settings
-from bot.health import ChannelState, Health, retry_until_done
-from bot.i18n import Catalog, speaking
-from bot.secrets import load_or_create_secret
-from bot.staff_web import StaffBackend
-from bot.telegram import (
+from bot.channels.telegram.adapter import (
     ALLOWED_UPDATES,
     Reject,
     TelegramPoller,
     set_commands,
     webhook_router,
 )
-from bot.telegram_files import TelegramFiles
-from bot.web import create_app
-from bot.web_uploads import FileSources, WebUploads
+from bot.channels.telegram.files import TelegramFiles
+from bot.channels.web.app import create_app
+from bot.channels.web.uploads import FileSources, WebUploads
+from bot.config import Settings
+from bot.health import ChannelState, Health, retry_until_done
+from bot.i18n import Catalog, speaking
+from bot.secrets import load_or_create_secret
+from bot.staff_web.routes import StaffBackend
 from bot.wiring import Core, build_faq, open_core
 from faq.service import FaqService
 from handlers.clock import SystemClock

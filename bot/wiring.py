@@ -1,6 +1,6 @@
 """The composition root: the one place that builds the core from configuration.
 
-`bot.py` (through `bot/cli.py`) asks for a `Core`; tests build theirs the same way with
+`bot.py` (through `bot/cli/`) asks for a `Core`; tests build theirs the same way with
 their own settings, database and clock.
 """
 
@@ -14,10 +14,10 @@ from datetime import timedelta
 
 from aiogram import Bot
 
+from bot.channels.telegram.adapter import StaffSender, TelegramSender, make_bot
 from bot.config import Settings
 from bot.errors import NotMigrated
 from bot.i18n import Catalog, speaking
-from bot.telegram import StaffSender, TelegramSender, make_bot
 from faq.profile import missing_phrases
 from faq.service import FaqService
 from handlers import fields

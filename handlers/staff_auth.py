@@ -1,6 +1,6 @@
 """Staff sign-in: argon2 password hashes, the accounts behind a web session, a throttle.
 
-No web framework here: the staff web app (bot/staff_web.py) and the command line
+No web framework here: the staff web app (bot/staff_web/) and the command line
 (`bot.py staff password`) both call these.
 """
 

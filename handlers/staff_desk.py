@@ -2,7 +2,7 @@
 
 Cases (list by tab, read, claim, reply, close) and requests (list, read with identifiers
 masked, reveal them to an admin with an audit event, move through the lifecycle). The
-routes in bot/staff_web.py are thin over this; each action here is one transaction, and a
+routes in bot/staff_web/ are thin over this; each action here is one transaction, and a
 message for a queued channel wakes the outbox dispatcher after the commit.
 """
 

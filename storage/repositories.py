@@ -188,7 +188,9 @@ def add_message(
 def _append(session: AsyncSession, model: type[Base], **row: Any) -> None:
     """An append-only row, written in bulk with the transaction's others (no id back)."""
     sync = session.sync_session
-    assert isinstance(sync, AppendingSession), "sessions come from Database.transaction() or reading()"
+    assert isinstance(sync, AppendingSession), (
+        "sessions come from Database.transaction() or reading()"
+    )
     sync.append(model.__table__, row)  # type: ignore[arg-type]
 
 

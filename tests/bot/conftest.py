@@ -1,6 +1,6 @@
 """Fixtures for the channel adapters: the real engine on a temporary database.
 
-`chat_engine_factory` is what `bot.web.create_app` takes: a zero-argument callable that
+`chat_engine_factory` is what `bot.channels.web.app.create_app` takes: a zero-argument callable that
 returns an async context manager yielding a `ChatEngine`. Every test gets a fresh SQLite
 database, migrated as the app migrates it, and the little-hearts profile.
 """

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from bot import charts
 from bot.i18n import Catalog
+from bot.render import charts
 from handlers.reports import Csat, CsatBucket, Durations, Period, Report, ResponseRate
 
 SVG = "{http://www.w3.org/2000/svg}"

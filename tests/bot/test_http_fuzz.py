@@ -29,10 +29,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from itsdangerous import TimestampSigner, URLSafeSerializer, URLSafeTimedSerializer
 
+from bot.channels.telegram.adapter import SECRET_HEADER, WEBHOOK_PATH, webhook_router
+from bot.channels.web.app import _COOKIE_SALT, COOKIE_NAME, create_app
 from bot.health import Health
-from bot.staff_web import _SESSION_SALT, LOGIN_COOKIE, SESSION_COOKIE, StaffBackend
-from bot.telegram import SECRET_HEADER, WEBHOOK_PATH, webhook_router
-from bot.web import _COOKIE_SALT, COOKIE_NAME, create_app
+from bot.staff_web.routes import _SESSION_SALT, LOGIN_COOKIE, SESSION_COOKIE, StaffBackend
 from faq.service import FaqService
 from handlers.clock import SystemClock
 from handlers.staff_desk import StaffDesk

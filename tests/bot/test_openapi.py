@@ -24,10 +24,10 @@ from itsdangerous import URLSafeTimedSerializer
 from schemathesis.generation.modes import GenerationMode
 from sqlalchemy import select
 
+from bot.channels.web.app import _COOKIE_SALT, COOKIE_NAME, create_app
 from bot.config import Settings
 from bot.health import Health
-from bot.staff_web import _SESSION_SALT, SESSION_COOKIE, StaffBackend
-from bot.web import _COOKIE_SALT, COOKIE_NAME, create_app
+from bot.staff_web.routes import _SESSION_SALT, SESSION_COOKIE, StaffBackend
 from faq.service import FaqService
 from handlers.clock import SystemClock
 from handlers.staff_auth import staff_member

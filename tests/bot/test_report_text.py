@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from bot.i18n import Catalog
-from bot.report_text import bar, format_duration
+from bot.render.report_text import bar, format_duration
 from handlers.reports import format_average
 
 AR = Catalog("ar").t

@@ -16,9 +16,9 @@ import pytest_asyncio
 from fastapi import FastAPI
 from sqlalchemy import select
 
-from bot.staff_web import SESSION_COOKIE
-from bot.telegram import make_bot
-from bot.telegram_files import TelegramFiles
+from bot.channels.telegram.adapter import make_bot
+from bot.channels.telegram.files import TelegramFiles
+from bot.staff_web.routes import SESSION_COOKIE
 from faq.service import FaqService
 from handlers.staff_inbox import mask_chat
 from handlers.types import Attachment, Incoming

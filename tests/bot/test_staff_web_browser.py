@@ -23,8 +23,8 @@ import pytest
 import pytest_asyncio
 from itsdangerous import URLSafeSerializer
 
+from bot.channels.web.app import _COOKIE_SALT, COOKIE_NAME
 from bot.i18n import Catalog
-from bot.web import _COOKIE_SALT, COOKIE_NAME
 from faq.service import FaqService
 from handlers.clock import FixedClock, SystemClock
 from handlers.surveys import SurveyPolicy, send_due

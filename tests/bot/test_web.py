@@ -18,8 +18,7 @@ import pytest_asyncio
 from fastapi import FastAPI
 from itsdangerous import URLSafeSerializer, URLSafeTimedSerializer
 
-from bot.i18n import Catalog
-from bot.web import (
+from bot.channels.web.app import (
     _COOKIE_SALT,
     _PAGE_TEXTS,
     _STATUS_MESSAGES,
@@ -29,6 +28,7 @@ from bot.web import (
     _history_json,
     create_app,
 )
+from bot.i18n import Catalog
 from handlers.replies import Reply
 from handlers.types import ChatEngine, Incoming, TranscriptEntry
 

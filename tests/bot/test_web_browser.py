@@ -19,8 +19,8 @@ import pytest_asyncio
 import uvicorn
 from fastapi import FastAPI
 
+from bot.channels.web.app import create_app
 from bot.i18n import Catalog
-from bot.web import create_app
 from handlers.types import ChatEngine
 
 CHROMIUM = Path("/usr/bin/chromium")

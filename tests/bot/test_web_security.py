@@ -12,8 +12,8 @@ import pytest
 from fastapi import FastAPI
 from itsdangerous import TimestampSigner, URLSafeSerializer, URLSafeTimedSerializer
 
+from bot.channels.web.app import COOKIE_MAX_AGE, COOKIE_NAME, EngineFactory, create_app
 from bot.i18n import Catalog
-from bot.web import COOKIE_MAX_AGE, COOKIE_NAME, EngineFactory, create_app
 
 SECRET = "test-secret-for-security"
 SALT = "tawasul.web.visitor"
@@ -115,7 +115,7 @@ async def _get(client: httpx.AsyncClient, path: str, cookie: str) -> httpx.Respo
 async def test_every_endpoint_refuses_a_body_over_its_limit_unread(
     chat_engine_factory: EngineFactory,
 ) -> None:
-    from bot.body_limit import DEFAULT_LIMIT
+    from bot.channels.web.body_limit import DEFAULT_LIMIT
 
     big = b"a=" + b"x" * (DEFAULT_LIMIT + 10)
 

@@ -23,8 +23,8 @@ import pytest_asyncio
 from fastapi import FastAPI
 from sqlalchemy import select
 
-from bot.web import COOKIE_NAME
-from bot.web_uploads import (
+from bot.channels.web.app import COOKIE_NAME
+from bot.channels.web.uploads import (
     MAX_UPLOAD_BYTES,
     WebUploads,
     clean_name,

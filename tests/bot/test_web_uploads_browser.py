@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
+from bot.channels.web.uploads import MAX_UPLOAD_BYTES, WebUploads
 from bot.i18n import Catalog
-from bot.web_uploads import MAX_UPLOAD_BYTES, WebUploads
 from faq.service import FaqService
 from storage.db import Database
 from tests.bot.staff_stack import PASSWORD, add_member, staff_app

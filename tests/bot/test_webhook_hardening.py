@@ -22,7 +22,7 @@ from typing import Any
 import httpx
 import pytest_asyncio
 
-from bot.telegram import CUT_MARK, MAX_TEXT, SECRET_HEADER, WEBHOOK_PATH
+from bot.channels.telegram.adapter import CUT_MARK, MAX_TEXT, SECRET_HEADER, WEBHOOK_PATH
 from tests.processes import free_port
 from tests.telegram_server import FakeTelegram
 

@@ -23,9 +23,9 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
+from bot.channels.web.app import create_app
 from bot.config import PROFILES_DIR, Settings
 from bot.i18n import Catalog
-from bot.web import create_app
 from bot.wiring import build_form
 from faq.profile import missing_phrases
 from faq.service import FaqService

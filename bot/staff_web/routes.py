@@ -33,12 +33,12 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from bot import api_models as api
-from bot.body_limit import read_at_most
-from bot.charts import charts_for
+from bot.channels.telegram.files import FetchedFile
+from bot.channels.web import api_models as api
+from bot.channels.web.body_limit import read_at_most
 from bot.i18n import Catalog
-from bot.report_text import format_duration
-from bot.telegram_files import FetchedFile
+from bot.render.charts import charts_for
+from bot.render.report_text import format_duration
 from handlers.bidi import ltr
 from handlers.clock import SystemClock
 from handlers.dates import RIYADH, format_date, format_time

@@ -163,7 +163,7 @@ def _faq_service(
 
 
 def cmd_chat(args: argparse.Namespace, settings: Settings, tr: Catalog, out: TextIO) -> int:
-    from bot.terminal import run_terminal
+    from bot.channels.terminal.chat import run_terminal
     from bot.wiring import open_core
 
     faq = _faq_service(settings, tr, args.org, args.profile)
@@ -228,7 +228,7 @@ def cmd_request_set_status(
 
 
 def cmd_report(args: argparse.Namespace, settings: Settings, tr: Catalog, out: TextIO) -> int:
-    from bot.report_text import render_text
+    from bot.render.report_text import render_text
     from handlers.clock import SystemClock
     from handlers.dates import RIYADH
     from handlers.reports import Report, build_report, parse_day, period_between
@@ -267,7 +267,7 @@ def cmd_survey_push(args: argparse.Namespace, settings: Settings, tr: Catalog, o
     so a push never races the bot for the same messages. Re-running it (after a crash,
     say) queues no one twice.
     """
-    from bot.progress import Progress
+    from bot.render.progress import Progress
     from faq.profile import load_profile_dir
     from handlers.clock import SystemClock
     from handlers.dates import RIYADH

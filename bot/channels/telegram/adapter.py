@@ -60,7 +60,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.exc import InterfaceError, OperationalError
 
-from bot.body_limit import read_at_most
+from bot.channels.web.body_limit import read_at_most
 from handlers.staff_inbox import StaffInbox
 from handlers.types import Attachment, BatchEngine, ChatEngine, Incoming
 from scheduler.dispatcher import SENT_PARTS, Permanent, RetryLater, Transient

@@ -27,7 +27,7 @@ API (every error is `{"error": <text from the catalog>}`, never FastAPI's Englis
   `/api/chat`. Needs the header `X-Tawasul-Upload: 1`, which no other site's form can
   add, and is refused when the browser says the request came from another site.
   401 no cookie · 403 cross-site · 413 too big · 415 not multipart or not an accepted
-  type · 400 no file. Nothing is stored on a refusal. See bot/web_uploads.py.
+  type · 400 no file. Nothing is stored on a refusal. See bot/channels/web/uploads.py.
 - `GET /api/chat/history` — the visitor's transcript, oldest first:
   `{"messages": [{"direction": "in"|"out", "text": str, "buttons": [label, …],
   "at": ISO 8601, "nav"?: [bool, …], "actions"?: [{"label": str, "payload": str|null,
@@ -66,19 +66,19 @@ from fastapi.templating import Jinja2Templates
 from itsdangerous import BadData, URLSafeSerializer, URLSafeTimedSerializer
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from bot import api_models as api
-from bot.body_limit import BodyLimit, read_at_most
-from bot.health import Health
-from bot.i18n import Catalog
-from bot.staff_web import SESSION_COOKIE as STAFF_COOKIE
-from bot.staff_web import StaffBackend, staff_router
-from bot.web_uploads import (
+from bot.channels.web import api_models as api
+from bot.channels.web.body_limit import BodyLimit, read_at_most
+from bot.channels.web.uploads import (
     MAX_UPLOAD_BODY_BYTES,
     MAX_UPLOAD_BYTES,
     UploadRefused,
     WebUploads,
     read_upload,
 )
+from bot.health import Health
+from bot.i18n import Catalog
+from bot.staff_web.routes import SESSION_COOKIE as STAFF_COOKIE
+from bot.staff_web.routes import StaffBackend, staff_router
 from handlers.replies import Reply
 from handlers.types import Attachment, ChatEngine, Incoming, TranscriptEntry
 
@@ -86,7 +86,8 @@ log = logging.getLogger(__name__)
 
 EngineFactory = Callable[[], AbstractAsyncContextManager[ChatEngine]]
 
-WEB_DIR = Path(__file__).resolve().parent
+# The templates and static files belong to the whole web side (chat and staff inbox).
+WEB_DIR = Path(__file__).resolve().parents[2]
 TEMPLATES_DIR = WEB_DIR / "templates"
 STATIC_DIR = WEB_DIR / "static"
 

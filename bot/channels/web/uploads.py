@@ -28,8 +28,8 @@ from python_multipart import MultipartParser
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import parse_options_header
 
-from bot.staff_web import FileSource
-from bot.telegram_files import FetchedFile
+from bot.channels.telegram.files import FetchedFile
+from bot.staff_web.routes import FileSource
 from handlers.types import Attachment
 
 # Under the form's own limit (handlers/request_form.MAX_ATTACHMENT_BYTES), so the form
