@@ -1,0 +1,16 @@
+"""The one refusal type: what a person reads comes from the catalog, with its arguments."""
+
+from __future__ import annotations
+
+from bot.i18n import Catalog
+from handlers.errors import Refusal
+
+
+def test_a_refusal_reads_as_its_catalog_text_in_each_language() -> None:
+    refusal = Refusal("web-error-too-long", status=413, limit=2000)
+    assert refusal.status == 413
+    arabic = refusal.text(Catalog("ar").t)
+    english = refusal.text(Catalog("en").t)
+    assert "2000" in arabic or "٢٠٠٠" in arabic
+    assert "2000" in english or "2,000" in english
+    assert arabic != english
