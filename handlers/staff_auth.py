@@ -20,6 +20,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 
 from handlers.clock import Clock
+from handlers.errors import Refusal
 from storage.db import Database
 from storage.models import Staff
 
@@ -39,13 +40,8 @@ def _dummy_hash() -> str:
     return _hasher.hash("tawasul-no-such-user")
 
 
-class PasswordRejected(ValueError):
+class PasswordRejected(Refusal):
     """A password the policy refuses; `message_id` names the catalog text."""
-
-    def __init__(self, message_id: str, **args: object) -> None:
-        super().__init__(message_id)
-        self.message_id = message_id
-        self.args_ = args
 
 
 class NoSuchStaff(LookupError):

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers import fields
 from handlers.bidi import ltr
 from handlers.clock import Clock
+from handlers.errors import Refusal
 from handlers.references import normalize_reference
 from handlers.staff_auth import StaffMember
 from handlers.staff_inbox import (
@@ -57,16 +58,6 @@ MAX_REPLY_CHARS = 3500
 MAX_NOTE_CHARS = 2000
 TRANSCRIPT_MESSAGES = 200
 LIST_LIMIT = 200
-
-
-class DeskError(Exception):
-    """A refusal staff can read: a catalog message id and, for the web, a status code."""
-
-    def __init__(self, message_id: str, status: int = 400, **args: object) -> None:
-        super().__init__(message_id)
-        self.message_id = message_id
-        self.status = status
-        self.args_ = args
 
 
 @dataclass(frozen=True)
@@ -322,7 +313,7 @@ class StaffDesk:
             )
         ).first()
         if row is None:
-            raise DeskError("staffweb-error-no-case", 404, case=case_id)
+            raise Refusal("staffweb-error-no-case", http_status=404, case=case_id)
         case, conversation, who, assignee = row
         return case, conversation, who, assignee
 
@@ -379,7 +370,7 @@ class StaffDesk:
     async def reveal_identifiers(self, case_id: int, me: StaffMember) -> list[RevealedIdentifier]:
         """The numbers masked in the case's conversation: admins only, every look recorded."""
         if not me.is_admin:
-            raise DeskError("staffweb-error-reveal-forbidden", 403)
+            raise Refusal("staffweb-error-reveal-forbidden", http_status=403)
         now = self.clock.now()
         async with self.db.transaction() as session:
             case, conversation, _, _ = await self._load_case(session, case_id)
@@ -419,7 +410,7 @@ class StaffDesk:
         try:
             values = json.loads(self.vault.decrypt(token))
         except (DecryptionError, ValueError):
-            raise DeskError("staffweb-unreadable", 500) from None
+            raise Refusal("staffweb-unreadable", http_status=500) from None
         masks = {"national_id": fields.mask_national_id, "phone": fields.mask_phone}
         return [
             RevealedIdentifier(message_id, at, v["kind"], masks[v["kind"]](v["value"]), v["value"])
@@ -436,10 +427,10 @@ class StaffDesk:
             case = await session.get(HandoverCase, case_id)
             message = await session.get(Message, message_id)
             if case is None or message is None or message.conversation_id != case.conversation_id:
-                raise DeskError("staffweb-error-no-attachment", 404)
+                raise Refusal("staffweb-error-no-attachment", http_status=404)
             files = message.data.get("attachments") or []
             if not 0 <= index < len(files) or not isinstance(files[index], dict):
-                raise DeskError("staffweb-error-no-attachment", 404)
+                raise Refusal("staffweb-error-no-attachment", http_status=404)
             conversation = await session.get(Conversation, case.conversation_id)
             assert conversation is not None
             f = files[index]
@@ -466,9 +457,9 @@ class StaffDesk:
         async with self.db.transaction() as session:
             case = await session.get(HandoverCase, case_id, with_for_update=True)
             if case is None:
-                raise DeskError("staffweb-error-no-case", 404, case=case_id)
+                raise Refusal("staffweb-error-no-case", http_status=404, case=case_id)
             if case.status == "closed":
-                raise DeskError("staffweb-error-case-closed", 409, case=case_id)
+                raise Refusal("staffweb-error-case-closed", http_status=409, case=case_id)
             claim_case(case, me.id, now)
             repo.audit(
                 session,
@@ -486,16 +477,16 @@ class StaffDesk:
     async def reply(self, case_id: int, me: StaffMember, text: str) -> None:
         text = text.replace("\x00", "").strip()
         if not text:
-            raise DeskError("staffweb-error-empty-reply")
+            raise Refusal("staffweb-error-empty-reply")
         if len(text) > MAX_REPLY_CHARS:
-            raise DeskError("staffweb-error-reply-too-long", 413, max=MAX_REPLY_CHARS)
+            raise Refusal("staffweb-error-reply-too-long", http_status=413, max=MAX_REPLY_CHARS)
         now = self.clock.now()
         async with self.db.transaction() as session:
             case = await session.get(HandoverCase, case_id, with_for_update=True)
             if case is None:
-                raise DeskError("staffweb-error-no-case", 404, case=case_id)
+                raise Refusal("staffweb-error-no-case", http_status=404, case=case_id)
             if case.status == "closed":
-                raise DeskError("staffweb-error-case-closed", 409, case=case_id)
+                raise Refusal("staffweb-error-case-closed", http_status=409, case=case_id)
             staff = await session.get(Staff, me.id)
             assert staff is not None
             await reply_on_case(session, case, staff, text, self.tr, now)
@@ -514,9 +505,9 @@ class StaffDesk:
         async with self.db.transaction() as session:
             case = await session.get(HandoverCase, case_id, with_for_update=True)
             if case is None:
-                raise DeskError("staffweb-error-no-case", 404, case=case_id)
+                raise Refusal("staffweb-error-no-case", http_status=404, case=case_id)
             if case.status == "closed":
-                raise DeskError("staffweb-error-case-closed", 409, case=case_id)
+                raise Refusal("staffweb-error-case-closed", http_status=409, case=case_id)
             await close_case_by_staff(session, case, me.username, self.tr, now, self.surveys, me.id)
             conversation = await session.get(Conversation, case.conversation_id)
             channel = conversation.channel if conversation else None
@@ -582,7 +573,7 @@ class StaffDesk:
             )
         ).scalar_one_or_none()
         if found is None:
-            raise DeskError("staffweb-error-no-request", 404, reference=ltr(reference))
+            raise Refusal("staffweb-error-no-request", http_status=404, reference=ltr(reference))
         return found
 
     def _mask(self, token: str, mask: Callable[[str], str]) -> str:
@@ -648,7 +639,7 @@ class StaffDesk:
     async def reveal(self, reference: str, me: StaffMember) -> Revealed:
         """The national ID and phone in full: admins only, and every look is recorded."""
         if not me.is_admin:
-            raise DeskError("staffweb-error-reveal-forbidden", 403)
+            raise Refusal("staffweb-error-reveal-forbidden", http_status=403)
         now = self.clock.now()
         async with self.db.transaction() as session:
             r = await self._request(session, reference)
@@ -657,7 +648,7 @@ class StaffDesk:
                     self.vault.decrypt(r.national_id_enc), self.vault.decrypt(r.phone_enc)
                 )
             except DecryptionError:
-                raise DeskError("staffweb-unreadable", 500) from None
+                raise Refusal("staffweb-unreadable", http_status=500) from None
             repo.audit(
                 session,
                 actor=f"staff:{me.username}",
@@ -677,7 +668,7 @@ class StaffDesk:
             r = await self._request(session, reference)
             a = await session.get(RequestAttachment, attachment_id)
             if a is None or a.request_id != r.id:
-                raise DeskError("staffweb-error-no-attachment", 404)
+                raise Refusal("staffweb-error-no-attachment", http_status=404)
             repo.audit(
                 session,
                 actor=f"staff:{me.username}",
@@ -693,7 +684,7 @@ class StaffDesk:
     ) -> StatusChange:
         """Through the lifecycle's one entry point, which also tells the beneficiary."""
         if note is not None and len(note) > MAX_NOTE_CHARS:
-            raise DeskError("staffweb-error-note-too-long", 413, max=MAX_NOTE_CHARS)
+            raise Refusal("staffweb-error-note-too-long", http_status=413, max=MAX_NOTE_CHARS)
         change = await set_status(
             self.db,
             self.clock,

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from handlers.bidi import ltr
 from handlers.clock import Clock
 from handlers.dates import format_date
+from handlers.errors import Refusal
 from handlers.references import normalize_reference
 from handlers.replies import Button, Reply
 from handlers.surveys import SurveyPolicy, schedule_for_request, staff_id_for
@@ -40,13 +41,11 @@ BENEFICIARY_FACING = frozenset(STATUSES) - {"submitted"}
 DECISIONS = frozenset({"accepted", "rejected"})
 
 
-class TransitionError(ValueError):
-    """A change the lifecycle does not allow; `message_id` names the catalog text."""
+class TransitionError(Refusal):
+    """A change the lifecycle does not allow (on the web: 409 Conflict)."""
 
-    def __init__(self, message_id: str, **args: object) -> None:
-        super().__init__(message_id)
-        self.message_id = message_id
-        self.args_ = args
+    def __init__(self, message_id: str, /, **arguments: object) -> None:
+        super().__init__(message_id, http_status=409, **arguments)
 
 
 @dataclass(frozen=True)

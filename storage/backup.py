@@ -36,12 +36,13 @@ ASIDE_SUFFIX = ".before-restore-"
 
 
 class BackupError(Exception):
-    """A refusal; nothing was changed. `message_id` names the catalog text."""
+    """A refusal; nothing was changed. Shaped as `handlers.errors.Refusal` (which storage,
+    below handlers, can't import): `message_id` names the catalog text, `arguments` fill it."""
 
-    def __init__(self, message_id: str, **args: object) -> None:
+    def __init__(self, message_id: str, **arguments: object) -> None:
         super().__init__(message_id)
         self.message_id = message_id
-        self.args_ = args
+        self.arguments = arguments
 
 
 @dataclass(frozen=True)

@@ -212,7 +212,7 @@ def cmd_request_set_status(
                     surveys=SurveyPolicy.from_profile(profile.surveys, profile.quiet_hours),
                 )
         except TransitionError as exc:
-            print(tr(exc.message_id, exc.args_), file=sys.stderr)
+            print(tr(exc.message_id, exc.arguments), file=sys.stderr)
             return EXIT_FAILED
         changed = tr(
             "status-changed",
@@ -387,7 +387,7 @@ def cmd_staff_password(
     try:
         check_password_policy(password)
     except PasswordRejected as exc:
-        print(tr(exc.message_id, exc.args_), file=sys.stderr)
+        print(tr(exc.message_id, exc.arguments), file=sys.stderr)
         return EXIT_FAILED
 
     async def change() -> bool:
@@ -461,7 +461,7 @@ def cmd_staff_add(args: argparse.Namespace, settings: Settings, tr: Catalog, out
         try:
             check_password_policy(password)
         except PasswordRejected as exc:
-            print(tr(exc.message_id, exc.args_), file=sys.stderr)
+            print(tr(exc.message_id, exc.arguments), file=sys.stderr)
             return EXIT_FAILED
 
     async def add() -> str | None:
@@ -512,7 +512,7 @@ def cmd_db_backup(args: argparse.Namespace, settings: Settings, tr: Catalog, out
     try:
         size = backup(database, args.path, force=args.force)
     except BackupError as exc:
-        print(tr(exc.message_id, exc.args_), file=sys.stderr)
+        print(tr(exc.message_id, exc.arguments), file=sys.stderr)
         return EXIT_FAILED
     except sqlite3.Error as exc:
         print(tr("db-backup-failed", detail=str(exc)), file=sys.stderr)
@@ -539,7 +539,7 @@ def cmd_db_restore(args: argparse.Namespace, settings: Settings, tr: Catalog, ou
         restored = restore(database, args.path, SystemClock().now())
         asyncio.run(migrate(database))
     except BackupError as exc:
-        print(tr(exc.message_id, exc.args_), file=sys.stderr)
+        print(tr(exc.message_id, exc.arguments), file=sys.stderr)
         return EXIT_FAILED
     except sqlite3.Error as exc:
         print(tr("db-restore-failed", detail=str(exc)), file=sys.stderr)

@@ -42,6 +42,7 @@ from bot.render.report_text import format_duration
 from handlers.bidi import ltr
 from handlers.clock import SystemClock
 from handlers.dates import RIYADH, format_date, format_time
+from handlers.errors import Refusal
 from handlers.exports import csv_filename, requests_csv, survey_answers_csv
 from handlers.references import normalize_reference
 from handlers.reports import Period, build_report, format_average, parse_day, period_between
@@ -58,14 +59,13 @@ from handlers.staff_desk import (
     TABS,
     AttachmentView,
     CaseView,
-    DeskError,
     MessageView,
     Revealed,
     RevealedIdentifier,
     StaffDesk,
     Tab,
 )
-from handlers.staff_requests import STATUSES, TransitionError
+from handlers.staff_requests import STATUSES
 
 SESSION_COOKIE = "tawasul_staff"
 LOGIN_COOKIE = "tawasul_staff_login"
@@ -106,16 +106,6 @@ class StaffBackend:
     throttle: LoginThrottle = field(default_factory=lambda: LoginThrottle(SystemClock()))
 
 
-class Refusal(Exception):
-    """A page (or JSON answer) refusing the request in the staff's language."""
-
-    def __init__(self, status: int, msg_id: str, **args: object) -> None:
-        super().__init__(msg_id)
-        self.status = status
-        self.msg_id = msg_id
-        self.args_ = args
-
-
 @dataclass(frozen=True)
 class Signed:
     me: StaffMember
@@ -137,14 +127,14 @@ def _safe_next(target: str | None) -> str:
 async def _read_form(request: Request) -> dict[str, str]:
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type != "application/x-www-form-urlencoded":
-        raise Refusal(415, "staffweb-error-bad-form")
+        raise Refusal("staffweb-error-bad-form", http_status=415)
     body = await read_at_most(request, MAX_FORM_BYTES)
     if body is None:
-        raise Refusal(413, "staffweb-error-too-large")
+        raise Refusal("staffweb-error-too-large", http_status=413)
     try:
         parsed = parse_qs(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False)
     except (UnicodeDecodeError, ValueError):
-        raise Refusal(400, "staffweb-error-bad-form") from None
+        raise Refusal("staffweb-error-bad-form", http_status=400) from None
     return {k: v[0].replace("\x00", "") for k, v in parsed.items() if v}
 
 
@@ -177,7 +167,7 @@ def staff_router(
     def services() -> StaffBackend:
         found = backend()
         if found is None:
-            raise Refusal(503, "staffweb-error-unavailable")
+            raise Refusal("staffweb-error-unavailable", http_status=503)
         return found
 
     def when(moment: datetime | None) -> str:
@@ -226,12 +216,12 @@ def staff_router(
         )
 
     def refusal_page(request: Request, exc: Refusal) -> Response:
-        text = tr(exc.msg_id, exc.args_)
+        text = tr(exc.message_id, exc.arguments)
         if request.url.path.startswith("/staff/api/"):
-            return JSONResponse({"error": text}, status_code=exc.status, headers=_NO_STORE)
+            return JSONResponse({"error": text}, status_code=exc.http_status, headers=_NO_STORE)
         signed = getattr(request.state, "staff", None)
         return render(
-            request, "staff/error.html", {"message": text}, status=exc.status, signed=signed
+            request, "staff/error.html", {"message": text}, status=exc.http_status, signed=signed
         )
 
     async def signed_in(request: Request) -> Signed | None:
@@ -269,7 +259,7 @@ def staff_router(
     def check_csrf(signed: Signed, request: Request, form: Mapping[str, str]) -> None:
         sent = form.get("csrf") or request.headers.get("x-csrf-token") or ""
         if not hmac.compare_digest(sent.encode(), signed.csrf.encode()):
-            raise Refusal(403, "staffweb-error-csrf")
+            raise Refusal("staffweb-error-csrf", http_status=403)
 
     Handler = Callable[[Request, Signed], Awaitable[Response]]
 
@@ -281,13 +271,11 @@ def staff_router(
                 signed = await signed_in(request)
                 if signed is None:
                     if request.url.path.startswith("/staff/api/"):
-                        raise Refusal(401, "staffweb-error-signed-out")
+                        raise Refusal("staffweb-error-signed-out", http_status=401)
                     return to_login(request)
                 return await handler(request, signed)
             except Refusal as exc:
                 return refusal_page(request, exc)
-            except DeskError as exc:
-                return refusal_page(request, Refusal(exc.status, exc.message_id, **exc.args_))
 
         return run
 
@@ -340,7 +328,7 @@ def staff_router(
                 expected = ""
             sent = form.get("csrf", "")
             if not expected or not hmac.compare_digest(sent.encode(), expected.encode()):
-                raise Refusal(403, "staffweb-error-csrf")
+                raise Refusal("staffweb-error-csrf", http_status=403)
             next_url = _safe_next(form.get("next"))
             username = form.get("username", "").strip()
             password = form.get("password", "")
@@ -436,7 +424,7 @@ def staff_router(
     def case_id_of(request: Request) -> int:
         raw = request.path_params.get("case_id", "")
         if not str(raw).isdigit() or len(str(raw)) > 18:
-            raise Refusal(404, "staffweb-error-no-case", case=str(raw)[:20])
+            raise Refusal("staffweb-error-no-case", http_status=404, case=str(raw)[:20])
         return int(raw)
 
     async def case_page(
@@ -623,13 +611,13 @@ def staff_router(
         note, wanted = form.get("note", ""), form.get("status", "")
         try:
             change = await services().desk.change_status(reference, wanted, note or None, signed.me)
-        except (TransitionError, DeskError) as exc:
-            code = exc.status if isinstance(exc, DeskError) else 409
+        except Refusal as exc:
+            code = exc.http_status
             # Saved again as it stands, the form must ask for what was chosen, not the first.
             return await show_request(
                 request,
                 signed,
-                error=web_error(exc.message_id, exc.args_),
+                error=web_error(exc.message_id, exc.arguments),
                 status=code,
                 note=note,
                 chosen=wanted,
@@ -641,7 +629,7 @@ def staff_router(
     def number(request: Request, name: str) -> int:
         raw = str(request.path_params.get(name, ""))
         if not raw.isdigit() or len(raw) > 18:
-            raise Refusal(404, "staffweb-error-no-attachment")
+            raise Refusal("staffweb-error-no-attachment", http_status=404)
         return int(raw)
 
     async def attachment(request: Request, signed: Signed) -> Response:
@@ -661,7 +649,7 @@ def staff_router(
     async def send_file(back: StaffBackend, found: AttachmentView) -> Response:
         fetched = await back.files.fetch(found.channel, found.file_id) if back.files else None
         if fetched is None:
-            raise Refusal(404, "staffweb-error-attachment-unavailable")
+            raise Refusal("staffweb-error-attachment-unavailable", http_status=404)
         mime = found.mime or ("image/jpeg" if found.kind == "photo" else "")
         inline = mime in _INLINE_TYPES
         name = found.name or f"attachment-{found.id}"
@@ -724,7 +712,7 @@ def staff_router(
         return export
 
     async def unknown(request: Request, signed: Signed) -> Response:
-        raise Refusal(404, "staffweb-error-not-found")
+        raise Refusal("staffweb-error-not-found", http_status=404)
 
     router.add_api_route("/requests", page(requests_page), methods=["GET"])
     router.add_api_route("/requests/{reference}", page(request_page), methods=["GET"])

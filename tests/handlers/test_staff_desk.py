@@ -19,7 +19,7 @@ from handlers.staff_auth import (
     set_password,
     staff_member,
 )
-from handlers.staff_desk import MAX_REPLY_CHARS, DeskError, StaffDesk
+from handlers.staff_desk import MAX_REPLY_CHARS, Refusal, StaffDesk
 from handlers.staff_inbox import add_staff
 from handlers.staff_requests import TransitionError
 from handlers.types import Incoming
@@ -155,15 +155,15 @@ async def test_bad_replies_and_closed_cases_change_nothing(
             return len((await s.execute(select(Message))).scalars().all())
 
     before = await messages()
-    with pytest.raises(DeskError) as empty:
+    with pytest.raises(Refusal) as empty:
         await desk.reply(case_id, sara, "   ")
     assert tr(empty.value.message_id) == "اكتب نص الرد أولاً."
-    with pytest.raises(DeskError) as long:
+    with pytest.raises(Refusal) as long:
         await desk.reply(case_id, sara, "ا" * (MAX_REPLY_CHARS + 1))
-    assert long.value.status == 413
-    with pytest.raises(DeskError) as missing:
+    assert long.value.http_status == 413
+    with pytest.raises(Refusal) as missing:
         await desk.claim(99999, sara)
-    assert missing.value.status == 404
+    assert missing.value.http_status == 404
     assert await messages() == before
 
     await desk.close(case_id, sara)
@@ -179,10 +179,10 @@ async def test_bad_replies_and_closed_cases_change_nothing(
         desk.reply(case_id, sara, "مرحبا"),
         desk.close(case_id, sara),
     ):
-        with pytest.raises(DeskError) as closed:
+        with pytest.raises(Refusal) as closed:
             await act
-        assert closed.value.status == 409
-        assert tr(closed.value.message_id, closed.value.args_) == f"الحالة {case_id} مغلقة."
+        assert closed.value.http_status == 409
+        assert tr(closed.value.message_id, closed.value.arguments) == f"الحالة {case_id} مغلقة."
 
 
 async def test_requests_are_listed_masked_and_revealed_only_to_an_admin(
@@ -205,9 +205,9 @@ async def test_requests_are_listed_masked_and_revealed_only_to_an_admin(
     assert [a.kind for a in view.attachments] == ["photo"]
     assert view.next_statuses == ("under_review", "needs_info", "accepted", "rejected", "closed")
 
-    with pytest.raises(DeskError) as refused:
+    with pytest.raises(Refusal) as refused:
         await desk.reveal(reference, sara)
-    assert refused.value.status == 403
+    assert refused.value.http_status == 403
     assert "للمشرفين فقط" in tr(refused.value.message_id)
     revealed = await desk.reveal(reference, boss)
     assert (revealed.national_id, revealed.phone) == (NATIONAL_ID, "+966558764321")
@@ -218,7 +218,7 @@ async def test_requests_are_listed_masked_and_revealed_only_to_an_admin(
             .all()
         )
     assert [(a.actor, a.subject) for a in reveals] == [("staff:boss", f"request:{reference}")]
-    with pytest.raises(DeskError):
+    with pytest.raises(Refusal):
         await desk.request("0000-00000")
 
 

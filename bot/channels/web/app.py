@@ -79,6 +79,7 @@ from bot.health import Health
 from bot.i18n import Catalog
 from bot.staff_web.routes import SESSION_COOKIE as STAFF_COOKIE
 from bot.staff_web.routes import StaffBackend, staff_router
+from handlers.errors import Refusal
 from handlers.replies import Reply
 from handlers.types import Attachment, ChatEngine, Incoming, TranscriptEntry
 
@@ -160,16 +161,6 @@ _STATUS_MESSAGES = {
 }
 
 
-class ApiError(Exception):
-    """A refusal the visitor can read: status code plus a catalog message id."""
-
-    def __init__(self, status: int, msg_id: str, **args: Any) -> None:
-        super().__init__(msg_id)
-        self.status = status
-        self.msg_id = msg_id
-        self.args_ = args
-
-
 def _asset_version(path: Path) -> str:
     # Browsers cache /static; the content hash in the URL makes a deploy reach them at once.
     return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
@@ -216,31 +207,31 @@ def _history_json(entries: list[TranscriptEntry]) -> list[dict[str, object]]:
 
 
 def _parse_chat_body(raw: bytes) -> tuple[str, str | None, str | None]:
-    """(text, payload, message id) from a POST body, or ApiError."""
+    """(text, payload, message id) from a POST body, or Refusal."""
     try:
         # JSON between systems is UTF-8 (RFC 8259); json.loads would also guess UTF-16/32.
         data = json.loads(raw.decode("utf-8"))
     except (ValueError, RecursionError):
         # ValueError covers bad JSON and bytes that are not UTF-8.
-        raise ApiError(400, "web-error-bad-request") from None
+        raise Refusal("web-error-bad-request", http_status=400) from None
     if not isinstance(data, dict):
-        raise ApiError(400, "web-error-bad-request")
+        raise Refusal("web-error-bad-request", http_status=400)
     text, payload, message_id = data.get("text"), data.get("payload"), data.get("id")
     if (text is None) == (payload is None):
-        raise ApiError(400, "web-error-bad-request")
+        raise Refusal("web-error-bad-request", http_status=400)
     if message_id is not None and (
         not isinstance(message_id, str) or not _MESSAGE_ID.fullmatch(message_id)
     ):
-        raise ApiError(400, "web-error-bad-request")
+        raise Refusal("web-error-bad-request", http_status=400)
     if payload is not None:
         if not isinstance(payload, str) or not payload or len(payload) > MAX_PAYLOAD_CHARS:
-            raise ApiError(400, "web-error-bad-request")
+            raise Refusal("web-error-bad-request", http_status=400)
         _require_encodable(payload)
         return "", payload, message_id
     if not isinstance(text, str):
-        raise ApiError(400, "web-error-bad-request")
+        raise Refusal("web-error-bad-request", http_status=400)
     if len(text) > MAX_TEXT_CHARS:
-        raise ApiError(413, "web-error-too-long", limit=MAX_TEXT_CHARS)
+        raise Refusal("web-error-too-long", http_status=413, limit=MAX_TEXT_CHARS)
     _require_encodable(text)
     # NUL truncates text in some databases and drivers; it is never meant by a visitor.
     return text.replace("\x00", ""), None, message_id
@@ -251,42 +242,42 @@ def _require_encodable(value: str) -> None:
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        raise ApiError(400, "web-error-bad-request") from None
+        raise Refusal("web-error-bad-request", http_status=400) from None
 
 
 def require_same_site(request: Request) -> None:
     """Uploads are multipart, which any site's form may post: only the page's own do."""
     if request.headers.get(UPLOAD_HEADER) != "1":
-        raise ApiError(403, "web-error-cross-site")
+        raise Refusal("web-error-cross-site", http_status=403)
     # Sent by every current browser; "none" is the visitor's own doing (typed, bookmarked).
     if request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
-        raise ApiError(403, "web-error-cross-site")
+        raise Refusal("web-error-cross-site", http_status=403)
 
 
 async def receive(request: Request, uploads: WebUploads) -> tuple[Attachment, str | None]:
-    """The visitor's file stored, or ApiError with the catalog's reason (nothing stored)."""
+    """The visitor's file stored, or Refusal with the catalog's reason (nothing stored)."""
     declared = request.headers.get("content-length")
     if declared is not None and not declared.isdigit():
-        raise ApiError(400, "web-error-bad-request")
+        raise Refusal("web-error-bad-request", http_status=400)
     if declared is not None and int(declared) > MAX_UPLOAD_BODY_BYTES:
-        raise ApiError(413, "web-upload-too-big", mb=_UPLOAD_MB)
+        raise Refusal("web-upload-too-big", http_status=413, mb=_UPLOAD_MB)
     try:
         received = await read_upload(request.headers.get("content-type", ""), request.stream())
         if received.message_id is not None and not _MESSAGE_ID.fullmatch(received.message_id):
-            raise ApiError(400, "web-error-bad-request")
+            raise Refusal("web-error-bad-request", http_status=400)
         attachment = await uploads.store(received)
     except UploadRefused as exc:
-        raise ApiError(exc.status, exc.msg_id, mb=_UPLOAD_MB) from None
+        raise Refusal(exc.message_id, http_status=exc.http_status, mb=_UPLOAD_MB) from None
     return attachment, received.message_id
 
 
 async def _read_body(request: Request) -> bytes:
     declared = request.headers.get("content-length")
     if declared is not None and not declared.isdigit():
-        raise ApiError(400, "web-error-bad-request")
+        raise Refusal("web-error-bad-request", http_status=400)
     body = await read_at_most(request, MAX_BODY_BYTES)
     if body is None:
-        raise ApiError(413, "web-error-too-large")
+        raise Refusal("web-error-too-large", http_status=413)
     return body
 
 
@@ -382,8 +373,8 @@ def create_app(
         )
 
     async def on_api_error(request: Request, exc: Exception) -> Response:
-        err = cast(ApiError, exc)
-        return error_response(err.status, err.msg_id, err.args_)
+        err = cast(Refusal, exc)
+        return error_response(err.http_status, err.message_id, err.arguments)
 
     async def on_http_error(request: Request, exc: Exception) -> Response:
         err = cast(StarletteHTTPException, exc)
@@ -398,7 +389,7 @@ def create_app(
         log.exception("web chat: unhandled error on %s", request.url.path, exc_info=exc)
         return error_response(500, "web-error-internal")
 
-    app.add_exception_handler(ApiError, on_api_error)
+    app.add_exception_handler(Refusal, on_api_error)
     app.add_exception_handler(StarletteHTTPException, on_http_error)
     app.add_exception_handler(RequestValidationError, on_validation_error)
     app.add_exception_handler(Exception, on_crash)
@@ -428,7 +419,7 @@ def create_app(
     def require_visitor(request: Request) -> str:
         visitor = visitor_of(request)
         if visitor is None:
-            raise ApiError(401, "web-error-unauthorized")
+            raise Refusal("web-error-unauthorized", http_status=401)
         return visitor
 
     def engine_of(request: Request) -> ChatEngine:
@@ -518,7 +509,7 @@ def create_app(
         visitor = require_visitor(request)
         content_type = request.headers.get("content-type", "")
         if content_type.split(";")[0].strip().lower() != "application/json":
-            raise ApiError(415, "web-error-unsupported-type")
+            raise Refusal("web-error-unsupported-type", http_status=415)
         text, payload, message_id = _parse_chat_body(await _read_body(request))
         if payload is None and not text.strip():
             return JSONResponse({"replies": []}, headers=_NO_STORE)
@@ -537,7 +528,7 @@ def create_app(
     async def upload(request: Request) -> JSONResponse:
         visitor = require_visitor(request)
         if uploads is None:
-            raise ApiError(404, "web-error-not-found")
+            raise Refusal("web-error-not-found", http_status=404)
         require_same_site(request)
         attachment, message_id = await receive(request, uploads)
         incoming = Incoming(
@@ -565,7 +556,7 @@ def create_app(
             entries = await engine_of(request).transcript("web", visitor)
             return JSONResponse({"messages": _history_json(entries)}, headers=_NO_STORE)
         if not raw_after.isdigit() or len(raw_after) > 18:
-            raise ApiError(400, "web-error-bad-request")
+            raise Refusal("web-error-bad-request", http_status=400)
         after = int(raw_after)
         # What staff (or a status change) said since the page last looked: the page asks
         # every few seconds, so a short window is enough; a gap makes it redraw everything.

@@ -30,6 +30,7 @@ from python_multipart.multipart import parse_options_header
 
 from bot.channels.telegram.files import FetchedFile
 from bot.staff_web.routes import FileSource
+from handlers.errors import Refusal
 from handlers.types import Attachment
 
 # Under the form's own limit (handlers/request_form.MAX_ATTACHMENT_BYTES), so the form
@@ -63,13 +64,8 @@ HEIF = FileType("photo", "image/heif", "heif")
 PDF = FileType("document", "application/pdf", "pdf")
 
 
-class UploadRefused(Exception):
-    """Why an upload was not taken: an HTTP status and a catalog message id."""
-
-    def __init__(self, status: int, msg_id: str) -> None:
-        super().__init__(msg_id)
-        self.status = status
-        self.msg_id = msg_id
+class UploadRefused(Refusal):
+    """Why an upload was not taken."""
 
 
 def sniff(head: bytes) -> FileType | None:
@@ -146,7 +142,7 @@ class _Collector:
         if self._part.field == "file":
             self.files += 1
             if self.files > 1:
-                raise UploadRefused(400, "web-upload-missing")
+                raise UploadRefused("web-upload-missing", http_status=400)
             # Browsers send the name as raw UTF-8 in the header.
             self.filename = filename.decode("utf-8", "replace") if filename else ""
 
@@ -154,11 +150,11 @@ class _Collector:
         if self._part.field == "file":
             self.data.extend(data[start:end])
             if len(self.data) > MAX_UPLOAD_BYTES:
-                raise UploadRefused(413, "web-upload-too-big")
+                raise UploadRefused("web-upload-too-big", http_status=413)
         elif self._part.field == "id":
             self.message_id.extend(data[start:end])
             if len(self.message_id) > _MAX_ID_BYTES:
-                raise UploadRefused(400, "web-error-bad-request")
+                raise UploadRefused("web-error-bad-request", http_status=400)
 
     def _end(self) -> None:
         self.ended = True
@@ -176,7 +172,7 @@ async def read_upload(content_type: str, chunks: AsyncIterable[bytes]) -> Receiv
     media, options = parse_options_header(content_type)
     boundary = options.get(b"boundary")
     if media != b"multipart/form-data" or not boundary:
-        raise UploadRefused(415, "web-upload-not-multipart")
+        raise UploadRefused("web-upload-not-multipart", http_status=415)
     collector = _Collector()
     try:
         parser = MultipartParser(boundary, collector.callbacks())  # type: ignore[arg-type]
@@ -184,15 +180,15 @@ async def read_upload(content_type: str, chunks: AsyncIterable[bytes]) -> Receiv
         async for chunk in chunks:
             total += len(chunk)
             if total > MAX_UPLOAD_BODY_BYTES:
-                raise UploadRefused(413, "web-upload-too-big")
+                raise UploadRefused("web-upload-too-big", http_status=413)
             parser.write(chunk)
         parser.finalize()
     except FormParserError:
-        raise UploadRefused(400, "web-error-bad-request") from None
+        raise UploadRefused("web-error-bad-request", http_status=400) from None
     if not collector.ended:
-        raise UploadRefused(400, "web-error-bad-request")
+        raise UploadRefused("web-error-bad-request", http_status=400)
     if collector.filename is None or not collector.data:
-        raise UploadRefused(400, "web-upload-missing")
+        raise UploadRefused("web-upload-missing", http_status=400)
     message_id = bytes(collector.message_id).decode("ascii", "replace") or None
     return Received(bytes(collector.data), collector.filename, message_id)
 
@@ -207,7 +203,7 @@ class WebUploads:
         """Keep an accepted file; its Attachment for the visitor's conversation."""
         file_type = sniff(received.data[:16])
         if file_type is None:
-            raise UploadRefused(415, "web-upload-wrong-type")
+            raise UploadRefused("web-upload-wrong-type", http_status=415)
         stored_id = secrets.token_hex(16)
         await asyncio.to_thread(self._write, stored_id, received.data)
         name = clean_name(received.filename, file_type, fallback=f"web-{stored_id[:8]}")
