@@ -165,12 +165,14 @@ def test_generated_key_text_is_accepted_as_configuration(tmp_path: Path) -> None
     "configured",
     [
         "secret",
-        base64.urlsafe_b64encode(os.urandom(16)).decode(),  # too short
-        base64.urlsafe_b64encode(os.urandom(64)).decode(),  # too long
+        base64.urlsafe_b64encode(bytes(range(16))).decode(),  # too short
+        base64.urlsafe_b64encode(bytes(range(64))).decode(),  # too long
         base64.b64encode(b"\xfb" * 32).decode(),  # standard alphabet: "+" and "/"
-        base64.urlsafe_b64encode(os.urandom(32)).decode()[:-2] + "!!",
-        os.urandom(32).hex(),  # hex is not base64 of 32 bytes
+        base64.urlsafe_b64encode(bytes(range(32))).decode()[:-2] + "!!",
+        bytes(range(32)).hex(),  # hex is not base64 of 32 bytes
     ],
+    # Fixed values: test ids must be the same in every run (and every xdist worker).
+    ids=["word", "short", "long", "standard-alphabet", "bad-characters", "hex"],
 )
 def test_malformed_configured_key_refused(tmp_path: Path, configured: str) -> None:
     with pytest.raises(EncryptionKeyError, match="TAWASUL_ENCRYPTION_KEY"):
