@@ -31,4 +31,9 @@ def format_date(moment: datetime, tr: Translate, tz: ZoneInfo = RIYADH) -> str:
 def format_time(moment: datetime, tr: Translate, tz: ZoneInfo = RIYADH) -> str:
     local = moment.astimezone(tz)
     hour = local.hour % 12 or 12
-    return tr("time-of-day", hour=hour, minute=f"{local.minute:02d}", pm=local.hour >= 12)
+    return tr(
+        "time-of-day",
+        hour=hour,
+        minute=f"{local.minute:02d}",
+        pm="true" if local.hour >= 12 else "false",
+    )

@@ -22,6 +22,21 @@ def test_a_date_reads_in_hijri_and_gregorian_in_riyadh_time() -> None:
     assert format_time(moment, ar.t) == "12:30 صباحاً"
 
 
+@pytest.mark.parametrize(
+    ("utc_hour", "arabic", "english"),
+    [
+        (5, "8:02 صباحاً", "8:02 am"),
+        (9, "12:02 مساءً", "12:02 pm"),
+        (13, "4:02 مساءً", "4:02 pm"),  # read as "morning" until the flag reached Fluent as text
+        (20, "11:02 مساءً", "11:02 pm"),
+    ],
+)
+def test_afternoon_and_evening_times_say_so(utc_hour: int, arabic: str, english: str) -> None:
+    moment = datetime(2026, 11, 22, utc_hour, 2, tzinfo=UTC)
+    assert format_time(moment, ar.t) == arabic
+    assert format_time(moment, en.t) == english
+
+
 def test_ramadan_start_is_umm_al_qura() -> None:
     assert "1 رمضان 1448" in format_date(datetime(2027, 2, 8, 12, 0, tzinfo=UTC), ar.t)
 
