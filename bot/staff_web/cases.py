@@ -57,9 +57,9 @@ def shown(catalog: Catalog, m: MessageView) -> str:
     if m.command is None:
         return m.text
     known = f"staffweb-command-{m.command}"
-    return (
-        catalog.t(known) if catalog.has(known) else catalog.t("staffweb-command", command=m.command)
-    )
+    if catalog.has(known):
+        return catalog.t(known)
+    return catalog.t("staffweb-command", command=m.command)
 
 
 def message_json(catalog: Catalog, m: MessageView) -> dict[str, object]:
