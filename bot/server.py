@@ -27,7 +27,7 @@ from bot.config import Settings
 from bot.health import ChannelState, Health, retry_until_done
 from bot.i18n import Catalog, speaking
 from bot.secrets import load_or_create_secret
-from bot.staff_web.routes import StaffBackend
+from bot.staff_web import StaffBackend
 from bot.wiring import Core, build_faq, open_core
 from faq.service import FaqService
 from handlers.clock import SystemClock

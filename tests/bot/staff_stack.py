@@ -16,7 +16,7 @@ from fastapi import FastAPI
 from bot.channels.web.app import create_app
 from bot.channels.web.uploads import WebUploads
 from bot.i18n import Catalog, speaking
-from bot.staff_web.routes import FileSource, StaffBackend
+from bot.staff_web import FileSource, StaffBackend
 from faq.service import FaqService
 from handlers.clock import Clock, SystemClock
 from handlers.engine import Engine

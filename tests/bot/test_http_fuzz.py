@@ -32,7 +32,8 @@ from itsdangerous import TimestampSigner, URLSafeSerializer, URLSafeTimedSeriali
 from bot.channels.telegram.adapter import SECRET_HEADER, WEBHOOK_PATH, webhook_router
 from bot.channels.web.app import _COOKIE_SALT, COOKIE_NAME, create_app
 from bot.health import Health
-from bot.staff_web.routes import _SESSION_SALT, LOGIN_COOKIE, SESSION_COOKIE, StaffBackend
+from bot.staff_web import StaffBackend
+from bot.staff_web.session import _SESSION_SALT, LOGIN_COOKIE, SESSION_COOKIE
 from faq.service import FaqService
 from handlers.clock import SystemClock
 from handlers.staff_desk import StaffDesk

@@ -27,7 +27,8 @@ from sqlalchemy import select
 from bot.channels.web.app import _COOKIE_SALT, COOKIE_NAME, create_app
 from bot.config import Settings
 from bot.health import Health
-from bot.staff_web.routes import _SESSION_SALT, SESSION_COOKIE, StaffBackend
+from bot.staff_web import StaffBackend
+from bot.staff_web.session import _SESSION_SALT, SESSION_COOKIE
 from faq.service import FaqService
 from handlers.clock import SystemClock
 from handlers.staff_auth import staff_member

@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from bot.channels.telegram.adapter import make_bot
 from bot.channels.telegram.files import TelegramFiles
-from bot.staff_web.routes import SESSION_COOKIE
+from bot.staff_web.session import SESSION_COOKIE
 from faq.service import FaqService
 from handlers.staff_inbox import mask_chat
 from handlers.types import Attachment, Incoming

@@ -77,8 +77,9 @@ from bot.channels.web.uploads import (
 )
 from bot.health import Health
 from bot.i18n import Catalog
-from bot.staff_web.routes import SESSION_COOKIE as STAFF_COOKIE
-from bot.staff_web.routes import StaffBackend, staff_router
+from bot.staff_web import StaffBackend
+from bot.staff_web import install as install_staff_web
+from bot.staff_web.session import SESSION_COOKIE as STAFF_COOKIE
 from handlers.errors import Refusal
 from handlers.replies import Reply
 from handlers.types import Attachment, ChatEngine, Incoming, TranscriptEntry
@@ -325,10 +326,11 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with engine_factory() as engine:
             app.state.engine = engine
+            app.state.staff = staff() if staff is not None else None
             try:
                 yield
             finally:
-                del app.state.engine
+                del app.state.engine, app.state.staff
 
     app = FastAPI(
         title="Tawasul web chat",
@@ -348,16 +350,14 @@ def create_app(
     app.add_middleware(BodyLimit, refusal=refusal.encode(), overrides=overrides)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     if staff is not None:
-        app.include_router(
-            staff_router(
-                backend=staff,
-                catalog=catalog,
-                org_name=org_name,
-                secret_key=secret_key,
-                cookie_secure=cookie_secure,
-                templates=templates,
-                assets=staff_assets,
-            )
+        install_staff_web(
+            app,
+            catalog=catalog,
+            org_name=org_name,
+            secret_key=secret_key,
+            cookie_secure=cookie_secure,
+            templates=templates,
+            assets=staff_assets,
         )
 
     def error_response(

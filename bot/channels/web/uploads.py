@@ -29,7 +29,7 @@ from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import parse_options_header
 
 from bot.channels.telegram.files import FetchedFile
-from bot.staff_web.routes import FileSource
+from bot.staff_web import FileSource
 from handlers.errors import Refusal
 from handlers.types import Attachment
 
