@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
+from typing import cast as typed
 
-from sqlalchemy import Table, func, select
+from sqlalchemy import String, Table, cast, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import flag_modified
 
 from storage.db import AppendingSession
 from storage.models import (
@@ -21,9 +23,6 @@ from storage.models import (
     Message,
     OutboxMessage,
     ProcessedInbound,
-    RequestAttachment,
-    RequestTransition,
-    SupportRequest,
 )
 
 
@@ -48,7 +47,7 @@ async def claim_inbound_many(
     """Record several (channel, external id) pairs at once; returns those new until now."""
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    table = cast(Table, ProcessedInbound.__table__)
+    table = typed(Table, ProcessedInbound.__table__)
     stmt = (
         insert(table)
         .on_conflict_do_nothing(index_elements=["channel", "external_id"])
@@ -268,28 +267,6 @@ def record_reply(
     )
 
 
-async def open_case(
-    session: AsyncSession, conversation: Conversation, reason: str, now: datetime
-) -> HandoverCase:
-    case = HandoverCase(
-        beneficiary_id=conversation.beneficiary_id,
-        conversation_id=conversation.id,
-        reason=reason,
-        status="open",
-        opened_at=now,
-    )
-    session.add(case)
-    await session.flush()
-    return case
-
-
-async def close_case(session: AsyncSession, case_id: int, now: datetime) -> None:
-    case = await session.get(HandoverCase, case_id, with_for_update=True)
-    if case is not None and case.status != "closed":
-        case.status = "closed"
-        case.closed_at = now
-
-
 async def last_buttons(session: AsyncSession, conversation_id: int) -> list[dict[str, Any]]:
     """The buttons of the bot's latest message: what a pressed payload was labelled."""
     row = await session.execute(
@@ -324,6 +301,24 @@ async def transcript(
     return list(reversed(rows.scalars().all()))
 
 
+def set_state(conversation: Conversation, state: dict[str, Any]) -> None:
+    conversation.state = state
+    # JSON columns don't track changes inside the dict: say it changed.
+    flag_modified(conversation, "state")
+
+
+async def with_drafts_for_update(session: AsyncSession) -> list[Conversation]:
+    """The conversations that may hold a request form's draft, locked (others skip them)."""
+    # A coarse text filter the JSON column allows on both databases; the form decides.
+    rows = await session.execute(
+        select(Conversation)
+        .where(cast(Conversation.state, String).like('%"form"%'))
+        .order_by(Conversation.id)
+        .with_for_update(skip_locked=True)
+    )
+    return list(rows.scalars().all())
+
+
 def audit(
     session: AsyncSession,
     *,
@@ -336,28 +331,18 @@ def audit(
     session.add(AuditEvent(at=now, actor=actor, action=action, subject=subject, details=details))
 
 
-async def requests_of_many(
-    session: AsyncSession, beneficiary_ids: set[int]
-) -> dict[int, list[SupportRequest]]:
-    """Each beneficiary's requests, oldest first (an empty list for those with none)."""
-    found: dict[int, list[SupportRequest]] = {b: [] for b in beneficiary_ids}
-    if not beneficiary_ids:
-        return found
-    rows = await session.execute(
-        select(SupportRequest)
-        .where(SupportRequest.beneficiary_id.in_(sorted(beneficiary_ids)))
-        .order_by(SupportRequest.id)
-    )
-    for request in rows.scalars():
-        found[request.beneficiary_id].append(request)
-    return found
+async def last_marks(session: AsyncSession, action: str) -> dict[str, datetime]:
+    """When each subject last got this audit marker (a periodic job's memory across restarts).
 
-
-async def request_by_reference(session: AsyncSession, reference: str) -> SupportRequest | None:
+    Read after the job's rows are locked: another process that handled them has committed
+    its markers by then, so the same alert or update never goes out twice.
+    """
     rows = await session.execute(
-        select(SupportRequest).where(SupportRequest.reference == reference).with_for_update()
+        select(AuditEvent.subject, func.max(AuditEvent.at))
+        .where(AuditEvent.action == action)
+        .group_by(AuditEvent.subject)
     )
-    return rows.scalar_one_or_none()
+    return {subject: at for subject, at in rows.all()}
 
 
 async def link_national_id(
@@ -397,49 +382,6 @@ async def link_national_id(
             case.beneficiary_id = owner.id
         conversation.beneficiary_id = owner.id
     return owner.id
-
-
-def add_transition(
-    session: AsyncSession,
-    request: SupportRequest,
-    *,
-    to_status: str,
-    actor: str,
-    note: str | None,
-    now: datetime,
-) -> None:
-    session.add(
-        RequestTransition(
-            request_id=request.id,
-            from_status=request.status if request.id is not None else None,
-            to_status=to_status,
-            actor=actor,
-            note=note,
-            at=now,
-        )
-    )
-
-
-def add_attachments(
-    session: AsyncSession,
-    request_id: int,
-    channel: str,
-    files: list[dict[str, Any]],
-    now: datetime,
-) -> None:
-    for f in files:
-        session.add(
-            RequestAttachment(
-                request_id=request_id,
-                channel=channel,
-                file_id=str(f["file_id"]),
-                kind=str(f.get("kind") or "other"),
-                size=f.get("size"),
-                name=f.get("name"),
-                mime=f.get("mime"),
-                created_at=now,
-            )
-        )
 
 
 async def outbox_counts(session: AsyncSession, kind: str) -> dict[str, int]:

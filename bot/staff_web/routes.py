@@ -42,10 +42,12 @@ from bot.render.report_text import format_duration
 from handlers.bidi import ltr
 from handlers.clock import SystemClock
 from handlers.dates import RIYADH, format_date, format_time
+from handlers.desk_views import AttachmentView, CaseView, MessageView, Revealed, RevealedIdentifier
 from handlers.errors import Refusal
 from handlers.exports import csv_filename, requests_csv, survey_answers_csv
 from handlers.references import normalize_reference
 from handlers.reports import Period, build_report, format_average, parse_day, period_between
+from handlers.requests import STATUSES
 from handlers.staff_auth import (
     LoginThrottle,
     StaffMember,
@@ -53,19 +55,7 @@ from handlers.staff_auth import (
     end_sessions,
     staff_member,
 )
-from handlers.staff_desk import (
-    MAX_NOTE_CHARS,
-    MAX_REPLY_CHARS,
-    TABS,
-    AttachmentView,
-    CaseView,
-    MessageView,
-    Revealed,
-    RevealedIdentifier,
-    StaffDesk,
-    Tab,
-)
-from handlers.staff_requests import STATUSES
+from handlers.staff_desk import MAX_NOTE_CHARS, MAX_REPLY_CHARS, TABS, StaffDesk, Tab
 
 SESSION_COOKIE = "tawasul_staff"
 LOGIN_COOKIE = "tawasul_staff_login"
