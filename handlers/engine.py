@@ -18,6 +18,7 @@ import json
 import logging
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -64,6 +65,17 @@ class _ChatLocks:
                 del self._locks[key]
             else:
                 self._locks[key] = (lock, users - 1)
+
+
+@dataclass(frozen=True)
+class _Step:
+    """One update being applied: its session, its locked conversation, the dialog's turn."""
+
+    session: AsyncSession
+    conversation: Conversation
+    incoming: Incoming
+    turn: Turn
+    now: datetime
 
 
 class Engine:
@@ -117,15 +129,20 @@ class Engine:
             except Exception:
                 if len(incomings) == 1:
                     raise
-                log.warning("a batch of %d updates failed; one by one", len(incomings))
-                results, queued = [], False
-                for incoming in incomings:
-                    replies, one_queued = await self._transaction([incoming])
-                    results.extend(replies)
-                    queued = queued or one_queued
+                results, queued = await self._one_by_one(incomings)
         if queued and self.on_commit is not None:
             self.on_commit()
         return results
+
+    async def _one_by_one(self, incomings: Sequence[Incoming]) -> tuple[list[list[Reply]], bool]:
+        log.warning("a batch of %d updates failed; one by one", len(incomings))
+        results: list[list[Reply]] = []
+        queued = False
+        for incoming in incomings:
+            replies, one_queued = await self._transaction([incoming])
+            results.extend(replies)
+            queued = queued or one_queued
+        return results, queued
 
     async def _transaction(self, incomings: Sequence[Incoming]) -> tuple[list[list[Reply]], bool]:
         now = self.clock.now()
@@ -139,23 +156,12 @@ class Engine:
                 now,
             )
             beneficiaries = {c.beneficiary_id for c in conversations.values()}
-            requests = await request_store.requests_of_many(session, beneficiaries)
+            filed = await request_store.requests_of_many(session, beneficiaries)
             for index, incoming in todo:
                 conversation = conversations[(incoming.channel, incoming.chat_id)]
-                turn, one_queued = await self._apply(
-                    session,
-                    conversation,
-                    requests.get(conversation.beneficiary_id, []),
-                    incoming,
-                    now,
-                )
+                turn, one_queued = await self._apply(session, conversation, filed, incoming, now)
                 results[index] = turn.replies
                 queued = queued or one_queued
-                if turn.submit is not None or turn.complete is not None:
-                    # The person's requests changed (and maybe whose person this is).
-                    requests.update(
-                        await request_store.requests_of_many(session, {conversation.beneficiary_id})
-                    )
         return results, queued
 
     async def _claim(
@@ -178,28 +184,36 @@ class Engine:
         self,
         session: AsyncSession,
         conversation: Conversation,
-        filed: list[SupportRequest],
+        filed: dict[int, list[SupportRequest]],
         incoming: Incoming,
         now: datetime,
     ) -> tuple[Turn, bool]:
-        """One update against its locked conversation, inside the batch's transaction."""
-        ctx = Context(requests=tuple(_view(r) for r in filed))
+        """One update against its locked conversation, inside the batch's transaction.
+
+        `filed` holds each beneficiary's requests; kept up to date when this one changes them.
+        """
+        mine = filed.get(conversation.beneficiary_id, [])
+        ctx = Context(requests=tuple(_view(r) for r in mine))
         turn = self.dialog.handle(conversation.state or {}, incoming, ctx)
         case_id = await self._apply_case(session, conversation, turn, now)
-        await self._apply_requests(session, conversation, turn, now)
+        await self._apply_requests(session, conversation, turn, filed, now)
         await self._apply_survey(session, conversation, turn, now)
-        text = await self._inbound_text(session, conversation, incoming, turn)
-        self._record(session, conversation, incoming, turn, text, case_id, now)
+        step = _Step(session, conversation, incoming, turn, now)
+        text = await _inbound_text(step)
+        self._record(step, text, case_id)
         repo.set_state(conversation, turn.state)
         conversation.updated_at = now
-        staff_queued = await self._tell_staff(
-            session, conversation, incoming, turn, text, case_id, now
-        )
+        staff_queued = await self._tell_staff(step, text, case_id)
         delivered = incoming.channel in self.immediate
         return turn, (bool(turn.replies) and not delivered) or staff_queued
 
     async def _apply_requests(
-        self, session: AsyncSession, conversation: Conversation, turn: Turn, now: datetime
+        self,
+        session: AsyncSession,
+        conversation: Conversation,
+        turn: Turn,
+        filed: dict[int, list[SupportRequest]],
+        now: datetime,
     ) -> None:
         actor = f"{conversation.channel}:{conversation.chat_id}"
         if turn.submit is not None and self.dialog.form is not None:
@@ -207,72 +221,47 @@ class Engine:
             turn.replies.extend(self.dialog.submitted(reference))
         if turn.complete is not None:
             await requests.complete(session, conversation, turn.complete, actor, now)
+        if turn.submit is not None or turn.complete is not None:
+            # The person's requests changed (and maybe whose person this is).
+            mine = await request_store.requests_of_many(session, {conversation.beneficiary_id})
+            filed.update(mine)
 
-    @staticmethod
-    async def _inbound_text(
-        session: AsyncSession, conversation: Conversation, incoming: Incoming, turn: Turn
-    ) -> str:
-        """What the transcript keeps of the update: its text, masked or redacted as asked."""
-        text = incoming.text if turn.redact_inbound is None else turn.redact_inbound
-        if incoming.payload and not text and turn.redact_inbound is None:
-            # The transcript shows what the person pressed, not an internal payload.
-            pressed = await repo.last_buttons(session, conversation.id)
-            text = next((b["label"] for b in pressed if b.get("payload") == incoming.payload), "")
-        return text
-
-    def _record(
-        self,
-        session: AsyncSession,
-        conversation: Conversation,
-        incoming: Incoming,
-        turn: Turn,
-        text: str,
-        case_id: int | None,
-        now: datetime,
-    ) -> None:
+    def _record(self, step: _Step, text: str, case_id: int | None) -> None:
         """The update and the replies into the transcript, the replies into the outbox."""
+        turn, conversation = step.turn, step.conversation
         repo.add_message(
-            session,
+            step.session,
             conversation,
             direction="in",
             author="beneficiary",
             text=text,
-            data=_inbound_data(incoming),
+            data=_inbound_data(step.incoming),
             case_id=case_id if turn.on_case or turn.open_case else None,
-            now=now,
-            identifiers_enc=self._sealed(incoming),
+            now=step.now,
+            identifiers_enc=self._sealed(step.incoming),
         )
-        delivered = incoming.channel in self.immediate
+        delivered = step.incoming.channel in self.immediate
         for reply in turn.replies:
             repo.record_reply(
-                session,
+                step.session,
                 conversation,
                 reply.to_dict(),
                 author="bot",
                 case_id=case_id,
-                now=now,
+                now=step.now,
                 delivered=delivered,
             )
 
-    async def _tell_staff(
-        self,
-        session: AsyncSession,
-        conversation: Conversation,
-        incoming: Incoming,
-        turn: Turn,
-        text: str,
-        case_id: int | None,
-        now: datetime,
-    ) -> bool:
+    async def _tell_staff(self, step: _Step, text: str, case_id: int | None) -> bool:
         """A new case's card, or the beneficiary's words on one, for the staff group."""
         if self.staff is None or case_id is None:
             return False
-        if turn.open_case:
-            await self.staff.case_opened(session, case_id, conversation, now)
+        if step.turn.open_case:
+            await self.staff.case_opened(step.session, case_id, step.conversation, step.now)
             return True
-        if turn.on_case:
-            files = len(incoming.attachments)
-            self.staff.case_message(session, case_id, incoming.display_name, text, files, now)
+        if step.turn.on_case:
+            who, files = step.incoming.display_name, len(step.incoming.attachments)
+            self.staff.case_message(step.session, case_id, who, text, files, step.now)
             return True
         return False
 
@@ -341,6 +330,17 @@ class Engine:
                 )
             )
         return entries
+
+
+async def _inbound_text(step: _Step) -> str:
+    """What the transcript keeps of the update: its text, masked or redacted as asked."""
+    incoming, turn = step.incoming, step.turn
+    text = incoming.text if turn.redact_inbound is None else turn.redact_inbound
+    if incoming.payload and not text and turn.redact_inbound is None:
+        # The transcript shows what the person pressed, not an internal payload.
+        pressed = await repo.last_buttons(step.session, step.conversation.id)
+        text = next((b["label"] for b in pressed if b.get("payload") == incoming.payload), "")
+    return text
 
 
 def _view(request: SupportRequest) -> RequestView:

@@ -58,24 +58,29 @@ async def still_under_review(
     now = clock.now()
     count = 0
     async with db.transaction() as session:
-        waiting = await request_store.with_status_for_update(
-            session, requests.WAITING, updated_before=now - policy.update_every
-        )
-        marks = await repo.last_marks(session, "request.progress_update")
-        for request in waiting:
-            subject = f"request:{request.reference}"
-            if not requests.progress_update_due(
-                request, marks.get(subject), now, policy.update_every
-            ):
-                continue
+        for request in await _progress_due(session, policy.update_every, now):
             conversation = await session.get(Conversation, request.conversation_id)
             if conversation is None:
                 continue
             reply = Reply(_still_under_review(request, tr, now))
             surveys.deliver(session, conversation, reply, policy=policy, now=now, kind="update")
-            _mark(session, "request.progress_update", subject, {}, now)
+            _mark(session, "request.progress_update", f"request:{request.reference}", {}, now)
             count += 1
     return count
+
+
+async def _progress_due(
+    session: AsyncSession, every: timedelta, now: datetime
+) -> list[SupportRequest]:
+    waiting = await request_store.with_status_for_update(
+        session, requests.WAITING, updated_before=now - every
+    )
+    marks = await repo.last_marks(session, "request.progress_update")
+    return [
+        r
+        for r in waiting
+        if requests.progress_update_due(r, marks.get(f"request:{r.reference}"), now, every)
+    ]
 
 
 def _still_under_review(request: SupportRequest, tr: Translate, now: datetime) -> str:
@@ -104,25 +109,26 @@ async def review_overdue(
     if review_days is None:
         return 0  # the guide names no period ("a specified period"): nothing to measure
     now = clock.now()
-    count = 0
     async with db.transaction() as session:
-        undecided = await request_store.with_status_for_update(
-            session,
-            requests.UNDECIDED,
-            submitted_before=requests.review_overdue_since(now, review_days),
-        )
-        marks = await repo.last_marks(session, "request.review_overdue")
-        for request in undecided:
-            subject = f"request:{request.reference}"
-            if subject in marks:
-                continue
+        due = await _overdue(session, review_days, now)
+        for request in due:
             if staff_chat is not None:
                 text = _review_overdue(request, review_days, tr)
                 to_staff(session, staff_chat, {"text": text, "buttons": []}, now)
             details = {"days": review_days, "status": request.status}
-            _mark(session, "request.review_overdue", subject, details, now)
-            count += 1
-    return count
+            _mark(session, "request.review_overdue", f"request:{request.reference}", details, now)
+    return len(due)
+
+
+async def _overdue(session: AsyncSession, review_days: int, now: datetime) -> list[SupportRequest]:
+    """Undecided requests past the review period that staff have not heard of yet."""
+    undecided = await request_store.with_status_for_update(
+        session,
+        requests.UNDECIDED,
+        submitted_before=requests.review_overdue_since(now, review_days),
+    )
+    marks = await repo.last_marks(session, "request.review_overdue")
+    return [r for r in undecided if f"request:{r.reference}" not in marks]
 
 
 def _review_overdue(request: SupportRequest, review_days: int, tr: Translate) -> str:
@@ -162,20 +168,24 @@ async def remind_unclaimed(
 ) -> int:
     """Staff are reminded of a case nobody claimed, every `after` while it waits."""
     now = clock.now()
-    count = 0
     async with db.transaction() as session:
-        waiting = await case_store.unclaimed_for_update(session, now - after)
-        marks = await repo.last_marks(session, "case.unclaimed_reminder")
-        for case in waiting:
-            subject = f"case:{case.id}"
-            if not cases.unclaimed_reminder_due(marks.get(subject), now, after):
-                continue
+        due = await _unclaimed_due(session, after, now)
+        for case in due:
             if staff_chat is not None:
                 body = {"text": _unclaimed(case, tr, now), "buttons": [], "case_id": case.id}
                 to_staff(session, staff_chat, body, now)
-            _mark(session, "case.unclaimed_reminder", subject, {}, now)
-            count += 1
-    return count
+            _mark(session, "case.unclaimed_reminder", f"case:{case.id}", {}, now)
+    return len(due)
+
+
+async def _unclaimed_due(
+    session: AsyncSession, after: timedelta, now: datetime
+) -> list[HandoverCase]:
+    waiting = await case_store.unclaimed_for_update(session, now - after)
+    marks = await repo.last_marks(session, "case.unclaimed_reminder")
+    return [
+        c for c in waiting if cases.unclaimed_reminder_due(marks.get(f"case:{c.id}"), now, after)
+    ]
 
 
 def _unclaimed(case: HandoverCase, tr: Translate, now: datetime) -> str:
@@ -225,12 +235,28 @@ def build_scheduler(
 ) -> AsyncIOScheduler:
     """One scheduler for this process, its jobs registered (started by bot/server.py).
 
-    `wake` wakes the outbox dispatcher, when there is one; `staff_chat` is the staff
-    Telegram group, when there is one.
+    `wake` wakes the outbox dispatcher and `staff_chat` is the staff Telegram group, when
+    there is one of each.
     """
-    tr = with_digits(tr, profile.digits)
+    runs = _runs(db, clock, with_digits(tr, profile.digits), policy, profile, staff_chat)
+    if form is not None:
+        runs.append(("drafts-expire", lambda: expire_drafts(db, clock, form, policy), 3600))
+    jobs = [("outbox-sweep", _sweep(wake), 30)]
+    jobs += [(job_id, _job(run, wake), seconds) for job_id, run, seconds in runs]
+    return _scheduler(jobs, clock)
+
+
+def _runs(
+    db: Database,
+    clock: Clock,
+    tr: Translate,
+    policy: SurveyPolicy,
+    profile: Profile,
+    staff_chat: str | None,
+) -> list[tuple[str, Callable[[], Awaitable[Any]], int]]:
+    """The jobs every process runs: id, what it does, every how many seconds."""
     days = profile.review_period.days
-    runs: list[tuple[str, Callable[[], Awaitable[Any]], int]] = [
+    return [
         ("surveys-send", lambda: surveys.send_due(db, clock, tr, policy), 60),
         ("surveys-remind-expire", lambda: surveys.remind_and_expire(db, clock, tr, policy), 300),
         ("requests-still-under-review", lambda: still_under_review(db, clock, tr, policy), 3600),
@@ -241,11 +267,6 @@ def build_scheduler(
         ),
         ("cases-unclaimed", lambda: remind_unclaimed(db, clock, tr, staff_chat=staff_chat), 900),
     ]
-    if form is not None:
-        runs.append(("drafts-expire", lambda: expire_drafts(db, clock, form, policy), 3600))
-    jobs = [("outbox-sweep", _sweep(wake), 30)]
-    jobs += [(job_id, _job(run, wake), seconds) for job_id, run, seconds in runs]
-    return _scheduler(jobs, clock)
 
 
 def _sweep(wake: Callable[[], None] | None) -> Job:
