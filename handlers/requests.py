@@ -78,7 +78,7 @@ async def file(
     now: datetime,
 ) -> str:
     """The form's answers become a submitted request; returns its reference."""
-    beneficiary_id = await repo.link_national_id(
+    beneficiary_id = await store.link_national_id(
         session, conversation, str(data["national_id_hash"])
     )
     request = await store.add_request(session, _new(beneficiary_id, conversation, data, now))

@@ -19,7 +19,6 @@ from storage.models import (
     Beneficiary,
     ChannelIdentity,
     Conversation,
-    HandoverCase,
     Message,
     OutboxMessage,
     ProcessedInbound,
@@ -74,13 +73,7 @@ async def conversations_for_update_many(
     for channel, chat_id, _, _ in people:
         by_channel.setdefault(channel, set()).add(chat_id)
     for channel, chats in by_channel.items():
-        query = (
-            select(Conversation)
-            .where(Conversation.channel == channel, Conversation.chat_id.in_(sorted(chats)))
-            .order_by(Conversation.id)  # one lock order for every process
-            .with_for_update()
-        )
-        for conversation in (await session.execute(query)).scalars():
+        for conversation in await _locked(session, channel, chats):
             found[(conversation.channel, conversation.chat_id)] = conversation
     for channel, chat_id, user_id, name in people:
         if (channel, chat_id) not in found:
@@ -93,6 +86,16 @@ async def conversations_for_update_many(
                 now=now,
             )
     return found
+
+
+async def _locked(session: AsyncSession, channel: str, chats: set[str]) -> list[Conversation]:
+    query = (
+        select(Conversation)
+        .where(Conversation.channel == channel, Conversation.chat_id.in_(sorted(chats)))
+        .order_by(Conversation.id)  # one lock order for every process
+        .with_for_update()
+    )
+    return list((await session.execute(query)).scalars())
 
 
 async def conversation_for_update(
@@ -116,19 +119,25 @@ async def conversation_for_update(
     try:
         async with session.begin_nested():
             beneficiary_id = await _beneficiary_for(session, channel, user_id, display_name, now)
-            conversation = Conversation(
-                beneficiary_id=beneficiary_id,
-                channel=channel,
-                chat_id=chat_id,
-                state={},
-                created_at=now,
-                updated_at=now,
-            )
-            session.add(conversation)
-            await session.flush()
+            return await _new_conversation(session, beneficiary_id, channel, chat_id, now)
     except IntegrityError:
         # Another process created it between our read and our insert: use theirs.
-        conversation = (await session.execute(query)).scalar_one()
+        return (await session.execute(query)).scalar_one()
+
+
+async def _new_conversation(
+    session: AsyncSession, beneficiary_id: int, channel: str, chat_id: str, now: datetime
+) -> Conversation:
+    conversation = Conversation(
+        beneficiary_id=beneficiary_id,
+        channel=channel,
+        chat_id=chat_id,
+        state={},
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(conversation)
+    await session.flush()
     return conversation
 
 
@@ -343,45 +352,6 @@ async def last_marks(session: AsyncSession, action: str) -> dict[str, datetime]:
         .group_by(AuditEvent.subject)
     )
     return {subject: at for subject, at in rows.all()}
-
-
-async def link_national_id(
-    session: AsyncSession, conversation: Conversation, national_id_hash: str
-) -> int:
-    """Make this conversation's person the beneficiary who owns the national ID.
-
-    The same ID from a second channel joins the first channel's beneficiary: the
-    conversation and its channel identity move over; nothing else belonged to the
-    channel-only beneficiary, which had no ID until now.
-    """
-    owner = (
-        await session.execute(
-            select(Beneficiary).where(Beneficiary.national_id_hash == national_id_hash)
-        )
-    ).scalar_one_or_none()
-    current = await session.get(Beneficiary, conversation.beneficiary_id)
-    if owner is None:
-        assert current is not None
-        current.national_id_hash = national_id_hash
-        return current.id
-    if owner.id != conversation.beneficiary_id:
-        identities = await session.execute(
-            select(ChannelIdentity).where(
-                ChannelIdentity.beneficiary_id == conversation.beneficiary_id
-            )
-        )
-        for identity in identities.scalars():
-            identity.beneficiary_id = owner.id
-        for case in (
-            await session.execute(
-                select(HandoverCase).where(
-                    HandoverCase.beneficiary_id == conversation.beneficiary_id
-                )
-            )
-        ).scalars():
-            case.beneficiary_id = owner.id
-        conversation.beneficiary_id = owner.id
-    return owner.id
 
 
 async def outbox_counts(session: AsyncSession, kind: str) -> dict[str, int]:

@@ -13,7 +13,10 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
+    Beneficiary,
+    ChannelIdentity,
     Conversation,
+    HandoverCase,
     RequestAttachment,
     RequestTransition,
     SupportRequest,
@@ -25,6 +28,44 @@ async def add_request(session: AsyncSession, request: SupportRequest) -> Support
     session.add(request)
     await session.flush()
     return request
+
+
+async def link_national_id(
+    session: AsyncSession, conversation: Conversation, national_id_hash: str
+) -> int:
+    """Make this conversation's person the beneficiary who owns the national ID.
+
+    The same ID from a second channel joins the first channel's beneficiary: the
+    conversation and its channel identity move over; nothing else belonged to the
+    channel-only beneficiary, which had no ID until now.
+    """
+    owner = (
+        await session.execute(
+            select(Beneficiary).where(Beneficiary.national_id_hash == national_id_hash)
+        )
+    ).scalar_one_or_none()
+    current = await session.get(Beneficiary, conversation.beneficiary_id)
+    if owner is None:
+        assert current is not None
+        current.national_id_hash = national_id_hash
+        return current.id
+    if owner.id != conversation.beneficiary_id:
+        await _join(session, conversation, owner.id)
+    return owner.id
+
+
+async def _join(session: AsyncSession, conversation: Conversation, owner_id: int) -> None:
+    """The channel-only beneficiary's identities, cases and conversation go to the owner."""
+    moved = conversation.beneficiary_id
+    identities = await session.execute(
+        select(ChannelIdentity).where(ChannelIdentity.beneficiary_id == moved)
+    )
+    for identity in identities.scalars():
+        identity.beneficiary_id = owner_id
+    found = await session.execute(select(HandoverCase).where(HandoverCase.beneficiary_id == moved))
+    for case in found.scalars():
+        case.beneficiary_id = owner_id
+    conversation.beneficiary_id = owner_id
 
 
 async def requests_of_many(
