@@ -89,14 +89,7 @@ async def file(
     store.add_first_transition(session, request, actor=actor, note=note, now=now)
     files = list(data.get("attachments") or [])
     store.add_attachments(session, request.id, conversation.channel, files, now)
-    repo.audit(
-        session,
-        actor=actor,
-        action="request.submitted",
-        subject=f"request:{request.reference}",
-        details={"type": request.type},
-        now=now,
-    )
+    _audit(session, actor, "request.submitted", request, {"type": request.type}, now)
     return request.reference
 
 
@@ -156,6 +149,11 @@ def _completed(
         # What the person wrote back ("سأحضرها للمقر", or the information asked for):
         # staff read it in the request's history.
         return str(change["note"])
+    return _correct(request, change)
+
+
+def _correct(request: SupportRequest, change: dict[str, Any]) -> str:
+    """A field the beneficiary wrote again; the sealed ones come sealed from the form."""
     field = str(change["field"])
     if field == "national_id":
         request.national_id_enc = str(change["national_id_enc"])
@@ -229,14 +227,7 @@ async def _move(
     if status == S.SERVICE_DELIVERED:
         staff_id = await staff_id_for(session, actor)
         await schedule_for_request(session, request, staff_id=staff_id, policy=surveys, now=now)
-    repo.audit(
-        session,
-        actor=actor,
-        action="request.status",
-        subject=f"request:{request.reference}",
-        details={"from": previous, "to": status},
-        now=now,
-    )
+    _audit(session, actor, "request.status", request, {"from": previous, "to": status}, now)
 
 
 async def _tell_beneficiary(
@@ -281,6 +272,18 @@ def _status_message(
     if status == S.NEEDS_INFO:
         buttons = (Button(tr("requests-complete", reference=reference), f"complete:{request.id}"),)
     return Reply(text, buttons)
+
+
+def _audit(
+    session: AsyncSession,
+    actor: str,
+    action: str,
+    request: SupportRequest,
+    details: dict[str, Any],
+    now: datetime,
+) -> None:
+    subject = f"request:{request.reference}"
+    repo.audit(session, actor=actor, action=action, subject=subject, details=details, now=now)
 
 
 # -- the reminders' rules -----------------------------------------------------------------
