@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
-from typing import cast as typed
+from typing import Any, cast
 
-from sqlalchemy import String, Table, cast, func, select
+from sqlalchemy import String, Table, func, select
+from sqlalchemy import cast as sql_cast
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -46,7 +46,7 @@ async def claim_inbound_many(
     """Record several (channel, external id) pairs at once; returns those new until now."""
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    table = typed(Table, ProcessedInbound.__table__)
+    table = cast(Table, ProcessedInbound.__table__)
     stmt = (
         insert(table)
         .on_conflict_do_nothing(index_elements=["channel", "external_id"])
@@ -321,7 +321,7 @@ async def with_drafts_for_update(session: AsyncSession) -> list[Conversation]:
     # A coarse text filter the JSON column allows on both databases; the form decides.
     rows = await session.execute(
         select(Conversation)
-        .where(cast(Conversation.state, String).like('%"form"%'))
+        .where(sql_cast(Conversation.state, String).like('%"form"%'))
         .order_by(Conversation.id)
         .with_for_update(skip_locked=True)
     )
