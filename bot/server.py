@@ -43,7 +43,16 @@ log = logging.getLogger(__name__)
 async def background(core: Core, health: Health | None = None) -> AsyncIterator[None]:
     """The scheduled jobs, and the outbox dispatcher and the Telegram poller when Telegram
     is configured."""
-    scheduler = build_scheduler(core)
+    scheduler = build_scheduler(
+        core.db,
+        core.engine.clock,
+        core.catalog.t,
+        core.surveys,
+        profile=core.faq.profile,
+        form=core.engine.dialog.form,
+        wake=core.dispatcher.wake if core.dispatcher is not None else None,
+        staff_chat=core.staff.staff_chat if core.staff is not None else None,
+    )
     scheduler.start()
     try:
         async with _telegram(core, health or Health()):

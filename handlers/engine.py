@@ -18,13 +18,11 @@ import json
 import logging
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.attributes import flag_modified
-
-from handlers import identifiers, surveys
+from handlers import cases, identifiers, requests, surveys
 from handlers.clock import Clock
 from handlers.conversation import Dialog
 from handlers.replies import Reply
@@ -33,8 +31,9 @@ from handlers.staff_inbox import StaffInbox
 from handlers.turn import Context, RequestView, Turn
 from handlers.types import IMMEDIATE_CHANNELS, Incoming, TranscriptEntry
 from storage import repositories as repo
-from storage.db import Database
-from storage.models import Conversation, HandoverCase, RequestTransition, SupportRequest
+from storage import requests as request_store
+from storage.db import AsyncSession, Database
+from storage.models import Conversation, HandoverCase, SupportRequest
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +65,17 @@ class _ChatLocks:
                 del self._locks[key]
             else:
                 self._locks[key] = (lock, users - 1)
+
+
+@dataclass(frozen=True)
+class _Step:
+    """One update being applied: its session, its locked conversation, the dialog's turn."""
+
+    session: AsyncSession
+    conversation: Conversation
+    incoming: Incoming
+    turn: Turn
+    now: datetime
 
 
 class Engine:
@@ -119,15 +129,20 @@ class Engine:
             except Exception:
                 if len(incomings) == 1:
                     raise
-                log.warning("a batch of %d updates failed; one by one", len(incomings))
-                results, queued = [], False
-                for incoming in incomings:
-                    replies, one_queued = await self._transaction([incoming])
-                    results.extend(replies)
-                    queued = queued or one_queued
+                results, queued = await self._one_by_one(incomings)
         if queued and self.on_commit is not None:
             self.on_commit()
         return results
+
+    async def _one_by_one(self, incomings: Sequence[Incoming]) -> tuple[list[list[Reply]], bool]:
+        log.warning("a batch of %d updates failed; one by one", len(incomings))
+        results: list[list[Reply]] = []
+        queued = False
+        for incoming in incomings:
+            replies, one_queued = await self._transaction([incoming])
+            results.extend(replies)
+            queued = queued or one_queued
+        return results, queued
 
     async def _transaction(self, incomings: Sequence[Incoming]) -> tuple[list[list[Reply]], bool]:
         now = self.clock.now()
@@ -141,23 +156,12 @@ class Engine:
                 now,
             )
             beneficiaries = {c.beneficiary_id for c in conversations.values()}
-            requests = await repo.requests_of_many(session, beneficiaries)
+            filed = await request_store.requests_of_many(session, beneficiaries)
             for index, incoming in todo:
                 conversation = conversations[(incoming.channel, incoming.chat_id)]
-                turn, one_queued = await self._apply(
-                    session,
-                    conversation,
-                    requests.get(conversation.beneficiary_id, []),
-                    incoming,
-                    now,
-                )
+                turn, one_queued = await self._apply(session, conversation, filed, incoming, now)
                 results[index] = turn.replies
                 queued = queued or one_queued
-                if turn.submit is not None or turn.complete is not None:
-                    # The person's requests changed (and maybe whose person this is).
-                    requests.update(
-                        await repo.requests_of_many(session, {conversation.beneficiary_id})
-                    )
         return results, queued
 
     async def _claim(
@@ -180,68 +184,86 @@ class Engine:
         self,
         session: AsyncSession,
         conversation: Conversation,
-        requests: list[SupportRequest],
+        filed: dict[int, list[SupportRequest]],
         incoming: Incoming,
         now: datetime,
     ) -> tuple[Turn, bool]:
-        """One update against its locked conversation, inside the batch's transaction."""
-        ctx = Context(requests=tuple(_view(r) for r in requests))
+        """One update against its locked conversation, inside the batch's transaction.
+
+        `filed` holds each beneficiary's requests; kept up to date when this one changes them.
+        """
+        mine = filed.get(conversation.beneficiary_id, [])
+        ctx = Context(requests=tuple(_view(r) for r in mine))
         turn = self.dialog.handle(conversation.state or {}, incoming, ctx)
         case_id = await self._apply_case(session, conversation, turn, now)
+        await self._apply_requests(session, conversation, turn, filed, now)
+        await self._apply_survey(session, conversation, turn, now)
+        step = _Step(session, conversation, incoming, turn, now)
+        text = await _inbound_text(step)
+        self._record(step, text, case_id)
+        repo.set_state(conversation, turn.state)
+        conversation.updated_at = now
+        staff_queued = await self._tell_staff(step, text, case_id)
+        delivered = incoming.channel in self.immediate
+        return turn, (bool(turn.replies) and not delivered) or staff_queued
+
+    async def _apply_requests(
+        self,
+        session: AsyncSession,
+        conversation: Conversation,
+        turn: Turn,
+        filed: dict[int, list[SupportRequest]],
+        now: datetime,
+    ) -> None:
         actor = f"{conversation.channel}:{conversation.chat_id}"
         if turn.submit is not None and self.dialog.form is not None:
-            reference = await self._file_request(session, conversation, turn.submit, actor, now)
+            reference = await requests.file(session, conversation, turn.submit, actor, now)
             turn.replies.extend(self.dialog.submitted(reference))
         if turn.complete is not None:
-            await self._complete_request(session, conversation, turn.complete, actor, now)
-        await self._apply_survey(session, conversation, turn, now)
-        text = incoming.text if turn.redact_inbound is None else turn.redact_inbound
-        if incoming.payload and not text and turn.redact_inbound is None:
-            # The transcript shows what the person pressed, not an internal payload.
-            pressed = await repo.last_buttons(session, conversation.id)
-            text = next((b["label"] for b in pressed if b.get("payload") == incoming.payload), "")
+            await requests.complete(session, conversation, turn.complete, actor, now)
+        if turn.submit is not None or turn.complete is not None:
+            # The person's requests changed (and maybe whose person this is).
+            mine = await request_store.requests_of_many(session, {conversation.beneficiary_id})
+            filed.update(mine)
+
+    def _record(self, step: _Step, text: str, case_id: int | None) -> None:
+        """The update and the replies into the transcript, the replies into the outbox."""
+        turn, conversation = step.turn, step.conversation
         repo.add_message(
-            session,
+            step.session,
             conversation,
             direction="in",
             author="beneficiary",
             text=text,
-            data=_inbound_data(incoming),
+            data=_inbound_data(step.incoming),
             case_id=case_id if turn.on_case or turn.open_case else None,
-            now=now,
-            identifiers_enc=self._sealed(incoming),
+            now=step.now,
+            identifiers_enc=self._sealed(step.incoming),
         )
-        delivered = incoming.channel in self.immediate
+        delivered = step.incoming.channel in self.immediate
         for reply in turn.replies:
             repo.record_reply(
-                session,
+                step.session,
                 conversation,
                 reply.to_dict(),
                 author="bot",
                 case_id=case_id,
-                now=now,
+                now=step.now,
                 delivered=delivered,
             )
-        conversation.state = turn.state
-        # JSON columns don't track changes inside the dict: say it changed.
-        flag_modified(conversation, "state")
-        conversation.updated_at = now
-        staff_queued = False
-        if self.staff is not None and case_id is not None:
-            if turn.open_case:
-                await self.staff.case_opened(session, case_id, conversation, now)
-                staff_queued = True
-            elif turn.on_case:
-                self.staff.case_message(
-                    session,
-                    case_id,
-                    incoming.display_name,
-                    text,
-                    len(incoming.attachments),
-                    now,
-                )
-                staff_queued = True
-        return turn, (bool(turn.replies) and not delivered) or staff_queued
+
+    async def _tell_staff(self, step: _Step, text: str, case_id: int | None) -> bool:
+        """A new case's card, or the beneficiary's words on one, for the staff group."""
+        if self.staff is None or case_id is None:
+            return False
+        if step.turn.open_case:
+            await self.staff.case_opened(step.session, case_id, step.conversation, step.now)
+            return True
+        if step.turn.on_case:
+            who, files = step.incoming.display_name, len(step.incoming.attachments)
+            self.staff.case_message(step.session, case_id, who, text, files, step.now)
+            return True
+        return False
 
     def _sealed(self, incoming: Incoming) -> str | None:
         """The identifiers masked in this message, encrypted, for an admin to reveal."""
@@ -259,123 +281,13 @@ class Engine:
     ) -> int | None:
         state = turn.state
         if turn.open_case is not None:
-            case = await repo.open_case(session, conversation, turn.open_case, now)
-            state["case_id"] = case.id
-            repo.audit(
-                session,
-                actor=f"{conversation.channel}:{conversation.chat_id}",
-                action="case.opened",
-                subject=f"case:{case.id}",
-                details={"reason": turn.open_case},
-                now=now,
-            )
-            return case.id
+            state["case_id"] = await cases.open_case(session, conversation, turn.open_case, now)
+            return int(state["case_id"])
         previous = (conversation.state or {}).get("case_id")
         if turn.close_case and previous is not None:
-            await repo.close_case(session, int(previous), now)
-            repo.audit(
-                session,
-                actor=f"{conversation.channel}:{conversation.chat_id}",
-                action="case.closed_by_beneficiary",
-                subject=f"case:{previous}",
-                details={},
-                now=now,
-            )
+            await cases.close_by_beneficiary(session, conversation, int(previous), now)
             return int(previous)
         return int(state["case_id"]) if turn.on_case and state.get("case_id") else None
-
-    async def _file_request(
-        self,
-        session: AsyncSession,
-        conversation: Conversation,
-        data: dict[str, Any],
-        actor: str,
-        now: datetime,
-    ) -> str:
-        beneficiary_id = await repo.link_national_id(
-            session, conversation, str(data["national_id_hash"])
-        )
-        request = SupportRequest(
-            beneficiary_id=beneficiary_id,
-            conversation_id=conversation.id,
-            type=str(data["type"]),
-            status="submitted",
-            full_name=str(data["name"]),
-            national_id_enc=str(data["national_id_enc"]),
-            phone_enc=str(data["phone_enc"]),
-            city=str(data["city"]),
-            description=str(data["description"]),
-            declaration_version=str(data["declaration_version"]),
-            declared_at=datetime.fromisoformat(str(data["declared_at"])),
-            submitted_at=now,
-            updated_at=now,
-        )
-        session.add(request)
-        await session.flush()
-        # Read over the phone: the month it was filed and a number nobody else has.
-        request.reference = f"{now:%y%m}-{request.id:05d}"
-        session.add(
-            RequestTransition(
-                request_id=request.id,
-                from_status=None,
-                to_status="submitted",
-                actor=actor,
-                # What the person wrote at the attachments step ("سأحضرها للمقر").
-                note=data.get("attachments_note"),
-                at=now,
-            )
-        )
-        repo.add_attachments(
-            session, request.id, conversation.channel, list(data.get("attachments") or []), now
-        )
-        repo.audit(
-            session,
-            actor=actor,
-            action="request.submitted",
-            subject=f"request:{request.reference}",
-            details={"type": request.type},
-            now=now,
-        )
-        return request.reference
-
-    async def _complete_request(
-        self,
-        session: AsyncSession,
-        conversation: Conversation,
-        change: dict[str, Any],
-        actor: str,
-        now: datetime,
-    ) -> None:
-        request = await session.get(SupportRequest, int(change["request_id"]), with_for_update=True)
-        if request is None or request.beneficiary_id != conversation.beneficiary_id:
-            return
-        if change.get("attachments"):
-            repo.add_attachments(
-                session, request.id, conversation.channel, change["attachments"], now
-            )
-            note = "attachment"
-        elif change.get("note"):
-            # What the person wrote back ("سأحضرها للمقر", or the information asked for):
-            # staff read it in the request's history.
-            note = str(change["note"])
-        else:
-            field = str(change["field"])
-            if field == "national_id":
-                request.national_id_enc = str(change["national_id_enc"])
-            elif field == "phone":
-                request.phone_enc = str(change["phone_enc"])
-            elif field == "name":
-                request.full_name = str(change["name"])
-            else:
-                setattr(request, field, str(change[field]))
-            note = f"corrected:{field}"
-        if request.status == "needs_info":
-            repo.add_transition(
-                session, request, to_status="under_review", actor=actor, note=note, now=now
-            )
-            request.status = "under_review"
-            request.missing_info = None
-        request.updated_at = now
 
     async def _apply_survey(
         self, session: AsyncSession, conversation: Conversation, turn: Turn, now: datetime
@@ -418,6 +330,17 @@ class Engine:
                 )
             )
         return entries
+
+
+async def _inbound_text(step: _Step) -> str:
+    """What the transcript keeps of the update: its text, masked or redacted as asked."""
+    incoming, turn = step.incoming, step.turn
+    text = incoming.text if turn.redact_inbound is None else turn.redact_inbound
+    if incoming.payload and not text and turn.redact_inbound is None:
+        # The transcript shows what the person pressed, not an internal payload.
+        pressed = await repo.last_buttons(step.session, step.conversation.id)
+        text = next((b["label"] for b in pressed if b.get("payload") == incoming.payload), "")
+    return text
 
 
 def _view(request: SupportRequest) -> RequestView:

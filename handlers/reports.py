@@ -27,7 +27,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.dates import RIYADH
-from handlers.staff_requests import DECISIONS, STATUSES
+from handlers.requests import DECISIONS, STATUSES
 from storage.db import Database
 from storage.models import (
     HandoverCase,

@@ -13,22 +13,28 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.attributes import flag_modified
-
+from handlers import cases
 from handlers.bidi import ltr
 from handlers.clock import Clock
+from handlers.errors import Refusal
 from handlers.replies import Button, Reply
-from handlers.surveys import SurveyPolicy, schedule_for_case
-from handlers.types import IMMEDIATE_CHANNELS
+from handlers.surveys import SurveyPolicy
+from storage import cases as case_store
 from storage import repositories as repo
-from storage.db import Database
-from storage.models import Beneficiary, Conversation, HandoverCase, Message, Staff, SupportRequest
+from storage import requests as request_store
+from storage import staff_inbox as store
+from storage.db import AsyncSession, Database
+from storage.models import (
+    Beneficiary,
+    CaseStatus,
+    Conversation,
+    HandoverCase,
+    Staff,
+    SupportRequest,
+)
 
 Translate = Callable[..., str]
 STAFF_CHANNEL = "tgstaff"
@@ -47,8 +53,7 @@ async def add_staff(db: Database, clock: Clock, *, username: str, name: str, rol
     """Create a staff account; returns the one-time code for `/link` in Telegram."""
     code = secrets.token_hex(4).upper()
     async with db.transaction() as session:
-        taken = await session.execute(select(Staff.id).where(Staff.username == username))
-        if taken.first() is not None:
+        if await store.username_taken(session, username):
             raise StaffExists(username)
         session.add(
             Staff(
@@ -95,33 +100,12 @@ def beneficiary_label(
     return tr(f"staff-who-{kind}", number=number)
 
 
-async def latest_request_names(session: AsyncSession, beneficiary_ids: list[int]) -> dict[int, str]:
-    """Each beneficiary's name as written on their latest request, for those who filed one."""
-    if not beneficiary_ids:
-        return {}
-    rows = await session.execute(
-        select(SupportRequest.beneficiary_id, SupportRequest.full_name)
-        .where(SupportRequest.beneficiary_id.in_(beneficiary_ids))
-        .order_by(SupportRequest.id)
-    )
-    return {beneficiary: name for beneficiary, name in rows.all()}
-
-
 async def case_card(
     session: AsyncSession, case: HandoverCase, conversation: Conversation, tr: Translate
 ) -> dict[str, Any]:
+    """The card a new case gets in the staff group: who, why, their requests, the last words."""
     beneficiary = await session.get(Beneficiary, case.beneficiary_id)
-    requests = (
-        (
-            await session.execute(
-                select(SupportRequest)
-                .where(SupportRequest.beneficiary_id == case.beneficiary_id)
-                .order_by(SupportRequest.id)
-            )
-        )
-        .scalars()
-        .all()
-    )
+    requests = await request_store.requests_of(session, case.beneficiary_id)
     who = beneficiary_label(
         tr,
         conversation.channel,
@@ -129,40 +113,12 @@ async def case_card(
         requests[-1].full_name if requests else None,
         beneficiary.display_name if beneficiary else None,
     )
-    recent = (
-        (
-            await session.execute(
-                select(Message)
-                .where(Message.conversation_id == conversation.id)
-                .order_by(Message.id.desc())
-                .limit(CARD_MESSAGES)
-            )
-        )
-        .scalars()
-        .all()
-    )
-    lines = [
-        tr(
-            "staff-card",
-            case=case.id,
-            reason=tr(f"staff-reason-{case.reason}"),
-            who=who,
-        )
-    ]
-    lines += [
-        tr(
-            "staff-card-request",
-            reference=ltr(r.reference or ""),
-            type=r.type,
-            status=tr(f"status-{r.status}"),
-        )
-        for r in requests
-    ]
+    recent = await case_store.recent_messages(session, conversation.id, CARD_MESSAGES)
+    lines = [tr("staff-card", case=case.id, reason=tr(f"staff-reason-{case.reason}"), who=who)]
+    lines += [_request_line(r, tr) for r in requests]
     if recent:
         lines.append(tr("staff-card-transcript"))
-        for m in reversed(recent):
-            mark = "👤" if m.direction == "in" else "🤖"
-            lines.append(f"{mark} {m.text[:300]}")
+        lines += [f"{'👤' if m.direction == 'in' else '🤖'} {m.text[:300]}" for m in recent]
     buttons = (
         Button(tr("staff-claim"), f"case:claim:{case.id}"),
         Button(tr("staff-close"), f"case:close:{case.id}"),
@@ -172,95 +128,18 @@ async def case_card(
     return body
 
 
+def _request_line(r: SupportRequest, tr: Translate) -> str:
+    return tr(
+        "staff-card-request",
+        reference=ltr(r.reference or ""),
+        type=r.type,
+        status=tr(f"status-{r.status}"),
+    )
+
+
 def to_staff(session: AsyncSession, staff_chat: str, body: dict[str, Any], now: datetime) -> None:
     """Queue a message for the staff group (no conversation: the group is not a person)."""
     repo.add_staff_outbox(session, STAFF_CHANNEL, staff_chat, body, now)
-
-
-def claim_case(case: HandoverCase, staff_id: int, now: datetime) -> None:
-    case.assignee_id, case.status, case.claimed_at = staff_id, "claimed", now
-
-
-async def reply_on_case(
-    session: AsyncSession,
-    case: HandoverCase,
-    staff: Staff,
-    text: str,
-    tr: Translate,
-    now: datetime,
-) -> None:
-    """A staff member's words to the beneficiary, on the beneficiary's own channel.
-
-    Whoever answers an unclaimed case first has claimed it. The message joins the
-    transcript and the outbox in the caller's transaction; a channel that redraws the
-    transcript (the web chat) finds it there, the others get it from the dispatcher.
-    """
-    if case.assignee_id is None:
-        claim_case(case, staff.id, now)
-    conversation = await session.get(Conversation, case.conversation_id)
-    assert conversation is not None
-    body = Reply(tr("staff-says", name=staff.display_name, text=text)).to_dict()
-    repo.record_reply(
-        session,
-        conversation,
-        body,
-        author="staff",
-        case_id=case.id,
-        now=now,
-        delivered=conversation.channel in IMMEDIATE_CHANNELS,
-    )
-
-
-async def close_case_by_staff(
-    session: AsyncSession,
-    case: HandoverCase,
-    username: str,
-    tr: Translate,
-    now: datetime,
-    surveys: SurveyPolicy,
-    staff_id: int | None = None,
-) -> None:
-    """Close the case, tell the beneficiary, hand the conversation back to the bot, and
-    schedule the satisfaction survey.
-
-    Whoever closes a case nobody claimed has handled it: it is theirs, and so is its survey.
-    """
-    if case.assignee_id is None and staff_id is not None:
-        claim_case(case, staff_id, now)
-    case.status, case.closed_at = "closed", now
-    conversation = await session.get(Conversation, case.conversation_id, with_for_update=True)
-    assert conversation is not None
-    state = dict(conversation.state or {})
-    if state.get("case_id") == case.id:
-        state.update(mode="idle", unanswered=0)
-        state.pop("case_id", None)
-        conversation.state = state
-        flag_modified(conversation, "state")
-    body = Reply(tr("case-closed-by-staff")).to_dict()
-    repo.record_reply(
-        session,
-        conversation,
-        body,
-        author="staff",
-        case_id=case.id,
-        now=now,
-        delivered=conversation.channel in IMMEDIATE_CHANNELS,
-    )
-    await schedule_for_case(session, case, policy=surveys, now=now)
-    repo.audit(
-        session,
-        actor=f"staff:{username}",
-        action="case.closed",
-        subject=f"case:{case.id}",
-        details={},
-        now=now,
-    )
-
-
-@dataclass(frozen=True)
-class StaffResult:
-    text: str | None  # what to say back in the group, if anything
-    case_id: int | None = None
 
 
 class StaffInbox:
@@ -297,11 +176,7 @@ class StaffInbox:
                 linked = await self._link(session, user_id, text.removeprefix("/link").strip())
                 self._answer(session, linked, thread_id, now)
                 return
-            staff = (
-                await session.execute(
-                    select(Staff).where(Staff.telegram_user_id == user_id, Staff.active)
-                )
-            ).scalar_one_or_none()
+            staff = await store.active_by_telegram_user(session, user_id)
             if staff is None:
                 return  # not staff: ignored, whatever they write or press
             reply: str | None
@@ -320,37 +195,12 @@ class StaffInbox:
             )
 
     async def _link(self, session: AsyncSession, user_id: int, code: str) -> str:
-        staff = (
-            (
-                await session.execute(select(Staff).where(Staff.link_code_hash == _code_hash(code)))
-            ).scalar_one_or_none()
-            if code
-            else None
-        )
+        staff = await store.by_link_code(session, _code_hash(code)) if code else None
         if staff is None:
             return self.tr("staff-link-bad")
         staff.telegram_user_id = user_id
         staff.link_code_hash = None  # one use
         return self.tr("staff-linked", name=staff.display_name)
-
-    async def _case_at(
-        self, session: AsyncSession, thread_id: int | None, reply_to: int | None
-    ) -> HandoverCase | None:
-        if thread_id is not None:
-            found = (
-                await session.execute(
-                    select(HandoverCase).where(HandoverCase.staff_thread_id == thread_id)
-                )
-            ).scalar_one_or_none()
-            if found is not None:
-                return found
-        if reply_to is not None:
-            return (
-                await session.execute(
-                    select(HandoverCase).where(HandoverCase.staff_card_message_id == reply_to)
-                )
-            ).scalar_one_or_none()
-        return None
 
     async def _relay(
         self,
@@ -361,12 +211,12 @@ class StaffInbox:
         reply_to: int | None,
         now: datetime,
     ) -> str | None:
-        case = await self._case_at(session, thread_id, reply_to)
+        case = await case_store.case_at(session, thread_id, reply_to)
         if case is None or not text.strip():
             return None
-        if case.status == "closed":
+        if case.status == CaseStatus.CLOSED:
             return self.tr("staff-case-closed-already", case=case.id)
-        await reply_on_case(session, case, staff, text, self.tr, now)
+        await cases.reply(session, case, staff, text, self.tr, now)
         return None
 
     async def _button(
@@ -376,18 +226,19 @@ class StaffInbox:
         action, _, case_id = raw.partition(":")
         if kind != "case" or not case_id.isdigit():
             return None
-        case = await session.get(HandoverCase, int(case_id), with_for_update=True)
-        if case is None:
+        try:
+            case = await cases.open_for_staff(session, int(case_id))
+        except cases.CaseClosed:
+            # A late press on a closed case's button: only claiming it needs an answer.
+            closed = self.tr("staff-case-closed-already", case=int(case_id))
+            return closed if action == "claim" else None
+        except Refusal:
             return None
         if action == "claim":
-            if case.status == "closed":
-                return self.tr("staff-case-closed-already", case=case.id)
-            claim_case(case, staff.id, now)
+            cases.claim(case, staff.id, now)
             return self.tr("staff-claimed", case=case.id, name=staff.display_name)
-        if action == "close" and case.status != "closed":
-            await close_case_by_staff(
-                session, case, staff.username, self.tr, now, self.surveys, staff.id
-            )
+        if action == "close":
+            await cases.close(session, case, staff.username, self.tr, now, self.surveys, staff.id)
             return self.tr("staff-closed", case=case.id, name=staff.display_name)
         return None
 

@@ -7,12 +7,20 @@ from datetime import datetime
 from typing import Any
 
 from handlers.replies import Reply
+from storage.models import RequestStatus
 
 State = dict[str, Any]
 
 # A request is "open" while the association is still working on it: one of the same type
 # can't be filed again meanwhile.
-OPEN_STATUSES = frozenset({"submitted", "under_review", "needs_info", "accepted"})
+OPEN_STATUSES = frozenset(
+    {
+        RequestStatus.SUBMITTED,
+        RequestStatus.UNDER_REVIEW,
+        RequestStatus.NEEDS_INFO,
+        RequestStatus.ACCEPTED,
+    }
+)
 
 
 def in_form(state: State) -> bool:

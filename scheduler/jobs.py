@@ -2,7 +2,8 @@
 
 Each job is a plain async function: it opens its own session, commits once, and takes the
 clock it is given, so tests call it directly with a FixedClock instead of waiting for
-APScheduler. `build_scheduler` registers them under fixed ids (`replace_existing`, memory
+APScheduler. `build_scheduler` (given the database, the clock, the texts and the profile's
+rules by whoever wires the process) registers them under fixed ids (`replace_existing`, memory
 job store): every process runs its own scheduler, and the database, not the scheduler,
 keeps two processes from doing the same work twice (row locks, unique surveys, audit
 markers).
@@ -13,15 +14,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from sqlalchemy import String, cast, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.attributes import flag_modified
 
-from handlers import surveys
+from faq.profile import Profile
+from handlers import cases, requests, surveys
 from handlers.bidi import ltr
+from handlers.cases import UNCLAIMED_AFTER
 from handlers.clock import Clock
 from handlers.dates import format_date
 from handlers.digits import with_digits
@@ -29,21 +29,15 @@ from handlers.replies import Reply
 from handlers.request_form import RequestForm
 from handlers.staff_inbox import to_staff
 from handlers.surveys import SurveyPolicy
+from storage import cases as case_store
 from storage import repositories as repo
-from storage.db import Database
-from storage.models import AuditEvent, Conversation, HandoverCase, SupportRequest
-
-if TYPE_CHECKING:
-    from bot.wiring import Core
+from storage import requests as request_store
+from storage.db import AsyncSession, Database
+from storage.models import Conversation, HandoverCase, SupportRequest
 
 log = logging.getLogger(__name__)
 Translate = Callable[..., str]
-
-# Requests whose beneficiary waits for the committee: they get "still under review" news.
-WAITING = ("submitted", "under_review")
-# Requests the association still owes a decision on: past the review period, staff hear.
-UNDECIDED = ("submitted", "under_review", "needs_info")
-UNCLAIMED_AFTER = timedelta(hours=2)
+Job = Callable[[], Awaitable[None]]
 
 # The fixed ids: a second registration replaces the first instead of doubling it.
 JOB_IDS = (
@@ -57,20 +51,6 @@ JOB_IDS = (
 )
 
 
-async def _last_marks(session: AsyncSession, action: str) -> dict[str, datetime]:
-    """When each subject last got this audit marker (the job's memory across restarts).
-
-    Read after the job's rows are locked: another process that handled them has committed
-    its markers by then, so the same alert or update never goes out twice.
-    """
-    rows = await session.execute(
-        select(AuditEvent.subject, func.max(AuditEvent.at))
-        .where(AuditEvent.action == action)
-        .group_by(AuditEvent.subject)
-    )
-    return {subject: at for subject, at in rows.all()}
-
-
 async def still_under_review(
     db: Database, clock: Clock, tr: Translate, policy: SurveyPolicy
 ) -> int:
@@ -78,45 +58,39 @@ async def still_under_review(
     now = clock.now()
     count = 0
     async with db.transaction() as session:
-        rows = await session.execute(
-            select(SupportRequest)
-            .where(
-                SupportRequest.status.in_(WAITING),
-                SupportRequest.updated_at <= now - policy.update_every,
-            )
-            .order_by(SupportRequest.id)
-            .with_for_update(skip_locked=True)
-        )
-        requests = rows.scalars().all()
-        marks = await _last_marks(session, "request.progress_update")
-        for request in requests:
-            subject = f"request:{request.reference}"
-            last = max(request.updated_at, marks.get(subject, request.updated_at))
-            if now - last < policy.update_every:
-                continue
+        for request in await _progress_due(session, policy.update_every, now):
             conversation = await session.get(Conversation, request.conversation_id)
             if conversation is None:
                 continue
-            text = tr(
-                "job-still-under-review",
-                reference=ltr(request.reference or ""),
-                status=tr(f"status-{request.status}"),
-                since=format_date(request.updated_at, tr),
-                date=format_date(now, tr),
-            )
-            surveys.deliver(
-                session, conversation, Reply(text), policy=policy, now=now, kind="update"
-            )
-            repo.audit(
-                session,
-                actor="scheduler",
-                action="request.progress_update",
-                subject=subject,
-                details={},
-                now=now,
-            )
+            reply = Reply(_still_under_review(request, tr, now))
+            surveys.deliver(session, conversation, reply, policy=policy, now=now, kind="update")
+            _mark(session, "request.progress_update", f"request:{request.reference}", {}, now)
             count += 1
     return count
+
+
+async def _progress_due(
+    session: AsyncSession, every: timedelta, now: datetime
+) -> list[SupportRequest]:
+    waiting = await request_store.with_status_for_update(
+        session, requests.WAITING, updated_before=now - every
+    )
+    marks = await repo.last_marks(session, "request.progress_update")
+    return [
+        r
+        for r in waiting
+        if requests.progress_update_due(r, marks.get(f"request:{r.reference}"), now, every)
+    ]
+
+
+def _still_under_review(request: SupportRequest, tr: Translate, now: datetime) -> str:
+    return tr(
+        "job-still-under-review",
+        reference=ltr(request.reference or ""),
+        status=tr(f"status-{request.status}"),
+        since=format_date(request.updated_at, tr),
+        date=format_date(now, tr),
+    )
 
 
 async def review_overdue(
@@ -135,43 +109,37 @@ async def review_overdue(
     if review_days is None:
         return 0  # the guide names no period ("a specified period"): nothing to measure
     now = clock.now()
-    count = 0
     async with db.transaction() as session:
-        rows = await session.execute(
-            select(SupportRequest)
-            .where(
-                SupportRequest.status.in_(UNDECIDED),
-                SupportRequest.submitted_at <= now - timedelta(days=review_days),
-            )
-            .order_by(SupportRequest.id)
-            .with_for_update(skip_locked=True)
-        )
-        requests = rows.scalars().all()
-        marks = await _last_marks(session, "request.review_overdue")
-        for request in requests:
-            subject = f"request:{request.reference}"
-            if subject in marks:
-                continue
+        due = await _overdue(session, review_days, now)
+        for request in due:
             if staff_chat is not None:
-                text = tr(
-                    "job-review-overdue",
-                    reference=ltr(request.reference or ""),
-                    type=request.type,
-                    days=review_days,
-                    submitted=format_date(request.submitted_at, tr),
-                    status=tr(f"status-{request.status}"),
-                )
+                text = _review_overdue(request, review_days, tr)
                 to_staff(session, staff_chat, {"text": text, "buttons": []}, now)
-            repo.audit(
-                session,
-                actor="scheduler",
-                action="request.review_overdue",
-                subject=subject,
-                details={"days": review_days, "status": request.status},
-                now=now,
-            )
-            count += 1
-    return count
+            details = {"days": review_days, "status": request.status}
+            _mark(session, "request.review_overdue", f"request:{request.reference}", details, now)
+    return len(due)
+
+
+async def _overdue(session: AsyncSession, review_days: int, now: datetime) -> list[SupportRequest]:
+    """Undecided requests past the review period that staff have not heard of yet."""
+    undecided = await request_store.with_status_for_update(
+        session,
+        requests.UNDECIDED,
+        submitted_before=requests.review_overdue_since(now, review_days),
+    )
+    marks = await repo.last_marks(session, "request.review_overdue")
+    return [r for r in undecided if f"request:{r.reference}" not in marks]
+
+
+def _review_overdue(request: SupportRequest, review_days: int, tr: Translate) -> str:
+    return tr(
+        "job-review-overdue",
+        reference=ltr(request.reference or ""),
+        type=request.type,
+        days=review_days,
+        submitted=format_date(request.submitted_at, tr),
+        status=tr(f"status-{request.status}"),
+    )
 
 
 async def expire_drafts(db: Database, clock: Clock, form: RequestForm, policy: SurveyPolicy) -> int:
@@ -179,20 +147,12 @@ async def expire_drafts(db: Database, clock: Clock, form: RequestForm, policy: S
     now = clock.now()
     count = 0
     async with db.transaction() as session:
-        # A coarse text filter the JSON column allows on both databases; `expired` decides.
-        rows = await session.execute(
-            select(Conversation)
-            .where(cast(Conversation.state, String).like('%"form"%'))
-            .order_by(Conversation.id)
-            .with_for_update(skip_locked=True)
-        )
-        for conversation in rows.scalars():
+        for conversation in await repo.with_drafts_for_update(session):
             state = dict(conversation.state or {})
             if not form.has_draft(state) or not form.expired(state):
                 continue
             notice = form.drop_expired(state)
-            conversation.state = state
-            flag_modified(conversation, "state")
+            repo.set_state(conversation, state)
             surveys.deliver(session, conversation, notice, policy=policy, now=now, kind="update")
             count += 1
     return count
@@ -208,51 +168,46 @@ async def remind_unclaimed(
 ) -> int:
     """Staff are reminded of a case nobody claimed, every `after` while it waits."""
     now = clock.now()
-    count = 0
     async with db.transaction() as session:
-        rows = await session.execute(
-            select(HandoverCase)
-            .where(
-                HandoverCase.status == "open",
-                HandoverCase.assignee_id.is_(None),
-                HandoverCase.opened_at <= now - after,
-            )
-            .order_by(HandoverCase.id)
-            .with_for_update(skip_locked=True)
-        )
-        cases = rows.scalars().all()
-        marks = await _last_marks(session, "case.unclaimed_reminder")
-        for case in cases:
-            subject = f"case:{case.id}"
-            if subject in marks and now - marks[subject] < after:
-                continue
+        due = await _unclaimed_due(session, after, now)
+        for case in due:
             if staff_chat is not None:
-                text = tr(
-                    "job-case-unclaimed",
-                    case=case.id,
-                    reason=tr(f"staff-reason-{case.reason}"),
-                    hours=int((now - case.opened_at).total_seconds() // 3600),
-                )
-                body = {"text": text, "buttons": [], "case_id": case.id}
+                body = {"text": _unclaimed(case, tr, now), "buttons": [], "case_id": case.id}
                 to_staff(session, staff_chat, body, now)
-            repo.audit(
-                session,
-                actor="scheduler",
-                action="case.unclaimed_reminder",
-                subject=subject,
-                details={},
-                now=now,
-            )
-            count += 1
-    return count
+            _mark(session, "case.unclaimed_reminder", f"case:{case.id}", {}, now)
+    return len(due)
+
+
+async def _unclaimed_due(
+    session: AsyncSession, after: timedelta, now: datetime
+) -> list[HandoverCase]:
+    waiting = await case_store.unclaimed_for_update(session, now - after)
+    marks = await repo.last_marks(session, "case.unclaimed_reminder")
+    return [
+        c for c in waiting if cases.unclaimed_reminder_due(marks.get(f"case:{c.id}"), now, after)
+    ]
+
+
+def _unclaimed(case: HandoverCase, tr: Translate, now: datetime) -> str:
+    return tr(
+        "job-case-unclaimed",
+        case=case.id,
+        reason=tr(f"staff-reason-{case.reason}"),
+        hours=int((now - case.opened_at).total_seconds() // 3600),
+    )
+
+
+def _mark(
+    session: AsyncSession, action: str, subject: str, details: dict[str, Any], now: datetime
+) -> None:
+    """The audit marker that is the job's memory: what it did, and when."""
+    repo.audit(session, actor="scheduler", action=action, subject=subject, details=details, now=now)
 
 
 # -- the scheduler ----------------------------------------------------------------------------
 
 
-def _job(
-    run: Callable[[], Awaitable[Any]], wake: Callable[[], None] | None
-) -> Callable[[], Awaitable[None]]:
+def _job(run: Callable[[], Awaitable[Any]], wake: Callable[[], None] | None) -> Job:
     """A job that wakes the dispatcher when it queued something, and logs its failures."""
 
     async def job() -> None:
@@ -267,60 +222,70 @@ def _job(
     return job
 
 
-def build_scheduler(core: Core) -> AsyncIOScheduler:
-    """One scheduler for this process, its jobs registered (started by bot/server.py)."""
-    db, clock, policy = core.db, core.engine.clock, core.surveys
-    tr = with_digits(core.catalog.t, core.faq.profile.digits)
-    wake = core.dispatcher.wake if core.dispatcher is not None else None
-    staff_chat = core.staff.staff_chat if core.staff is not None else None
-    review_days = core.faq.profile.review_period.days
-    form = core.engine.dialog.form
+def build_scheduler(
+    db: Database,
+    clock: Clock,
+    tr: Translate,
+    policy: SurveyPolicy,
+    *,
+    profile: Profile,
+    form: RequestForm | None,
+    wake: Callable[[], None] | None,
+    staff_chat: str | None,
+) -> AsyncIOScheduler:
+    """One scheduler for this process, its jobs registered (started by bot/server.py).
+
+    `wake` wakes the outbox dispatcher and `staff_chat` is the staff Telegram group, when
+    there is one of each.
+    """
+    runs = _runs(db, clock, with_digits(tr, profile.digits), policy, profile, staff_chat)
+    if form is not None:
+        runs.append(("drafts-expire", lambda: expire_drafts(db, clock, form, policy), 3600))
+    jobs = [("outbox-sweep", _sweep(wake), 30)]
+    jobs += [(job_id, _job(run, wake), seconds) for job_id, run, seconds in runs]
+    return _scheduler(jobs, clock)
+
+
+def _runs(
+    db: Database,
+    clock: Clock,
+    tr: Translate,
+    policy: SurveyPolicy,
+    profile: Profile,
+    staff_chat: str | None,
+) -> list[tuple[str, Callable[[], Awaitable[Any]], int]]:
+    """The jobs every process runs: id, what it does, every how many seconds."""
+    days = profile.review_period.days
+    return [
+        ("surveys-send", lambda: surveys.send_due(db, clock, tr, policy), 60),
+        ("surveys-remind-expire", lambda: surveys.remind_and_expire(db, clock, tr, policy), 300),
+        ("requests-still-under-review", lambda: still_under_review(db, clock, tr, policy), 3600),
+        (
+            "requests-review-overdue",
+            lambda: review_overdue(db, clock, tr, review_days=days, staff_chat=staff_chat),
+            3600,
+        ),
+        ("cases-unclaimed", lambda: remind_unclaimed(db, clock, tr, staff_chat=staff_chat), 900),
+    ]
+
+
+def _sweep(wake: Callable[[], None] | None) -> Job:
+    async def sweep() -> None:
+        if wake is not None:
+            wake()  # a wake-up lost between processes costs at most this interval
+
+    return sweep
+
+
+def _scheduler(jobs: list[tuple[str, Job, int]], clock: Clock) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(
         timezone=UTC,
         # A job late after a pause runs once, not once per missed interval.
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
     )
-
-    async def sweep() -> None:
-        if wake is not None:
-            wake()  # a wake-up lost between processes costs at most this interval
-
-    jobs: list[tuple[str, Callable[[], Awaitable[None]], int]] = [
-        ("outbox-sweep", sweep, 30),
-        ("surveys-send", _job(lambda: surveys.send_due(db, clock, tr, policy), wake), 60),
-        (
-            "surveys-remind-expire",
-            _job(lambda: surveys.remind_and_expire(db, clock, tr, policy), wake),
-            300,
-        ),
-        (
-            "requests-still-under-review",
-            _job(lambda: still_under_review(db, clock, tr, policy), wake),
-            3600,
-        ),
-        (
-            "requests-review-overdue",
-            _job(
-                lambda: review_overdue(
-                    db, clock, tr, review_days=review_days, staff_chat=staff_chat
-                ),
-                wake,
-            ),
-            3600,
-        ),
-        (
-            "cases-unclaimed",
-            _job(lambda: remind_unclaimed(db, clock, tr, staff_chat=staff_chat), wake),
-            900,
-        ),
-    ]
-    if form is not None:
-        jobs.append(
-            ("drafts-expire", _job(lambda: expire_drafts(db, clock, form, policy), wake), 3600)
-        )
-    for job_id, func_, seconds in jobs:
+    for job_id, run, seconds in jobs:
         scheduler.add_job(
-            func_,
+            run,
             "interval",
             seconds=seconds,
             id=job_id,

@@ -21,12 +21,10 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Table, event
-from sqlalchemy.ext.asyncio import (
-    AsyncEngine,
-    AsyncSession,
-    async_sessionmaker,
-    create_async_engine,
-)
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+
+# Re-exported: the type of the session that handlers pass to storage's query modules.
+from sqlalchemy.ext.asyncio import AsyncSession as AsyncSession
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from storage.sqlite_inline import InlineConnection, connector

@@ -7,6 +7,7 @@ zone back on the way out; code never sees a naive datetime.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any, ClassVar
 
 from sqlalchemy import (
@@ -23,6 +24,26 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class CaseStatus(StrEnum):
+    """A handover case: open until someone claims it, claimed, then closed."""
+
+    OPEN = "open"
+    CLAIMED = "claimed"
+    CLOSED = "closed"
+
+
+class RequestStatus(StrEnum):
+    """A request's place in its lifecycle (handlers/requests.py moves it along)."""
+
+    SUBMITTED = "submitted"
+    UNDER_REVIEW = "under_review"
+    NEEDS_INFO = "needs_info"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    SERVICE_DELIVERED = "service_delivered"
+    CLOSED = "closed"
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -99,7 +120,7 @@ class HandoverCase(Base):
     beneficiary_id: Mapped[int] = mapped_column(ForeignKey("beneficiaries.id"), index=True)
     conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"), index=True)
     reason: Mapped[str] = mapped_column(String(32))
-    status: Mapped[str] = mapped_column(String(16), default="open", index=True)
+    status: Mapped[str] = mapped_column(String(16), default=CaseStatus.OPEN, index=True)
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     opened_at: Mapped[datetime]
     claimed_at: Mapped[datetime | None]

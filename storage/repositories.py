@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, func, select
+from sqlalchemy import String, Table, func, select
+from sqlalchemy import cast as sql_cast
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import flag_modified
 
 from storage.db import AppendingSession
 from storage.models import (
@@ -17,13 +19,9 @@ from storage.models import (
     Beneficiary,
     ChannelIdentity,
     Conversation,
-    HandoverCase,
     Message,
     OutboxMessage,
     ProcessedInbound,
-    RequestAttachment,
-    RequestTransition,
-    SupportRequest,
 )
 
 
@@ -75,13 +73,7 @@ async def conversations_for_update_many(
     for channel, chat_id, _, _ in people:
         by_channel.setdefault(channel, set()).add(chat_id)
     for channel, chats in by_channel.items():
-        query = (
-            select(Conversation)
-            .where(Conversation.channel == channel, Conversation.chat_id.in_(sorted(chats)))
-            .order_by(Conversation.id)  # one lock order for every process
-            .with_for_update()
-        )
-        for conversation in (await session.execute(query)).scalars():
+        for conversation in await _locked(session, channel, chats):
             found[(conversation.channel, conversation.chat_id)] = conversation
     for channel, chat_id, user_id, name in people:
         if (channel, chat_id) not in found:
@@ -94,6 +86,16 @@ async def conversations_for_update_many(
                 now=now,
             )
     return found
+
+
+async def _locked(session: AsyncSession, channel: str, chats: set[str]) -> list[Conversation]:
+    query = (
+        select(Conversation)
+        .where(Conversation.channel == channel, Conversation.chat_id.in_(sorted(chats)))
+        .order_by(Conversation.id)  # one lock order for every process
+        .with_for_update()
+    )
+    return list((await session.execute(query)).scalars())
 
 
 async def conversation_for_update(
@@ -117,19 +119,25 @@ async def conversation_for_update(
     try:
         async with session.begin_nested():
             beneficiary_id = await _beneficiary_for(session, channel, user_id, display_name, now)
-            conversation = Conversation(
-                beneficiary_id=beneficiary_id,
-                channel=channel,
-                chat_id=chat_id,
-                state={},
-                created_at=now,
-                updated_at=now,
-            )
-            session.add(conversation)
-            await session.flush()
+            return await _new_conversation(session, beneficiary_id, channel, chat_id, now)
     except IntegrityError:
         # Another process created it between our read and our insert: use theirs.
-        conversation = (await session.execute(query)).scalar_one()
+        return (await session.execute(query)).scalar_one()
+
+
+async def _new_conversation(
+    session: AsyncSession, beneficiary_id: int, channel: str, chat_id: str, now: datetime
+) -> Conversation:
+    conversation = Conversation(
+        beneficiary_id=beneficiary_id,
+        channel=channel,
+        chat_id=chat_id,
+        state={},
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(conversation)
+    await session.flush()
     return conversation
 
 
@@ -268,28 +276,6 @@ def record_reply(
     )
 
 
-async def open_case(
-    session: AsyncSession, conversation: Conversation, reason: str, now: datetime
-) -> HandoverCase:
-    case = HandoverCase(
-        beneficiary_id=conversation.beneficiary_id,
-        conversation_id=conversation.id,
-        reason=reason,
-        status="open",
-        opened_at=now,
-    )
-    session.add(case)
-    await session.flush()
-    return case
-
-
-async def close_case(session: AsyncSession, case_id: int, now: datetime) -> None:
-    case = await session.get(HandoverCase, case_id, with_for_update=True)
-    if case is not None and case.status != "closed":
-        case.status = "closed"
-        case.closed_at = now
-
-
 async def last_buttons(session: AsyncSession, conversation_id: int) -> list[dict[str, Any]]:
     """The buttons of the bot's latest message: what a pressed payload was labelled."""
     row = await session.execute(
@@ -324,6 +310,24 @@ async def transcript(
     return list(reversed(rows.scalars().all()))
 
 
+def set_state(conversation: Conversation, state: dict[str, Any]) -> None:
+    conversation.state = state
+    # JSON columns don't track changes inside the dict: say it changed.
+    flag_modified(conversation, "state")
+
+
+async def with_drafts_for_update(session: AsyncSession) -> list[Conversation]:
+    """The conversations that may hold a request form's draft, locked (others skip them)."""
+    # A coarse text filter the JSON column allows on both databases; the form decides.
+    rows = await session.execute(
+        select(Conversation)
+        .where(sql_cast(Conversation.state, String).like('%"form"%'))
+        .order_by(Conversation.id)
+        .with_for_update(skip_locked=True)
+    )
+    return list(rows.scalars().all())
+
+
 def audit(
     session: AsyncSession,
     *,
@@ -336,110 +340,18 @@ def audit(
     session.add(AuditEvent(at=now, actor=actor, action=action, subject=subject, details=details))
 
 
-async def requests_of_many(
-    session: AsyncSession, beneficiary_ids: set[int]
-) -> dict[int, list[SupportRequest]]:
-    """Each beneficiary's requests, oldest first (an empty list for those with none)."""
-    found: dict[int, list[SupportRequest]] = {b: [] for b in beneficiary_ids}
-    if not beneficiary_ids:
-        return found
-    rows = await session.execute(
-        select(SupportRequest)
-        .where(SupportRequest.beneficiary_id.in_(sorted(beneficiary_ids)))
-        .order_by(SupportRequest.id)
-    )
-    for request in rows.scalars():
-        found[request.beneficiary_id].append(request)
-    return found
+async def last_marks(session: AsyncSession, action: str) -> dict[str, datetime]:
+    """When each subject last got this audit marker (a periodic job's memory across restarts).
 
-
-async def request_by_reference(session: AsyncSession, reference: str) -> SupportRequest | None:
-    rows = await session.execute(
-        select(SupportRequest).where(SupportRequest.reference == reference).with_for_update()
-    )
-    return rows.scalar_one_or_none()
-
-
-async def link_national_id(
-    session: AsyncSession, conversation: Conversation, national_id_hash: str
-) -> int:
-    """Make this conversation's person the beneficiary who owns the national ID.
-
-    The same ID from a second channel joins the first channel's beneficiary: the
-    conversation and its channel identity move over; nothing else belonged to the
-    channel-only beneficiary, which had no ID until now.
+    Read after the job's rows are locked: another process that handled them has committed
+    its markers by then, so the same alert or update never goes out twice.
     """
-    owner = (
-        await session.execute(
-            select(Beneficiary).where(Beneficiary.national_id_hash == national_id_hash)
-        )
-    ).scalar_one_or_none()
-    current = await session.get(Beneficiary, conversation.beneficiary_id)
-    if owner is None:
-        assert current is not None
-        current.national_id_hash = national_id_hash
-        return current.id
-    if owner.id != conversation.beneficiary_id:
-        identities = await session.execute(
-            select(ChannelIdentity).where(
-                ChannelIdentity.beneficiary_id == conversation.beneficiary_id
-            )
-        )
-        for identity in identities.scalars():
-            identity.beneficiary_id = owner.id
-        for case in (
-            await session.execute(
-                select(HandoverCase).where(
-                    HandoverCase.beneficiary_id == conversation.beneficiary_id
-                )
-            )
-        ).scalars():
-            case.beneficiary_id = owner.id
-        conversation.beneficiary_id = owner.id
-    return owner.id
-
-
-def add_transition(
-    session: AsyncSession,
-    request: SupportRequest,
-    *,
-    to_status: str,
-    actor: str,
-    note: str | None,
-    now: datetime,
-) -> None:
-    session.add(
-        RequestTransition(
-            request_id=request.id,
-            from_status=request.status if request.id is not None else None,
-            to_status=to_status,
-            actor=actor,
-            note=note,
-            at=now,
-        )
+    rows = await session.execute(
+        select(AuditEvent.subject, func.max(AuditEvent.at))
+        .where(AuditEvent.action == action)
+        .group_by(AuditEvent.subject)
     )
-
-
-def add_attachments(
-    session: AsyncSession,
-    request_id: int,
-    channel: str,
-    files: list[dict[str, Any]],
-    now: datetime,
-) -> None:
-    for f in files:
-        session.add(
-            RequestAttachment(
-                request_id=request_id,
-                channel=channel,
-                file_id=str(f["file_id"]),
-                kind=str(f.get("kind") or "other"),
-                size=f.get("size"),
-                name=f.get("name"),
-                mime=f.get("mime"),
-                created_at=now,
-            )
-        )
+    return {subject: at for subject, at in rows.all()}
 
 
 async def outbox_counts(session: AsyncSession, kind: str) -> dict[str, int]:

@@ -193,7 +193,7 @@ def cmd_request_set_status(
     from faq.profile import load_profile_dir
     from handlers.clock import SystemClock
     from handlers.digits import with_digits
-    from handlers.staff_requests import TransitionError, set_status
+    from handlers.requests import TransitionError, set_status
     from handlers.surveys import SurveyPolicy
 
     profile, _ = load_profile_dir(settings.profile_dir())
@@ -273,7 +273,7 @@ def cmd_survey_push(args: argparse.Namespace, settings: Settings, tr: Catalog, o
     from handlers.dates import RIYADH
     from handlers.digits import with_digits
     from handlers.reports import parse_day
-    from handlers.staff_requests import STATUSES
+    from handlers.requests import STATUSES
     from handlers.surveys import SurveyPolicy, push_campaign
 
     if args.status not in STATUSES:

@@ -18,17 +18,10 @@ from bot.staff_web.pages import NO_STORE, Handler, read_form, render, see_other,
 from bot.staff_web.session import Signed, check_csrf
 from bot.staff_web.state import backend, config_of, tr_of
 from handlers.dates import format_time
+from handlers.desk_views import CaseView, MessageView, RevealedIdentifier
 from handlers.errors import Refusal
 from handlers.staff_auth import StaffMember
-from handlers.staff_desk import (
-    MAX_REPLY_CHARS,
-    TABS,
-    CaseView,
-    MessageView,
-    RevealedIdentifier,
-    StaffDesk,
-    Tab,
-)
+from handlers.staff_desk import MAX_REPLY_CHARS, TABS, StaffDesk, Tab
 
 POLL_MS = 2000
 

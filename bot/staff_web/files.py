@@ -14,8 +14,8 @@ from bot.staff_web.pages import NO_STORE, staff_page
 from bot.staff_web.requests import reference_of
 from bot.staff_web.session import Signed
 from bot.staff_web.state import StaffBackend, backend
+from handlers.desk_views import AttachmentView
 from handlers.errors import Refusal
-from handlers.staff_desk import AttachmentView
 
 # Shown in the browser; anything else is offered as a download.
 _INLINE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp", "application/pdf"})

@@ -12,10 +12,11 @@ from fastapi.responses import Response
 from bot.staff_web.pages import read_form, render, see_other, staff_page
 from bot.staff_web.session import Signed, check_csrf
 from bot.staff_web.state import backend, config_of
+from handlers.desk_views import Revealed
 from handlers.errors import Refusal
 from handlers.references import normalize_reference
-from handlers.staff_desk import MAX_NOTE_CHARS, Revealed, StaffDesk
-from handlers.staff_requests import STATUSES
+from handlers.requests import STATUSES
+from handlers.staff_desk import MAX_NOTE_CHARS, StaffDesk
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from bot.wiring import Core, open_core
 from faq.service import FaqService
 from handlers.bidi import ltr
 from handlers.clock import SystemClock
-from handlers.staff_requests import set_status
+from handlers.requests import set_status
 from storage.models import ChannelIdentity, Message, OutboxMessage, SupportRequest
 from tests.telegram_server import FakeTelegram
 from tests.waiting import until as wait_until

@@ -33,7 +33,7 @@ from bot.channels.web.uploads import (
 from faq.service import FaqService
 from handlers.clock import SystemClock
 from handlers.request_form import MAX_ATTACHMENT_BYTES
-from handlers.staff_requests import set_status
+from handlers.requests import set_status
 from handlers.types import Incoming
 from storage.db import Database
 from storage.models import AuditEvent, RequestAttachment, SupportRequest

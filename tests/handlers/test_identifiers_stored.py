@@ -21,8 +21,8 @@ from faq.service import FaqService
 from handlers.bidi import ltr
 from handlers.clock import FixedClock
 from handlers.engine import Engine
+from handlers.requests import set_status
 from handlers.staff_inbox import StaffInbox
-from handlers.staff_requests import set_status
 from handlers.surveys import send_due
 from storage.crypto import Vault
 from storage.db import Database

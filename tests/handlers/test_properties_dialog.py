@@ -332,7 +332,7 @@ class DialogMachine(RuleBasedStateMachine):
     @precondition(lambda self: self.state.get("mode") == "handover")
     @rule()
     def staff_close_the_case(self) -> None:
-        # As handlers/staff_inbox.py closes it.
+        # As handlers/cases.py closes it.
         self.state.update(mode="idle", unanswered=0)
         self.state.pop("case_id", None)
         self.last = [Reply(tr("case-closed-by-staff"))]

@@ -20,7 +20,7 @@ from handlers.dates import format_date
 from handlers.engine import Engine
 from handlers.replies import Reply
 from handlers.request_form import FormConfig, RequestForm
-from handlers.staff_requests import TransitionError, set_status
+from handlers.requests import TransitionError, set_status
 from handlers.types import Attachment, Incoming
 from storage.crypto import Vault
 from storage.db import Database

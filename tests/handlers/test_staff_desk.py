@@ -11,6 +11,7 @@ from bot.i18n import Catalog
 from faq.service import FaqService
 from handlers.clock import FixedClock
 from handlers.engine import Engine
+from handlers.requests import TransitionError
 from handlers.staff_auth import (
     LoginThrottle,
     PasswordRejected,
@@ -21,7 +22,6 @@ from handlers.staff_auth import (
 )
 from handlers.staff_desk import MAX_REPLY_CHARS, Refusal, StaffDesk
 from handlers.staff_inbox import add_staff
-from handlers.staff_requests import TransitionError
 from handlers.types import Incoming
 from storage.crypto import Vault
 from storage.db import Database

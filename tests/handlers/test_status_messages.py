@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from handlers.clock import FixedClock
 from handlers.engine import Engine
-from handlers.staff_requests import BENEFICIARY_FACING, set_status
+from handlers.requests import BENEFICIARY_FACING, set_status
 from handlers.types import Attachment
 from storage.db import Database
 from tests.bidi import plain

@@ -12,8 +12,8 @@ from bot.i18n import Catalog
 from faq.service import FaqService
 from handlers.clock import Clock, FixedClock
 from handlers.engine import Engine
+from handlers.requests import set_status
 from handlers.staff_inbox import StaffInbox, add_staff
-from handlers.staff_requests import set_status
 from handlers.surveys import SurveyPolicy, push_campaign, remind_and_expire, send_due
 from storage.db import Database
 from storage.models import HandoverCase, OutboxMessage, Staff, SupportRequest, Survey

@@ -18,7 +18,7 @@ from faq.profile import missing_phrases
 from faq.service import FaqService
 from handlers import fields
 from handlers.clock import FixedClock
-from handlers.staff_requests import set_status
+from handlers.requests import set_status
 from handlers.surveys import SurveyPolicy, send_due
 from storage.db import Database
 from storage.models import SupportRequest

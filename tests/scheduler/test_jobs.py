@@ -157,7 +157,16 @@ async def test_the_scheduler_registers_each_job_once_under_its_fixed_id(
     settings = Settings(data_dir=tmp_path, org="little-hearts")
     clock = FixedClock(datetime(2026, 11, 22, 7, 0, tzinfo=UTC))
     async with open_core(settings, tr, faq=faq, clock=clock) as core:
-        scheduler = build_scheduler(core)
+        scheduler = build_scheduler(
+            core.db,
+            clock,
+            tr.t,
+            core.surveys,
+            profile=core.faq.profile,
+            form=core.engine.dialog.form,
+            wake=None,
+            staff_chat=None,
+        )
         assert sorted(j.id for j in scheduler.get_jobs()) == sorted(JOB_IDS)
         async with background(core):  # the server starts and stops it
             pass
