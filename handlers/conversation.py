@@ -21,7 +21,7 @@ from handlers.dates import format_date, format_time
 from handlers.hours import Schedule
 from handlers.replies import MENU_PAYLOAD, Button, Reply, menu_button
 from handlers.request_form import IDENTIFIER_STEPS, RequestForm, describe_request
-from handlers.surveys import survey_action
+from handlers.survey_answers import survey_action
 from handlers.turn import Context, RequestView, State, Turn, in_form
 from handlers.types import Incoming
 

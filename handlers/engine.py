@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import flag_modified
 
-from handlers import identifiers, surveys
+from handlers import identifiers, survey_answers, surveys
 from handlers.clock import Clock
 from handlers.conversation import Dialog
 from handlers.replies import Reply
@@ -388,7 +388,7 @@ class Engine:
         profile = self.dialog.faq.profile
         policy = surveys.SurveyPolicy.from_profile(profile.surveys, profile.quiet_hours)
         if turn.survey is not None:
-            replies = await surveys.answer(
+            replies = await survey_answers.answer(
                 session, conversation, turn.survey, turn.state, now, self.dialog.tr, policy
             )
             turn.replies.extend(replies)
