@@ -7,8 +7,8 @@ from faq.normalize import normalize
 from handlers.bidi import ltr
 from handlers.dates import format_date
 from handlers.dialog_replies import FORM_ANSWERABLE, MAX_MESSAGE_CHARS, DialogReplies
+from handlers.form_prompts import IDENTIFIER_STEPS, Translate
 from handlers.replies import Button, Reply, menu_button
-from handlers.request_form import IDENTIFIER_STEPS, describe_request
 from handlers.turn import Context, RequestView, State, Turn
 from handlers.types import Incoming
 
@@ -112,3 +112,19 @@ class Completing(DialogReplies):
         date = format_date(self.clock.now(), self.tr)
         text = self.tr(message, reference=ltr(request.reference), date=date)
         return Reply(text, self.menu_buttons())
+
+
+def describe_request(request: RequestView, tr: Translate) -> str:
+    """One request as "follow my request" shows it: status, dates and what comes next."""
+    text = tr(
+        "request-line",
+        reference=ltr(request.reference),
+        type=request.type,
+        status=tr(f"status-{request.status}"),
+        submitted=format_date(request.submitted_at, tr),
+        updated=format_date(request.updated_at, tr),
+        next=tr(f"status-next-{request.status}"),
+    )
+    if request.status == "needs_info" and request.missing_info:
+        text += "\n" + tr("request-missing", missing=request.missing_info)
+    return text

@@ -27,8 +27,8 @@ from sqlalchemy.orm.attributes import flag_modified
 from handlers import identifiers, survey_answers, surveys
 from handlers.clock import Clock
 from handlers.conversation import Dialog
+from handlers.form_prompts import Cipher
 from handlers.replies import Reply
-from handlers.request_form import Cipher
 from handlers.staff_inbox import StaffInbox
 from handlers.turn import Context, RequestView, Turn
 from handlers.types import IMMEDIATE_CHANNELS, Incoming, TranscriptEntry

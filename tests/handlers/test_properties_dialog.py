@@ -40,8 +40,8 @@ from handlers import identifiers, surveys
 from handlers.clock import FixedClock
 from handlers.completion import CORRECTABLE
 from handlers.conversation import UNANSWERED_LIMIT, Dialog
+from handlers.form_prompts import STEPS
 from handlers.replies import Reply
-from handlers.request_form import STEPS
 from handlers.turn import Context, RequestView, Turn
 from handlers.types import Attachment, Incoming
 from storage.db import Database
