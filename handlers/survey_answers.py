@@ -60,11 +60,18 @@ def survey_action(
         now - datetime.fromisoformat(str(waiting.get("at") or now.isoformat())) <= COMMENT_WINDOW
     )
     typed = bool(text) and command is None and not payload and fresh
-    if waiting.get("await") == "comment" and typed:
+    action = _words_after_rating(state, waiting, text) if typed else None
+    if action is None:
+        state.pop("survey", None)
+    return action
+
+
+def _words_after_rating(state: State, waiting: dict[str, Any], text: str) -> dict[str, Any] | None:
+    """The comment on a rating, or feedback asked for from the menu."""
+    if waiting.get("await") == "comment":
         return {"id": int(waiting["id"]), "comment": text[:MAX_COMMENT_CHARS]}
-    if waiting.get("await") == "feedback" and typed and not in_form(state):
+    if waiting.get("await") == "feedback" and not in_form(state):
         return _feedback(text)
-    state.pop("survey", None)
     return None
 
 
@@ -110,12 +117,19 @@ async def answer(
         state.pop("survey")
     if survey is None or survey.beneficiary_id != conversation.beneficiary_id:
         return [_with_menu(tr, "survey-closed")]
+    return [_apply(survey, action, state, now, tr)]
+
+
+def _apply(
+    survey: Survey, action: dict[str, Any], state: State, now: datetime, tr: Translate
+) -> Reply:
+    """A rating, a comment or a skip on the beneficiary's own survey."""
     if "rating" in action:
-        return [_rate(survey, int(action["rating"]), state, now, tr)]
+        return _rate(survey, int(action["rating"]), state, now, tr)
     if "comment" in action and survey.status == "answered" and survey.comment is None:
         survey.comment = str(action["comment"])
-        return [_with_menu(tr, "survey-comment-thanks")]
-    return [_with_menu(tr, "survey-comment-skipped")]
+        return _with_menu(tr, "survey-comment-thanks")
+    return _with_menu(tr, "survey-comment-skipped")
 
 
 def _with_menu(tr: Translate, message_id: str) -> Reply:
@@ -184,11 +198,22 @@ async def open_from_menu(
         survey = await _create_sent(session, conversation, kind, subject_id, staff_id, now)
     if survey is None:  # another process created it this instant: ask with that one next time
         return [_with_menu(tr, "survey-closed")]
+    return [await _ask(session, survey, state, now, tr, policy)]
+
+
+async def _ask(
+    session: Session,
+    survey: Survey,
+    state: State,
+    now: datetime,
+    tr: Translate,
+    policy: SurveyPolicy,
+) -> Reply:
     survey.status, survey.sent_at = "sent", now
     survey.expires_at = now + policy.expires_after
     survey.reminded_at = survey.reminded_at or now  # asked on request: no reminder after it
     state["survey"] = {"id": survey.id, "await": "rating"}
-    return [question(tr, survey.id, await subject_of(session, survey), reminder=False)]
+    return question(tr, survey.id, await subject_of(session, survey), reminder=False)
 
 
 async def _create_sent(
@@ -225,7 +250,16 @@ async def _general_feedback(
 ) -> list[Reply]:
     """Feedback with no subject: stored as an answered survey of its own."""
     state.pop("survey", None)
-    survey = Survey(
+    survey = _feedback_survey(conversation, action, now)
+    session.add(survey)
+    await session.flush()
+    if survey.rating is not None:
+        return [_offer_comment(survey, state, now, tr)]
+    return [_with_menu(tr, "feedback-general-thanks")]
+
+
+def _feedback_survey(conversation: Conversation, action: dict[str, Any], now: datetime) -> Survey:
+    return Survey(
         beneficiary_id=conversation.beneficiary_id,
         conversation_id=conversation.id,
         trigger="feedback",
@@ -237,8 +271,3 @@ async def _general_feedback(
         comment=action.get("comment"),
         created_at=now,
     )
-    session.add(survey)
-    await session.flush()
-    if survey.rating is not None:
-        return [_offer_comment(survey, state, now, tr)]
-    return [_with_menu(tr, "feedback-general-thanks")]

@@ -41,9 +41,7 @@ async def push_campaign(
     """
     if since.tzinfo is None:
         raise ValueError("since must be timezone-aware")
-    async with db.reading() as session:
-        rows = await stored.campaign_targets(session, status, since)
-        targets = [CampaignTarget(r[0], r[1], r[2], r[3] or "") for r in rows]
+    targets = await _targets(db, status, since)
     created = 0
     for start in range(0, len(targets), batch):
         chunk = targets[start : start + batch]
@@ -53,6 +51,12 @@ async def push_campaign(
         if progress is not None:
             progress(start + len(chunk), len(targets))
     return created
+
+
+async def _targets(db: Database, status: str, since: datetime) -> list[CampaignTarget]:
+    async with db.reading() as session:
+        rows = await stored.campaign_targets(session, status, since)
+        return [CampaignTarget(r[0], r[1], r[2], r[3] or "") for r in rows]
 
 
 async def _push_batch(
@@ -76,11 +80,23 @@ async def _push_batch(
         if survey_id is None:
             continue
         conversation = conversations[target.conversation_id]
-        reply = question(tr, survey_id, target.reference or None, reminder=False)
-        deliver(session, conversation, reply, policy=policy, now=now, kind="campaign")
-        set_waiting(conversation, {"id": survey_id, "await": "rating"}, survey_id)
+        _ask(session, conversation, survey_id, target.reference or None, tr, policy, now)
         created += 1
     return created
+
+
+def _ask(
+    session: Session,
+    conversation: Conversation,
+    survey_id: int,
+    subject: str | None,
+    tr: Translate,
+    policy: SurveyPolicy,
+    now: datetime,
+) -> None:
+    reply = question(tr, survey_id, subject, reminder=False)
+    deliver(session, conversation, reply, policy=policy, now=now, kind="campaign")
+    set_waiting(conversation, {"id": survey_id, "await": "rating"}, survey_id)
 
 
 def _sent_survey(

@@ -158,20 +158,27 @@ def deliver(
     immediate = conversation.channel in IMMEDIATE_CHANNELS
     at = send_time(conversation, policy, now)
     body = reply.to_dict()
+    _transcribe(session, conversation, reply.text, body, at)
+    repo.add_outbox(
+        session, conversation, body=body, due_at=at, now=now, delivered=immediate, kind=kind
+    )
+    return at
+
+
+def _transcribe(
+    session: Session, conversation: Conversation, text: str, body: dict[str, Any], at: datetime
+) -> None:
+    data = {"buttons": body["buttons"]}
     repo.add_message(
         session,
         conversation,
         direction="out",
         author="bot",
-        text=reply.text,
-        data={"buttons": body["buttons"]},
+        text=text,
+        data=data,
         case_id=None,
         now=at,
     )
-    repo.add_outbox(
-        session, conversation, body=body, due_at=at, now=now, delivered=immediate, kind=kind
-    )
-    return at
 
 
 def set_waiting(conversation: Conversation, value: dict[str, Any] | None, survey_id: int) -> None:
