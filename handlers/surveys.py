@@ -72,10 +72,22 @@ async def staff_id_for(session: Session, actor: str) -> int | None:
     return await staff_accounts.id_of(session, username)
 
 
-async def _schedule(session: Session, policy: SurveyPolicy, now: datetime, **values: Any) -> bool:
+async def _schedule(
+    session: Session,
+    subject: SupportRequest | HandoverCase,
+    policy: SurveyPolicy,
+    now: datetime,
+    **values: Any,
+) -> bool:
     """A scheduled survey, due after the delay; False when its subject already has one."""
-    due_at = policy.quiet.release(now + policy.delay)
-    row = {**values, "status": "scheduled", "due_at": due_at, "created_at": now}
+    row = {
+        "beneficiary_id": subject.beneficiary_id,
+        "conversation_id": subject.conversation_id,
+        **values,
+        "status": "scheduled",
+        "due_at": policy.quiet.release(now + policy.delay),
+        "created_at": now,
+    }
     return await stored.insert(session, row) is not None
 
 
@@ -88,32 +100,16 @@ async def schedule_for_request(
     now: datetime,
 ) -> bool:
     """The survey after a delivered service; a second call for the same request does nothing."""
-    return await _schedule(
-        session,
-        policy,
-        now,
-        beneficiary_id=request.beneficiary_id,
-        conversation_id=request.conversation_id,
-        request_id=request.id,
-        staff_id=staff_id,
-        trigger="service_delivered",
-    )
+    values = {"request_id": request.id, "staff_id": staff_id, "trigger": "service_delivered"}
+    return await _schedule(session, request, policy, now, **values)
 
 
 async def schedule_for_case(
     session: Session, case: HandoverCase, *, policy: SurveyPolicy, now: datetime
 ) -> bool:
     """The survey after a closed handover case, linked to the researcher who had it."""
-    return await _schedule(
-        session,
-        policy,
-        now,
-        beneficiary_id=case.beneficiary_id,
-        conversation_id=case.conversation_id,
-        case_id=case.id,
-        staff_id=case.assignee_id,
-        trigger="case_closed",
-    )
+    values = {"case_id": case.id, "staff_id": case.assignee_id, "trigger": "case_closed"}
+    return await _schedule(session, case, policy, now, **values)
 
 
 # -- the question -----------------------------------------------------------------------------
