@@ -110,7 +110,8 @@ async def answer(
     if action.get("start"):
         return await open_from_menu(session, conversation, state, now, tr, policy or SurveyPolicy())
     if action.get("feedback"):
-        return await _general_feedback(session, conversation, action, state, now, tr)
+        rating, comment = action.get("rating"), action.get("comment")
+        return await _general_feedback(session, conversation, state, now, tr, rating, comment)
     survey = await session.get(Survey, int(action["id"]), with_for_update=True)
     waiting = state.get("survey")
     if isinstance(waiting, dict) and waiting.get("id") == action["id"]:
@@ -243,14 +244,15 @@ async def _create_sent(
 async def _general_feedback(
     session: Session,
     conversation: Conversation,
-    action: dict[str, Any],
     state: State,
     now: datetime,
     tr: Translate,
+    rating: int | None,
+    comment: str | None,
 ) -> list[Reply]:
     """Feedback with no subject: stored as an answered survey of its own."""
     state.pop("survey", None)
-    survey = _feedback_survey(conversation, action, now)
+    survey = _feedback_survey(conversation, rating, comment, now)
     session.add(survey)
     await session.flush()
     if survey.rating is not None:
@@ -258,7 +260,9 @@ async def _general_feedback(
     return [_with_menu(tr, "feedback-general-thanks")]
 
 
-def _feedback_survey(conversation: Conversation, action: dict[str, Any], now: datetime) -> Survey:
+def _feedback_survey(
+    conversation: Conversation, rating: int | None, comment: str | None, now: datetime
+) -> Survey:
     return Survey(
         beneficiary_id=conversation.beneficiary_id,
         conversation_id=conversation.id,
@@ -267,7 +271,7 @@ def _feedback_survey(conversation: Conversation, action: dict[str, Any], now: da
         due_at=now,
         sent_at=now,
         answered_at=now,
-        rating=action.get("rating"),
-        comment=action.get("comment"),
+        rating=rating,
+        comment=comment,
         created_at=now,
     )
