@@ -56,14 +56,17 @@ def survey_action(
         if rating is None or in_form(state) or incoming.attachments:
             return None
         return {"id": int(waiting["id"]), "rating": rating}
-    fresh = (
-        now - datetime.fromisoformat(str(waiting.get("at") or now.isoformat())) <= COMMENT_WINDOW
-    )
+    fresh = _fresh(waiting, now)
     typed = bool(text) and command is None and not payload and fresh
     action = _words_after_rating(state, waiting, text) if typed else None
     if action is None:
         state.pop("survey", None)
     return action
+
+
+def _fresh(waiting: dict[str, Any], now: datetime) -> bool:
+    """Within the comment window of the rating (or of the menu's invitation)."""
+    return now - datetime.fromisoformat(str(waiting.get("at") or now.isoformat())) <= COMMENT_WINDOW
 
 
 def _words_after_rating(state: State, waiting: dict[str, Any], text: str) -> dict[str, Any] | None:

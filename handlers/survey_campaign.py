@@ -35,9 +35,8 @@ async def push_campaign(
 ) -> int:
     """Survey every request in `status` updated since `since`, now (quiet hours permitting).
 
-    Each request gets one `campaign` survey ever: a second run, or a run restarted after a
-    crash, creates none twice. Batches commit one by one, so a long push that dies keeps
-    what it queued. `progress(done, total)` follows it. Returns how many were created.
+    One `campaign` survey per request ever, even across runs and restarts; batches commit
+    one by one, so a push that dies keeps what it queued. Returns how many were created.
     """
     if since.tzinfo is None:
         raise ValueError("since must be timezone-aware")

@@ -48,6 +48,15 @@ async def last_movers(session: Session, request_ids: set[int]) -> dict[int, str]
     return {request_id: name for request_id, name in rows.all()}
 
 
+_SURVEY_COLUMNS = (
+    Survey.answered_at,
+    Survey.rating,
+    Survey.comment,
+    Survey.trigger,
+    SupportRequest.reference,
+)
+
+
 async def survey_answers(
     session: Session, since: datetime, until: datetime
 ) -> Sequence[
@@ -59,17 +68,9 @@ async def survey_answers(
     None for the rest, oldest first.
     """
     assignee = aliased(Staff)
+    staff = func.coalesce(Staff.display_name, assignee.display_name)
     rows = await session.execute(
-        select(
-            Survey.answered_at,
-            Survey.rating,
-            Survey.comment,
-            Survey.trigger,
-            SupportRequest.reference,
-            Survey.case_id,
-            func.coalesce(Staff.display_name, assignee.display_name),
-            Survey.request_id,
-        )
+        select(*_SURVEY_COLUMNS, Survey.case_id, staff, Survey.request_id)
         .outerjoin(SupportRequest, SupportRequest.id == Survey.request_id)
         .outerjoin(Staff, Staff.id == Survey.staff_id)
         .outerjoin(HandoverCase, HandoverCase.id == Survey.case_id)
