@@ -73,15 +73,12 @@ async def _push_batch(
         if target.conversation_id in conversations
     ]
     inserted = await stored.insert_many(session, values)
-    created = 0
-    for target in chunk:
-        survey_id = inserted.get(target.request_id)
-        if survey_id is None:
-            continue
+    asked = [t for t in chunk if inserted.get(t.request_id) is not None]
+    for target in asked:
         conversation = conversations[target.conversation_id]
+        survey_id = inserted[target.request_id]
         _ask(session, conversation, survey_id, target.reference or None, tr, policy, now)
-        created += 1
-    return created
+    return len(asked)
 
 
 def _ask(

@@ -172,8 +172,7 @@ class Dispatcher:
         self.clock = clock
         self.batch = batch
         self.idle_poll = idle_poll
-        # On PostgreSQL a row another process claimed and never finished is taken back
-        # after this long (that process may be alive and slow, so not at once).
+        # On PostgreSQL: when a row another (maybe just slow) process claimed is taken back.
         self.reclaim_after = reclaim_after
         self._pace = _paces(self.senders, limits or {})
         self._wake = asyncio.Event()

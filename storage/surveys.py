@@ -50,10 +50,9 @@ async def _locked(
 ) -> list[tuple[Conversation, Survey]]:
     """The surveys matching `condition`, each with its conversation, both locked.
 
-    Locked in the engine's order (the conversation, then the survey; conversations in id
-    order, like a campaign), so that a job and a person answering at that moment wait for
-    each other instead of deadlocking; the condition is checked again once the locks are
-    held, so two processes running the same job never act on one survey twice.
+    Locked in the engine's order (the conversation, then the survey; by conversation id),
+    so that a job and a person answering wait for each other instead of deadlocking; the
+    condition is checked again under the locks, so two runs never act on one survey twice.
     """
     candidates = await session.execute(
         select(Survey.id, Survey.conversation_id)
