@@ -25,8 +25,9 @@ from handlers.clock import Clock, SystemClock
 from handlers.conversation import Dialog
 from handlers.digits import with_digits
 from handlers.engine import Engine
+from handlers.form_prompts import FormConfig
 from handlers.hours import Schedule
-from handlers.request_form import FormConfig, RequestForm
+from handlers.request_form import RequestForm
 from handlers.staff_desk import StaffDesk
 from handlers.staff_inbox import STAFF_CHANNEL, StaffInbox
 from handlers.surveys import SurveyPolicy

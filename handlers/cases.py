@@ -16,7 +16,7 @@ from handlers.surveys import SurveyPolicy, schedule_for_case
 from handlers.types import IMMEDIATE_CHANNELS
 from storage import cases as store
 from storage import repositories as repo
-from storage.db import AsyncSession
+from storage.db import Session
 from storage.models import CaseStatus, Conversation, HandoverCase, Staff
 
 Translate = Callable[..., str]
@@ -40,13 +40,13 @@ def check_open(case: HandoverCase | None, case_id: int) -> HandoverCase:
     return case
 
 
-async def open_for_staff(session: AsyncSession, case_id: int) -> HandoverCase:
+async def open_for_staff(session: Session, case_id: int) -> HandoverCase:
     """The case locked for a staff action, after the one "not found / closed" check."""
     return check_open(await store.case_for_update(session, case_id), case_id)
 
 
 async def open_case(
-    session: AsyncSession, conversation: Conversation, reason: str, now: datetime
+    session: Session, conversation: Conversation, reason: str, now: datetime
 ) -> int:
     """The dialog handed the conversation to a person: a case, waiting to be claimed."""
     case = await store.open_case(session, conversation, reason, now)
@@ -55,7 +55,7 @@ async def open_case(
 
 
 async def close_by_beneficiary(
-    session: AsyncSession, conversation: Conversation, case_id: int, now: datetime
+    session: Session, conversation: Conversation, case_id: int, now: datetime
 ) -> None:
     await store.close_case(session, case_id, now)
     _audit(session, _beneficiary(conversation), "case.closed_by_beneficiary", case_id, {}, now)
@@ -66,7 +66,7 @@ def claim(case: HandoverCase, staff_id: int, now: datetime) -> None:
 
 
 async def reply(
-    session: AsyncSession,
+    session: Session,
     case: HandoverCase,
     staff: Staff,
     text: str,
@@ -87,7 +87,7 @@ async def reply(
 
 
 async def close(
-    session: AsyncSession,
+    session: Session,
     case: HandoverCase,
     username: str,
     tr: Translate,
@@ -125,7 +125,7 @@ def _back_to_bot(conversation: Conversation, case_id: int) -> None:
 
 
 def _say(
-    session: AsyncSession, conversation: Conversation, case: HandoverCase, text: str, now: datetime
+    session: Session, conversation: Conversation, case: HandoverCase, text: str, now: datetime
 ) -> None:
     repo.record_reply(
         session,
@@ -143,7 +143,7 @@ def _beneficiary(conversation: Conversation) -> str:
 
 
 def _audit(
-    session: AsyncSession,
+    session: Session,
     actor: str,
     action: str,
     case_id: int,

@@ -1,101 +1,33 @@
-"""The conversation: greeting and menu, questions, and the handover to a person.
+"""The conversation: greeting and menu, questions, and the way into the form and the handover.
 
 `Dialog.handle` is pure: from the stored state and one `Incoming` it returns the new state,
 the replies, and what the engine must record (a case to open or close, a message that
-belongs to an open case). The engine owns the transaction; this module owns the wording
-and the flow (design.md, flows 1, 2 and 5).
+belongs to an open case). The engine owns the transaction; this module and its parts own
+the wording and the flow (design.md, flows 1, 2 and 5).
 """
 
 from __future__ import annotations
 
 import copy
 import dataclasses
-from collections.abc import Callable
-from datetime import datetime, timedelta
+from typing import Any
 
 from faq.normalize import normalize
-from faq.service import FaqService
-from handlers.bidi import ltr
-from handlers.clock import Clock
-from handlers.dates import format_date, format_time
-from handlers.hours import Schedule
+from handlers.completion import Completing
+from handlers.dialog_replies import FORM_ANSWERABLE, MAX_MESSAGE_CHARS
+from handlers.handover import Handover
 from handlers.replies import MENU_PAYLOAD, Button, Reply, menu_button
-from handlers.request_form import IDENTIFIER_STEPS, RequestForm, describe_request
-from handlers.surveys import survey_action
-from handlers.turn import Context, RequestView, State, Turn, in_form
+from handlers.survey_answers import survey_action
+from handlers.turn import Context, State, Turn, in_form
 from handlers.types import Incoming
 
-Translate = Callable[..., str]
-
-MAX_MESSAGE_CHARS = 4000
 # Two questions in a row the bot could not answer: a person takes over.
 UNANSWERED_LIMIT = 2
-# While a researcher has the case, acknowledge the beneficiary's messages now and then,
-# not every one: they are talking to a person, not to the bot.
-ACK_EVERY = timedelta(minutes=10)
-MENU = (
-    ("menu-ask", "menu:ask"),
-    ("menu-apply", "intent:how_to_apply"),
-    ("menu-follow", "intent:request_status"),
-    ("menu-human", "handover:request"),
-    ("menu-rate", "intent:feedback"),
-)
 _CASE_ACTIONS = {"handover": "request", "handover_complaint": "complaint"}
-_MENU_ACTIONS = {"menu"}
-# Commands that end a handover (the beneficiary closes the case) and show the menu.
-_END_COMMANDS = frozenset({"/cancel", "/menu", "/start"})
-END_CASE_PAYLOAD = "case:end"
-MAX_NOTE_CHARS = 1000
 CASE_REASONS = ("request", "complaint", "unanswered", "not_helpful", "media")
-# Fields a beneficiary may correct when their request needs more information.
-CORRECTABLE = ("name", "national_id", "phone", "city", "description")
-# Questions answered in the middle of the form (then the form goes on): information only.
-_FORM_ANSWERABLE = frozenset(
-    {
-        "about",
-        "services",
-        "channels",
-        "location",
-        "working_hours",
-        "required_documents",
-        "review_period",
-        "data_responsibility",
-        "privacy",
-        "volunteer",
-        "donate",
-    }
-)
 
 
-class Dialog:
-    def __init__(
-        self,
-        faq: FaqService,
-        tr: Translate,
-        clock: Clock,
-        schedule: Schedule | None = None,
-        form: RequestForm | None = None,
-    ) -> None:
-        self.faq = faq
-        self.tr = tr
-        self.clock = clock
-        self.schedule = schedule
-        self.form = form
-        profile = faq.profile
-        self._args = {"short": profile.short_name, "name": profile.name}
-        self._role = profile.referral_role or tr("default-referral-role")
-        self._menu_words = _words(tr, "chat-menu-words")
-        self._end_words = _words(tr, "case-end-words")
-        self._greeting_words = _words(tr, "chat-greeting-words")
-        self._small_talk_words = _words(tr, "chat-small-talk-words")
-        self._question_words = _words(tr, "chat-question-words")
-        # «إلغاء» or «رجوع» with nothing to cancel or go back to: the menu, never a question.
-        self._idle_words = {
-            **dict.fromkeys(_words(tr, "form-words-cancel"), "/cancel"),
-            **dict.fromkeys(_words(tr, "form-words-back"), "/menu"),
-        }
-        self._salam = normalize(tr("chat-salam-word"))
-
+class Dialog(Completing, Handover):
     # -- entry point ----------------------------------------------------------------------
 
     def prepare(self, incoming: Incoming) -> None:
@@ -112,13 +44,7 @@ class Dialog:
         command = self._command(text)
         survey = survey_action(state, incoming, text, command, self.clock.now())
         if survey is not None:
-            # The engine checks it against the database and says what happened.
-            pressed = None
-            if incoming.payload:
-                pressed = self.tr(
-                    "survey-skip" if "skip" in survey else f"survey-rating-{survey['rating']}"
-                )
-            return Turn(state, survey=survey, redact_inbound=pressed)
+            return self._on_survey(state, incoming, survey)
         if state.get("mode") == "handover":
             return self._during_handover(state, incoming, text, command, ctx)
         notices: list[Reply] = []
@@ -127,6 +53,15 @@ class Dialog:
         turn = self._route(state, incoming, text, command, ctx)
         turn.replies[:0] = notices
         return self._way_on(turn)
+
+    def _on_survey(self, state: State, incoming: Incoming, survey: dict[str, Any]) -> Turn:
+        """The engine checks it against the database and says what happened."""
+        pressed = None
+        if incoming.payload:
+            pressed = self.tr(
+                "survey-skip" if "skip" in survey else f"survey-rating-{survey['rating']}"
+            )
+        return Turn(state, survey=survey, redact_inbound=pressed)
 
     def _route(
         self, state: State, incoming: Incoming, text: str, command: str | None, ctx: Context
@@ -148,6 +83,12 @@ class Dialog:
         command = command or self._idle_words.get(normalize(text))
         if command is not None:
             return self._on_command(state, command)
+        return self._on_message(state, incoming, text, bool(stickers), ctx)
+
+    def _on_message(
+        self, state: State, incoming: Incoming, text: str, stickers: bool, ctx: Context
+    ) -> Turn:
+        """A message outside every flow: a file, a contact, small talk or a question."""
         if incoming.attachments and not text:
             return self._open_case(state, "media")
         if (incoming.contact or incoming.foreign_contact) and not text:
@@ -180,16 +121,6 @@ class Dialog:
         if text and (text.casefold() in self._menu_words or normalize(text) in self._menu_words):
             return "/menu"
         return None
-
-    def _on_command(self, state: State, command: str) -> Turn:
-        state["unanswered"] = 0
-        if command == "/start":
-            return Turn(state, [self._greeting("")])
-        if command == "/help":
-            return Turn(state, [Reply(self.tr("chat-help", self._args), self.menu_buttons())])
-        if command == "/cancel":
-            return Turn(state, [Reply(self.tr("chat-nothing-to-cancel"), self.menu_buttons())])
-        return Turn(state, [self.welcome()])
 
     def _on_payload(self, state: State, payload: str, ctx: Context) -> Turn:
         kind, _, value = payload.partition(":")
@@ -253,93 +184,7 @@ class Dialog:
                 return self._list_requests(state, ctx)
         return Turn(state, [self._answer(intent)])
 
-    # -- support requests -------------------------------------------------------------------
-
-    def _list_requests(self, state: State, ctx: Context) -> Turn:
-        if not ctx.requests:
-            apply = Button(self.tr("menu-apply"), "intent:how_to_apply")
-            return Turn(state, [Reply(self.tr("requests-none"), (apply, menu_button(self.tr)))])
-        lines = [describe_request(r, self.tr) for r in ctx.requests]
-        buttons = tuple(
-            Button(self.tr("requests-complete", reference=ltr(r.reference)), f"complete:{r.id}")
-            for r in ctx.requests
-            if r.status == "needs_info"
-        )
-        text = self.tr("requests-title", count=len(ctx.requests)) + "\n\n" + "\n\n".join(lines)
-        return Turn(state, [Reply(text, (*buttons, menu_button(self.tr)))])
-
-    def _start_completing(self, state: State, request_id: int, ctx: Context) -> Turn:
-        request = next((r for r in ctx.requests if r.id == request_id), None)
-        if request is None or request.status != "needs_info":
-            return Turn(
-                state, [Reply(self.tr("requests-nothing-to-complete"), self.menu_buttons())]
-            )
-        state["complete"] = {"request_id": request.id, "reference": request.reference}
-        return Turn(state, [self._completion_prompt(request)])
-
-    def _completion_prompt(self, request: RequestView) -> Reply:
-        buttons = tuple(
-            Button(self.tr(f"form-field-{f}"), f"complete-field:{f}") for f in CORRECTABLE
-        )
-        text = self.tr(
-            "complete-prompt",
-            reference=ltr(request.reference),
-            missing=request.missing_info or self.tr("complete-missing-unstated"),
-        )
-        cancel = Button(self.tr("form-cancel"), "complete-cancel", nav=True)
-        return Reply(text, (*buttons, cancel))
-
-    def _completing(
-        self, state: State, incoming: Incoming, text: str, command: str | None, ctx: Context
-    ) -> Turn:
-        pending = state["complete"]
-        request = next((r for r in ctx.requests if r.id == pending["request_id"]), None)
-        if command is not None or incoming.payload == "complete-cancel" or request is None:
-            state.pop("complete", None)
-            if request is None or incoming.payload == "complete-cancel" or command == "/cancel":
-                return Turn(state, [Reply(self.tr("complete-cancelled"), self.menu_buttons())])
-            return self._on_command(state, command or "/menu")
-        payload = incoming.payload or ""
-        if payload.startswith("complete-field:") and payload[15:] in CORRECTABLE:
-            pending["field"] = payload[15:]
-            return Turn(state, [Reply(self.tr(f"form-ask-{pending['field']}"))])
-        if incoming.attachments:
-            files = [a.to_dict() for a in incoming.attachments]
-            state.pop("complete", None)
-            done = self._completed(request)
-            return Turn(state, [done], complete={"request_id": request.id, "attachments": files})
-        field = pending.get("field")
-        if field is not None and self.form is not None:
-            typed = incoming.as_typed.strip() if field in IDENTIFIER_STEPS else text
-            return self._correct_field(state, request, field, typed)
-        if payload or not normalize(text) or len(text) > MAX_MESSAGE_CHARS:
-            return Turn(state, [self._completion_prompt(request)])
-        if text.endswith(("?", "؟")):
-            match = self.faq.ask(text).match
-            if match.decision == "answer" and match.intent in _FORM_ANSWERABLE:
-                answer = Reply(self._answer(match.intent).text)
-                return Turn(state, [answer, self._completion_prompt(request)])
-        # A written answer ("سأحضرها للمقر", or the information asked for) completes it too.
-        state.pop("complete", None)
-        done = self._completed(request, "complete-note-done")
-        note = {"request_id": request.id, "note": text[:MAX_NOTE_CHARS]}
-        return Turn(state, [done], complete=note)
-
-    def _correct_field(self, state: State, request: RequestView, field: str, text: str) -> Turn:
-        assert self.form is not None
-        result, stored, redacted = self.form.check_field(field, text)
-        if result is not None:
-            return Turn(state, [result], redact_inbound=redacted)
-        state.pop("complete", None)
-        done = self._completed(request)
-        change = {"request_id": request.id, "field": field, **stored}
-        return Turn(state, [done], complete=change, redact_inbound=redacted)
-
-    def _completed(self, request: RequestView, message: str = "complete-done") -> Reply:
-        """Back under review: the status message, with its date, like any other."""
-        date = format_date(self.clock.now(), self.tr)
-        text = self.tr(message, reference=ltr(request.reference), date=date)
-        return Reply(text, self.menu_buttons())
+    # -- the form ---------------------------------------------------------------------------
 
     def _in_form(
         self, state: State, incoming: Incoming, text: str, command: str | None, ctx: Context
@@ -360,6 +205,10 @@ class Dialog:
             elsewhere = self._question_in_form(state, text, ctx)
             if elsewhere is not None:
                 return elsewhere
+        return self._form_step(state, incoming, ctx)
+
+    def _form_step(self, state: State, incoming: Incoming, ctx: Context) -> Turn:
+        assert self.form is not None
         turn = self.form.handle(state, incoming, ctx)
         if not self.form.has_draft(turn.state) and turn.submit is None and turn.replies:
             # Cancelled (or a duplicate filed elsewhere): the menu, not a dead end.
@@ -370,10 +219,9 @@ class Dialog:
     def _question_in_form(self, state: State, text: str, ctx: Context) -> Turn | None:
         """A message that leaves the step: the step's own answer comes first.
 
-        Text that passes the step's check is the answer («محمد الغامدي» is a name whatever
-        the FAQ thinks of it), unless it asks something (a question word or mark). Text
-        that fails the check leaves only as a confident FAQ match that is a real question;
-        anything else gets the step's own error («محمد» alone: "your full name").
+        Text that passes the step's check is the answer («محمد الغامدي» is a name), unless
+        it asks something (a question word or mark). Text that fails it leaves only as a
+        confident FAQ match that is a real question; else the step's error («محمد» alone).
         """
         assert self.form is not None
         if not self.form.may_be_question(state, text):
@@ -384,12 +232,16 @@ class Dialog:
         match = self.faq.ask(text).match
         if match.decision != "answer" or match.intent is None:
             return None
-        action = self.faq.action(match.intent) or ""
-        informational = match.intent in _FORM_ANSWERABLE
+        informational = match.intent in FORM_ANSWERABLE
         if not (asks or (informational and len(text.split()) >= 2)):
             return None
         if informational:
             return self.form.after_question(state, Reply(self._answer(match.intent).text))
+        return self._leave_form(state, self.faq.action(match.intent) or "")
+
+    def _leave_form(self, state: State, action: str) -> Turn | None:
+        """A question that is not information: a case (the draft waits), or the form again."""
+        assert self.form is not None
         reason = _CASE_ACTIONS.get(action)
         if reason is not None:
             paused = self.form.pause(state)  # the draft waits for later
@@ -415,93 +267,6 @@ class Dialog:
             return True
         return any(word in self._question_words for word in normalize(text).split())
 
-    def _open_case(self, state: State, reason: str) -> Turn:
-        state.update(mode="handover", unanswered=0)
-        # The first message to the researcher is acknowledged; later ones only now and then.
-        state.pop("last_ack", None)
-        reply = Reply(f"{self.tr(f'case-opened-{reason}')}\n{self._when()}", (self._end_button(),))
-        return Turn(state, [reply], open_case=reason)
-
-    def _during_handover(
-        self, state: State, incoming: Incoming, text: str, command: str | None, ctx: Context
-    ) -> Turn:
-        payload = incoming.payload or ""
-        if (
-            command in _END_COMMANDS
-            or payload in (END_CASE_PAYLOAD, MENU_PAYLOAD)
-            or (not payload and self._is_end_word(text))
-        ):
-            return self._end_case(state)
-        if text and not payload and command is None and len(text) <= MAX_MESSAGE_CHARS:
-            match = self.faq.ask(text).match
-            start = match.decision == "answer" and self.faq.action(match.intent) == "start_request"
-            if start and self.form is not None:
-                # «ابي اقدم طلب»: the waiting case ends and the form starts.
-                ended = self._end_case(state)
-                started = self.form.start(ended.state, ctx)
-                bye = Reply(ended.replies[0].text)
-                return Turn(started.state, [bye, *started.replies], close_case=True)
-        now = self.clock.now()
-        last = state.get("last_ack")
-        if last and now - datetime.fromisoformat(last) < ACK_EVERY:
-            return Turn(state, on_case=True)
-        state["last_ack"] = now.isoformat()
-        ack = Reply(self.tr("case-waiting", role=self._role), (self._end_button(),))
-        return Turn(state, [ack], on_case=True)
-
-    def _end_case(self, state: State) -> Turn:
-        state.update(mode="idle", unanswered=0)
-        state.pop("case_id", None)
-        state.pop("last_ack", None)
-        reply = Reply(self.tr("case-closed-by-you"), self.menu_buttons())
-        return Turn(state, [reply], close_case=True)
-
-    def _is_end_word(self, text: str) -> bool:
-        typed = normalize(text)
-        return bool(typed) and (typed in self._end_words or text.casefold() in self._end_words)
-
-    def _end_button(self) -> Button:
-        return Button(self.tr("case-end"), END_CASE_PAYLOAD, nav=True)
-
-    # -- replies ----------------------------------------------------------------------------
-
-    def menu_buttons(self) -> tuple[Button, ...]:
-        return tuple(Button(self.tr(label), payload) for label, payload in MENU)
-
-    def welcome(self) -> Reply:
-        return Reply(self.tr("chat-welcome", self._args), self.menu_buttons())
-
-    def _answer(self, intent: str) -> Reply:
-        text = self.faq.answer_text(intent) or ""
-        if self.faq.action(intent) in _MENU_ACTIONS:
-            return Reply(text, self.menu_buttons())
-        return Reply(
-            text,
-            (
-                Button(self.tr("chat-helpful"), "rate:up"),
-                Button(self.tr("chat-not-helpful"), "rate:down"),
-                menu_button(self.tr),
-            ),
-        )
-
-    def _greeting(self, text: str) -> Reply:
-        """«وعليكم السلام» answers a salam only; any other greeting gets a welcome of its own."""
-        if self._salam and self._salam in normalize(text) and "greeting" in self.faq.entries:
-            return Reply(self.faq.answer_text("greeting") or "", self.menu_buttons())
-        return Reply(self.tr("chat-greeting", self._args), self.menu_buttons())
-
-    def _is_greeting(self, text: str) -> bool:
-        typed = normalize(text)
-        return typed in self._greeting_words or text.casefold() in self._greeting_words
-
-    def _small_talk(self) -> Reply:
-        return Reply(self.tr("chat-small-talk"), self.menu_buttons())
-
-    def _is_small_talk(self, text: str) -> bool:
-        typed = normalize(text)
-        # Nothing left after normalising: emoji, stickers' alt text, punctuation ("🌹🌹").
-        return not typed or typed in self._small_talk_words
-
     def submitted(self, reference: str) -> list[Reply]:
         """The receipt of a filed request, with the menu to go on from."""
         assert self.form is not None
@@ -509,22 +274,3 @@ class Dialog:
         last = replies[-1]
         replies[-1] = Reply(last.text, self.menu_buttons())
         return replies
-
-    def _when(self) -> str:
-        if self.schedule is None:
-            return self.tr("case-when-unknown", role=self._role)
-        opening = self.schedule.next_opening(self.clock.now())
-        if opening is None:
-            return self.tr("case-when-open", role=self._role)
-        return self.tr(
-            "case-when-later",
-            role=self._role,
-            day=self.tr(f"weekday-{opening.isoweekday() % 7}"),
-            time=format_time(opening, self.tr, self.schedule.tz),
-        )
-
-
-def _words(tr: Translate, message_id: str) -> set[str]:
-    """A catalog word list, normalised (and casefolded as typed, for Latin commands)."""
-    raw = [w.strip() for w in tr(message_id).split(",") if w.strip()]
-    return {normalize(w) for w in raw} | {w.casefold() for w in raw}

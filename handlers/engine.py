@@ -22,17 +22,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from handlers import cases, identifiers, requests, surveys
+from handlers import cases, identifiers, requests, survey_answers, surveys
 from handlers.clock import Clock
 from handlers.conversation import Dialog
+from handlers.form_prompts import Cipher
 from handlers.replies import Reply
-from handlers.request_form import Cipher
 from handlers.staff_inbox import StaffInbox
 from handlers.turn import Context, RequestView, Turn
 from handlers.types import IMMEDIATE_CHANNELS, Incoming, TranscriptEntry
 from storage import repositories as repo
 from storage import requests as request_store
-from storage.db import AsyncSession, Database
+from storage.db import Database, Session
 from storage.models import Conversation, HandoverCase, SupportRequest
 
 log = logging.getLogger(__name__)
@@ -71,7 +71,7 @@ class _ChatLocks:
 class _Step:
     """One update being applied: its session, its locked conversation, the dialog's turn."""
 
-    session: AsyncSession
+    session: Session
     conversation: Conversation
     incoming: Incoming
     turn: Turn
@@ -165,7 +165,7 @@ class Engine:
         return results, queued
 
     async def _claim(
-        self, session: AsyncSession, incomings: Sequence[Incoming], now: datetime
+        self, session: Session, incomings: Sequence[Incoming], now: datetime
     ) -> list[tuple[int, Incoming]]:
         """The updates to handle, by position: a duplicate delivery stops here."""
         ids = {(i.channel, i.external_id) for i in incomings if i.external_id}
@@ -182,7 +182,7 @@ class Engine:
 
     async def _apply(
         self,
-        session: AsyncSession,
+        session: Session,
         conversation: Conversation,
         filed: dict[int, list[SupportRequest]],
         incoming: Incoming,
@@ -209,7 +209,7 @@ class Engine:
 
     async def _apply_requests(
         self,
-        session: AsyncSession,
+        session: Session,
         conversation: Conversation,
         turn: Turn,
         filed: dict[int, list[SupportRequest]],
@@ -277,7 +277,7 @@ class Engine:
         return self.cipher.encrypt(json.dumps(values)) if values else None
 
     async def _apply_case(
-        self, session: AsyncSession, conversation: Conversation, turn: Turn, now: datetime
+        self, session: Session, conversation: Conversation, turn: Turn, now: datetime
     ) -> int | None:
         state = turn.state
         if turn.open_case is not None:
@@ -290,7 +290,7 @@ class Engine:
         return int(state["case_id"]) if turn.on_case and state.get("case_id") else None
 
     async def _apply_survey(
-        self, session: AsyncSession, conversation: Conversation, turn: Turn, now: datetime
+        self, session: Session, conversation: Conversation, turn: Turn, now: datetime
     ) -> None:
         """A survey answer stored once; a case the beneficiary closed gets its survey."""
         closed = (conversation.state or {}).get("case_id")  # the state before this turn
@@ -300,7 +300,7 @@ class Engine:
         profile = self.dialog.faq.profile
         policy = surveys.SurveyPolicy.from_profile(profile.surveys, profile.quiet_hours)
         if turn.survey is not None:
-            replies = await surveys.answer(
+            replies = await survey_answers.answer(
                 session, conversation, turn.survey, turn.state, now, self.dialog.tr, policy
             )
             turn.replies.extend(replies)

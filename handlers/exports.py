@@ -16,16 +16,15 @@ import csv
 import io
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from hijridate import Gregorian
-from sqlalchemy import func, literal, select
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from handlers.dates import RIYADH
 from handlers.reports import Period
-from storage.models import HandoverCase, RequestTransition, Staff, SupportRequest, Survey
+from storage import exports as queries
+from storage.db import Session
 
 Translate = Callable[..., str]
 MASKED = "**********"
@@ -90,25 +89,10 @@ def _hijri(moment: datetime, tz: ZoneInfo) -> str:
 
 
 async def requests_csv(
-    session: AsyncSession, period: Period, tr: Translate, tz: ZoneInfo = RIYADH
+    session: Session, period: Period, tr: Translate, tz: ZoneInfo = RIYADH
 ) -> bytes:
     """Requests filed in the period, oldest first."""
-    rows = await session.execute(
-        # Only these columns: the encrypted identifiers are never even fetched.
-        select(
-            SupportRequest.reference,
-            SupportRequest.type,
-            SupportRequest.status,
-            SupportRequest.city,
-            SupportRequest.submitted_at,
-            SupportRequest.decided_at,
-        )
-        .where(
-            SupportRequest.submitted_at >= period.since,
-            SupportRequest.submitted_at < period.until,
-        )
-        .order_by(SupportRequest.submitted_at, SupportRequest.id)
-    )
+    rows = await queries.requests_filed(session, period.since, period.until)
     lines = [
         (
             reference,
@@ -121,26 +105,13 @@ async def requests_csv(
             MASKED,
             MASKED,
         )
-        for reference, kind, status, city, submitted, decided in rows.all()
+        for reference, kind, status, city, submitted, decided in rows
     ]
     return encode_csv([tr(c) for c in REQUEST_COLUMNS], lines)
 
 
-async def _request_handlers(session: AsyncSession, request_ids: set[int]) -> dict[int, str]:
-    """The staff member who last moved each request (its status actor "staff:username")."""
-    if not request_ids:
-        return {}
-    rows = await session.execute(
-        select(RequestTransition.request_id, Staff.display_name)
-        .join(Staff, RequestTransition.actor == literal("staff:") + Staff.username)
-        .where(RequestTransition.request_id.in_(request_ids))
-        .order_by(RequestTransition.id)
-    )
-    return {request_id: name for request_id, name in rows.all()}
-
-
 async def survey_answers_csv(
-    session: AsyncSession, period: Period, tr: Translate, tz: ZoneInfo = RIYADH
+    session: Session, period: Period, tr: Translate, tz: ZoneInfo = RIYADH
 ) -> bytes:
     """Survey answers given in the period, oldest first, with what and who they rate.
 
@@ -148,47 +119,29 @@ async def survey_answers_csv(
     case closed before anyone claimed it, a status set from the command line), whoever
     had the case or last moved the request.
     """
-    assignee = aliased(Staff)
-    rows = await session.execute(
-        select(
-            Survey.answered_at,
-            Survey.rating,
-            Survey.comment,
-            Survey.trigger,
-            SupportRequest.reference,
-            Survey.case_id,
-            func.coalesce(Staff.display_name, assignee.display_name),
-            Survey.request_id,
-        )
-        .outerjoin(SupportRequest, SupportRequest.id == Survey.request_id)
-        .outerjoin(Staff, Staff.id == Survey.staff_id)
-        .outerjoin(HandoverCase, HandoverCase.id == Survey.case_id)
-        .outerjoin(assignee, assignee.id == HandoverCase.assignee_id)
-        .where(
-            Survey.status == "answered",
-            Survey.answered_at >= period.since,
-            Survey.answered_at < period.until,
-        )
-        .order_by(Survey.answered_at, Survey.id)
-    )
-    found = rows.all()
-    handlers = await _request_handlers(
+    found = await queries.survey_answers(session, period.since, period.until)
+    movers = await queries.last_movers(
         session, {request_id for *_, staff, request_id in found if request_id and not staff}
     )
-    lines = []
-    for answered, rating, comment, trigger, reference, case_id, staff, request_id in found:
-        if answered is None:  # excluded by the query; for the types
-            continue
-        lines.append(
-            (
-                _local(answered, tz),
-                _hijri(answered, tz),
-                rating,
-                comment,
-                tr(f"report-trigger-{trigger}"),
-                reference,
-                case_id,
-                staff or handlers.get(request_id or 0),
-            )
-        )
+    lines = [
+        _survey_line(row, movers, tr, tz)
+        for row in found
+        if row[0] is not None  # excluded by the query; for the types
+    ]
     return encode_csv([tr(c) for c in SURVEY_COLUMNS], lines)
+
+
+def _survey_line(
+    row: Sequence[Any], movers: dict[int, str], tr: Translate, tz: ZoneInfo
+) -> tuple[Cell, ...]:
+    answered, rating, comment, trigger, reference, case_id, staff, request_id = row
+    return (
+        _local(answered, tz),
+        _hijri(answered, tz),
+        rating,
+        comment,
+        tr(f"report-trigger-{trigger}"),
+        reference,
+        case_id,
+        staff or movers.get(request_id or 0),
+    )

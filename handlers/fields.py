@@ -107,6 +107,20 @@ def full_name(text: str) -> Result:
     spaces go, because the name must match official documents.
     """
     name = _clean_words(text)
+    wrong = _name_characters(name)
+    if wrong is not None:
+        return wrong
+    parts = name.split(" ")
+    if len(parts) < 2:
+        return Invalid("form-name-one-part")
+    short = next((p for p in parts if len(p) < NAME_PART_MIN_LETTERS), None)
+    if short is not None:
+        return Invalid("form-name-short-part", {"part": short})
+    return Valid(name)
+
+
+def _name_characters(name: str) -> Invalid | None:
+    """What is wrong with the name's length or letters, if anything."""
     if not name:
         return Invalid("form-name-empty")
     if len(name) > NAME_MAX_CHARS:
@@ -117,13 +131,7 @@ def full_name(text: str) -> Result:
         return Invalid("form-name-latin")
     if any(ch != " " and not _ARABIC_LETTER.fullmatch(ch) for ch in name):
         return Invalid("form-name-symbols")
-    parts = name.split(" ")
-    if len(parts) < 2:
-        return Invalid("form-name-one-part")
-    short = next((p for p in parts if len(p) < NAME_PART_MIN_LETTERS), None)
-    if short is not None:
-        return Invalid("form-name-short-part", {"part": short})
-    return Valid(name)
+    return None
 
 
 # --- national ID / iqama ---------------------------------------------------------------
@@ -192,31 +200,39 @@ def mobile(text: str) -> Result:
     if number is None:
         return Invalid("form-mobile-invalid")
     if number.country_code == _SAUDI_CODE:
-        if phonenumbers.is_valid_number(number):
-            kind = phonenumbers.number_type(number)
-            if kind == PhoneNumberType.MOBILE:
-                return Valid(
-                    phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-                )
-            if kind == PhoneNumberType.FIXED_LINE:
-                return Invalid("form-mobile-landline")
-            return Invalid("form-mobile-not-mobile")
-        # A foreign number typed with its country code but without "+" or "00"
-        # (971501234567) is read as a Saudi number; try it as international before
-        # calling it garbage, so the reply can say "Saudi numbers only".
-        digits = re.sub(r"\D", "", raw)
-        if not raw.startswith("+") and not digits.startswith("0"):
-            foreign = _parse("+" + digits, None)
-            if (
-                foreign is not None
-                and foreign.country_code != _SAUDI_CODE
-                and phonenumbers.is_valid_number(foreign)
-            ):
-                return Invalid("form-mobile-foreign")
-        return Invalid("form-mobile-invalid")
+        return _saudi(number, raw)
     if phonenumbers.is_valid_number(number):
         return Invalid("form-mobile-foreign")
     return Invalid("form-mobile-invalid")
+
+
+def _saudi(number: phonenumbers.PhoneNumber, raw: str) -> Result:
+    """A number read as Saudi: a mobile, a landline, something else, or maybe foreign."""
+    if phonenumbers.is_valid_number(number):
+        kind = phonenumbers.number_type(number)
+        if kind == PhoneNumberType.MOBILE:
+            return Valid(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+        if kind == PhoneNumberType.FIXED_LINE:
+            return Invalid("form-mobile-landline")
+        return Invalid("form-mobile-not-mobile")
+    if _foreign_without_plus(raw):
+        return Invalid("form-mobile-foreign")
+    return Invalid("form-mobile-invalid")
+
+
+def _foreign_without_plus(raw: str) -> bool:
+    """A foreign number typed with its country code but without "+" or "00"
+    (971501234567) is read as a Saudi number; tried as international before calling it
+    garbage, so the reply can say "Saudi numbers only"."""
+    digits = re.sub(r"\D", "", raw)
+    if raw.startswith("+") or digits.startswith("0"):
+        return False
+    foreign = _parse("+" + digits, None)
+    return (
+        foreign is not None
+        and foreign.country_code != _SAUDI_CODE
+        and phonenumbers.is_valid_number(foreign)
+    )
 
 
 # --- description -----------------------------------------------------------------------
@@ -232,12 +248,7 @@ def description(
     max_chars: int = DESCRIPTION_MAX_CHARS,
 ) -> Result:
     """Free text describing the need; line breaks are kept, runs of spaces are not."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = "".join(
-        ch for ch in text if ch == "\n" or unicodedata.category(ch) != "Cc" or ch == "\t"
-    )
-    lines = (_INLINE_SPACES.sub(" ", line).strip() for line in text.split("\n"))
-    cleaned = _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+    cleaned = _clean_lines(text)
     if not cleaned:
         return Invalid("form-description-empty")
     if len(cleaned) > max_chars:
@@ -248,6 +259,15 @@ def description(
     if len(cleaned) < min_chars:
         return Invalid("form-description-too-short", {"count": len(cleaned), "min": min_chars})
     return Valid(cleaned)
+
+
+def _clean_lines(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = "".join(
+        ch for ch in text if ch == "\n" or unicodedata.category(ch) != "Cc" or ch == "\t"
+    )
+    lines = (_INLINE_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
 
 
 # --- city ------------------------------------------------------------------------------

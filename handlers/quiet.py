@@ -69,19 +69,7 @@ class QuietHours:
             raw = data.get("windows")
             if raw is None:
                 return cls(DEFAULT_WINDOWS, tz)
-            windows = []
-            for w in raw:
-                days = w.get("days")
-                windows.append(
-                    Window(
-                        time.fromisoformat(str(w["start"])),
-                        time.fromisoformat(str(w["end"])),
-                        None
-                        if days is None
-                        else frozenset(_DAYS.index(str(d).lower()[:3]) for d in days),
-                    )
-                )
-            return cls(tuple(windows), tz)
+            return cls(tuple(_window(w) for w in raw), tz)
         except (KeyError, ValueError, TypeError, AttributeError) as exc:
             raise ValueError(f"invalid quiet_hours in profile: {exc}") from exc
 
@@ -102,3 +90,13 @@ class QuietHours:
                 return moment
             moment = max(ends).astimezone(due.tzinfo)
         return moment
+
+
+def _window(data: dict[str, Any]) -> Window:
+    """One `windows:` entry: start, end and optionally the days (sun, mon, …)."""
+    days = data.get("days")
+    return Window(
+        time.fromisoformat(str(data["start"])),
+        time.fromisoformat(str(data["end"])),
+        None if days is None else frozenset(_DAYS.index(str(d).lower()[:3]) for d in days),
+    )

@@ -23,20 +23,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from handlers.dates import RIYADH
 from handlers.requests import DECISIONS, STATUSES
-from storage.db import Database
-from storage.models import (
-    HandoverCase,
-    Message,
-    RequestTransition,
-    SupportRequest,
-    Survey,
-    UTCDateTime,
-)
+from storage import reports as queries
+from storage.db import Database, Session
 
 RATINGS = (1, 2, 3, 4, 5)
 # The default period: the last 30 days, today included.
@@ -159,20 +149,10 @@ class Report:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON types (`bot.py report --json`)."""
-
-        def seconds(d: Durations) -> dict[str, Any]:
-            median = None if d.median is None else round(d.median.total_seconds())
-            return {"count": d.count, "median_seconds": median, "waiting": d.waiting}
-
         return {
             "since": self.period.since.isoformat(),
             "until": self.period.until.isoformat(),
-            "csat": {
-                "count": self.csat.count,
-                "average": _round(self.csat.average),
-                "satisfied_share": _round(self.csat.satisfied_share, 4),
-                "distribution": {str(r): n for r, n in self.csat.distribution.items()},
-            },
+            "csat": _csat_dict(self.csat),
             "response_rate": {
                 "sent": self.response.sent,
                 "answered": self.response.answered,
@@ -180,15 +160,34 @@ class Report:
             },
             "csat_over_time": {
                 "bucket": self.bucket,
-                "points": [
-                    {"start": b.start.isoformat(), "count": b.count, "average": _round(b.average)}
-                    for b in self.csat_over_time
-                ],
+                "points": [_bucket_dict(b) for b in self.csat_over_time],
             },
             "requests_by_status": dict(self.requests_by_status),
-            "time_to_decision": seconds(self.time_to_decision),
-            "time_to_first_reply": seconds(self.time_to_first_reply),
+            "time_to_decision": _seconds(self.time_to_decision),
+            "time_to_first_reply": _seconds(self.time_to_first_reply),
         }
+
+
+def _csat_dict(csat: Csat) -> dict[str, Any]:
+    return {
+        "count": csat.count,
+        "average": _round(csat.average),
+        "satisfied_share": _round(csat.satisfied_share, 4),
+        "distribution": {str(r): n for r, n in csat.distribution.items()},
+    }
+
+
+def _bucket_dict(bucket: CsatBucket) -> dict[str, Any]:
+    return {
+        "start": bucket.start.isoformat(),
+        "count": bucket.count,
+        "average": _round(bucket.average),
+    }
+
+
+def _seconds(d: Durations) -> dict[str, Any]:
+    median = None if d.median is None else round(d.median.total_seconds())
+    return {"count": d.count, "median_seconds": median, "waiting": d.waiting}
 
 
 def format_average(value: float) -> str:
@@ -200,28 +199,15 @@ def _round(value: float | None, digits: int = 2) -> float | None:
     return None if value is None else round(value, digits)
 
 
-def _within(column: Any, period: Period) -> Any:
-    return (column >= period.since) & (column < period.until)
-
-
 def _median(durations: list[timedelta]) -> timedelta | None:
     if not durations:
         return None
     return timedelta(seconds=statistics.median(d.total_seconds() for d in durations))
 
 
-async def csat(session: AsyncSession, period: Period) -> Csat:
-    rows = await session.execute(
-        select(Survey.rating, func.count())
-        .where(
-            Survey.status == "answered",
-            Survey.rating.is_not(None),
-            _within(Survey.answered_at, period),
-        )
-        .group_by(Survey.rating)
-    )
+async def csat(session: Session, period: Period) -> Csat:
     distribution = dict.fromkeys(RATINGS, 0)
-    for rating, n in rows.all():
+    for rating, n in await queries.rating_counts(session, period.since, period.until):
         if rating in distribution:
             distribution[rating] = n
     count = sum(distribution.values())
@@ -229,14 +215,9 @@ async def csat(session: AsyncSession, period: Period) -> Csat:
     return Csat(distribution, count, total / count if count else None)
 
 
-async def response_rate(session: AsyncSession, period: Period) -> ResponseRate:
-    row = await session.execute(
-        select(func.count(Survey.id), func.count(Survey.answered_at)).where(
-            _within(Survey.sent_at, period)
-        )
-    )
-    sent, answered = row.one()
-    return ResponseRate(int(sent), int(answered))
+async def response_rate(session: Session, period: Period) -> ResponseRate:
+    sent, answered = await queries.sent_and_answered(session, period.since, period.until)
+    return ResponseRate(sent, answered)
 
 
 def bucket_start(day: date, bucket: Bucket) -> date:
@@ -258,21 +239,14 @@ def bucket_starts(period: Period, bucket: Bucket, tz: ZoneInfo = RIYADH) -> list
 
 
 async def csat_over_time(
-    session: AsyncSession,
+    session: Session,
     period: Period,
     bucket: Bucket | None = None,
     tz: ZoneInfo = RIYADH,
 ) -> tuple[CsatBucket, ...]:
     bucket = bucket or period.default_bucket()
-    rows = await session.execute(
-        select(Survey.answered_at, Survey.rating).where(
-            Survey.status == "answered",
-            Survey.rating.is_not(None),
-            _within(Survey.answered_at, period),
-        )
-    )
     ratings: dict[date, list[int]] = {start: [] for start in bucket_starts(period, bucket, tz)}
-    for answered_at, rating in rows.all():
+    for answered_at, rating in await queries.ratings(session, period.since, period.until):
         if answered_at is None or rating is None:  # excluded by the query; for the types
             continue
         start = bucket_start(answered_at.astimezone(tz).date(), bucket)
@@ -283,60 +257,26 @@ async def csat_over_time(
     )
 
 
-async def requests_by_status(session: AsyncSession, period: Period) -> dict[str, int]:
+async def requests_by_status(session: Session, period: Period) -> dict[str, int]:
     """Every lifecycle status in its order (zeros included), then any unknown one."""
-    rows = await session.execute(
-        select(SupportRequest.status, func.count())
-        .where(_within(SupportRequest.submitted_at, period))
-        .group_by(SupportRequest.status)
-    )
     counts = dict.fromkeys(STATUSES, 0)
-    for status, n in rows.all():
+    for status, n in await queries.status_counts(session, period.since, period.until):
         counts[status] = n
     return counts
 
 
-async def time_to_decision(session: AsyncSession, period: Period) -> Durations:
-    """submitted_at → the decision: `decided_at`, or the first accepted/rejected transition.
-
-    The transition stands in for rows decided before `decided_at` was kept, or by a path
-    that forgot to set it.
-    """
-    first = (
-        select(
-            RequestTransition.request_id.label("request_id"),
-            func.min(RequestTransition.at).label("at"),
-        )
-        .where(RequestTransition.to_status.in_(DECISIONS))
-        .group_by(RequestTransition.request_id)
-        .subquery()
-    )
-    decided = func.coalesce(SupportRequest.decided_at, first.c.at, type_=UTCDateTime())
-    rows = await session.execute(
-        select(SupportRequest.submitted_at, decided)
-        .outerjoin(first, first.c.request_id == SupportRequest.id)
-        .where(_within(decided, period))
-    )
-    durations = [at - submitted for submitted, at in rows.all() if at >= submitted]
+async def time_to_decision(session: Session, period: Period) -> Durations:
+    """submitted_at → the decision: `decided_at`, or the first accepted/rejected transition."""
+    rows = await queries.decision_times(session, period.since, period.until, DECISIONS)
+    durations = [at - submitted for submitted, at in rows if at >= submitted]
     return Durations(len(durations), _median(durations))
 
 
-async def time_to_first_reply(session: AsyncSession, period: Period) -> Durations:
+async def time_to_first_reply(session: Session, period: Period) -> Durations:
     """A handover case's opened_at → the first message a staff member wrote on it."""
-    first = (
-        select(Message.case_id.label("case_id"), func.min(Message.created_at).label("at"))
-        .where(Message.author == "staff", Message.case_id.is_not(None))
-        .group_by(Message.case_id)
-        .subquery()
-    )
-    rows = await session.execute(
-        select(HandoverCase.opened_at, first.c.at)
-        .outerjoin(first, first.c.case_id == HandoverCase.id)
-        .where(_within(HandoverCase.opened_at, period))
-    )
     durations: list[timedelta] = []
     waiting = 0
-    for opened, at in rows.all():
+    for opened, at in await queries.first_reply_times(session, period.since, period.until):
         if at is None:
             waiting += 1
         else:

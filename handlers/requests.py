@@ -26,7 +26,7 @@ from handlers.surveys import SurveyPolicy, schedule_for_request, staff_id_for
 from handlers.types import IMMEDIATE_CHANNELS
 from storage import repositories as repo
 from storage import requests as store
-from storage.db import AsyncSession, Database
+from storage.db import Database, Session
 from storage.models import Conversation, RequestStatus, SupportRequest
 
 Translate = Callable[..., str]
@@ -71,7 +71,7 @@ class StatusChange:
 
 
 async def file(
-    session: AsyncSession,
+    session: Session,
     conversation: Conversation,
     data: dict[str, Any],
     actor: str,
@@ -114,7 +114,7 @@ def _new(
 
 
 async def complete(
-    session: AsyncSession,
+    session: Session,
     conversation: Conversation,
     change: dict[str, Any],
     actor: str,
@@ -135,7 +135,7 @@ async def complete(
 
 
 def _completed(
-    session: AsyncSession,
+    session: Session,
     request: SupportRequest,
     channel: str,
     change: dict[str, Any],
@@ -209,7 +209,7 @@ def _checked(status: str, note: str | None) -> tuple[RequestStatus, str | None]:
 
 
 async def _move(
-    session: AsyncSession,
+    session: Session,
     request: SupportRequest,
     status: RequestStatus,
     note: str | None,
@@ -231,7 +231,7 @@ async def _move(
 
 
 async def _tell_beneficiary(
-    session: AsyncSession,
+    session: Session,
     request: SupportRequest,
     status: RequestStatus,
     note: str | None,
@@ -275,7 +275,7 @@ def _status_message(
 
 
 def _audit(
-    session: AsyncSession,
+    session: Session,
     actor: str,
     action: str,
     request: SupportRequest,

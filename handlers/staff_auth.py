@@ -17,19 +17,22 @@ from typing import TypeVar
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
 
 from handlers.clock import Clock
 from handlers.errors import Refusal
-from storage.db import Database
+from storage import staff_accounts
+from storage.db import Database, Session
 from storage.models import Staff
 
-ROLES = ("researcher", "admin")
 MIN_PASSWORD_CHARS = 10
 MAX_PASSWORD_CHARS = 1024
 
 T = TypeVar("T")
-_hasher = PasswordHasher()
+
+
+@cache
+def _hasher() -> PasswordHasher:
+    return PasswordHasher()
 
 
 @cache
@@ -37,7 +40,7 @@ def _dummy_hash() -> str:
     """Verified against when the username is unknown, so that a wrong username costs the
     same time as a wrong password and the answer time does not tell which usernames exist.
     Made on first use: hashing at import cost every command 157 ms."""
-    return _hasher.hash("tawasul-no-such-user")
+    return _hasher().hash("tawasul-no-such-user")
 
 
 class PasswordRejected(Refusal):
@@ -79,14 +82,17 @@ async def end_sessions(db: Database, staff_id: int) -> None:
             staff.session_version = (staff.session_version or 0) + 1
 
 
+async def _account(session: Session, username: str) -> Staff:
+    staff = await staff_accounts.by_username(session, username)
+    if staff is None:
+        raise NoSuchStaff(username)
+    return staff
+
+
 async def deactivate(db: Database, username: str) -> bool:
     """The account can no longer sign in and its sessions end; False if already inactive."""
     async with db.transaction() as session:
-        staff = (
-            await session.execute(select(Staff).where(Staff.username == username))
-        ).scalar_one_or_none()
-        if staff is None:
-            raise NoSuchStaff(username)
+        staff = await _account(session, username)
         was_active = staff.active
         staff.active = False
         staff.session_version = (staff.session_version or 0) + 1
@@ -105,7 +111,6 @@ class StaffListing:
 
 async def list_staff(db: Database) -> list[StaffListing]:
     async with db.reading() as session:
-        rows = (await session.execute(select(Staff).order_by(Staff.username))).scalars()
         return [
             StaffListing(
                 s.username,
@@ -115,7 +120,7 @@ async def list_staff(db: Database) -> list[StaffListing]:
                 s.password_hash is not None,
                 s.telegram_user_id is not None,
             )
-            for s in rows
+            for s in await staff_accounts.everyone(session)
         ]
 
 
@@ -128,19 +133,14 @@ def check_password_policy(password: str) -> None:
 
 def hash_password(password: str) -> str:
     check_password_policy(password)
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 async def set_password(db: Database, username: str, password: str) -> None:
     # Before the transaction and off the event loop: it is slow on purpose.
     password_hash = await asyncio.to_thread(hash_password, password)
     async with db.transaction() as session:
-        staff = (
-            await session.execute(select(Staff).where(Staff.username == username))
-        ).scalar_one_or_none()
-        if staff is None:
-            raise NoSuchStaff(username)
-        staff.password_hash = password_hash
+        (await _account(session, username)).password_hash = password_hash
 
 
 async def authenticate(db: Database, username: str, password: str) -> StaffMember | None:
@@ -148,26 +148,29 @@ async def authenticate(db: Database, username: str, password: str) -> StaffMembe
     if not username or not password or len(password) > MAX_PASSWORD_CHARS:
         return None
     async with db.reading() as session:
-        staff = (
-            await session.execute(select(Staff).where(Staff.username == username))
-        ).scalar_one_or_none()
+        staff = await staff_accounts.by_username(session, username)
     stored = staff.password_hash if staff is not None and staff.active else None
     try:
         # Slow on purpose (tens of milliseconds, 64 MiB): off the event loop, which serves
         # the chats meanwhile.
-        await asyncio.to_thread(_hasher.verify, stored or _dummy_hash(), password)
+        await asyncio.to_thread(_hasher().verify, stored or _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         return None
     if staff is None or stored is None:
         return None
-    if _hasher.check_needs_rehash(stored):
-        # Parameters raised since this hash was made: store a stronger one now we can.
-        async with db.transaction() as session:
-            fresh = await session.get(Staff, staff.id)
-            if fresh is not None and fresh.password_hash == stored:
-                fresh.password_hash = await asyncio.to_thread(_hasher.hash, password)
-                staff = fresh
+    if _hasher().check_needs_rehash(stored):
+        staff = await _rehash(db, staff, stored, password)
     return _member(staff)
+
+
+async def _rehash(db: Database, staff: Staff, stored: str, password: str) -> Staff:
+    """Parameters raised since this hash was made: store a stronger one now we can."""
+    async with db.transaction() as session:
+        fresh = await session.get(Staff, staff.id)
+        if fresh is not None and fresh.password_hash == stored:
+            fresh.password_hash = await asyncio.to_thread(_hasher().hash, password)
+            return fresh
+    return staff
 
 
 async def staff_member(db: Database, staff_id: int) -> StaffMember | None:

@@ -40,7 +40,7 @@ from storage import cases as case_store
 from storage import repositories as repo
 from storage import requests as request_store
 from storage.crypto import DecryptionError, Vault
-from storage.db import AsyncSession, Database
+from storage.db import Database, Session
 from storage.models import (
     CaseStatus,
     Conversation,
@@ -131,7 +131,7 @@ class StaffDesk:
             waiting_since=None if closed else waiting_since(messages, case.opened_at),
         )
 
-    async def _load_case(self, session: AsyncSession, case_id: int) -> case_store.CaseRow:
+    async def _load_case(self, session: Session, case_id: int) -> case_store.CaseRow:
         row = await case_store.case_row(session, case_id)
         if row is None:
             raise Refusal("staffweb-error-no-case", http_status=404, case=case_id)
@@ -236,7 +236,7 @@ class StaffDesk:
         self._committed(channel)
 
     async def _told(
-        self, session: AsyncSession, case: HandoverCase, text: str, now: datetime
+        self, session: Session, case: HandoverCase, text: str, now: datetime
     ) -> str | None:
         """The staff group hears what was done; the beneficiary's channel, to wake it."""
         channel = await self._channel(session, case)
@@ -244,12 +244,12 @@ class StaffDesk:
         return channel
 
     @staticmethod
-    async def _channel(session: AsyncSession, case: HandoverCase) -> str:
+    async def _channel(session: Session, case: HandoverCase) -> str:
         conversation = await session.get(Conversation, case.conversation_id)
         assert conversation is not None
         return conversation.channel
 
-    def _tell_group(self, session: AsyncSession, case_id: int, text: str, now: datetime) -> None:
+    def _tell_group(self, session: Session, case_id: int, text: str, now: datetime) -> None:
         if self.staff_chat is not None:
             to_staff(
                 session, self.staff_chat, {"text": text, "buttons": [], "case_id": case_id}, now
@@ -274,7 +274,7 @@ class StaffDesk:
         async with self.db.reading() as session:
             return await request_store.request_types(session)
 
-    async def _request(self, session: AsyncSession, reference: str) -> SupportRequest:
+    async def _request(self, session: Session, reference: str) -> SupportRequest:
         found = await request_store.find_request(session, normalize_reference(reference))
         if found is None:
             raise Refusal("staffweb-error-no-request", http_status=404, reference=ltr(reference))
@@ -370,7 +370,7 @@ def _admin_only(me: StaffMember) -> None:
 
 
 def _audit(
-    session: AsyncSession,
+    session: Session,
     me: StaffMember,
     action: str,
     subject: str,

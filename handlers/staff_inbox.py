@@ -26,7 +26,7 @@ from storage import cases as case_store
 from storage import repositories as repo
 from storage import requests as request_store
 from storage import staff_inbox as store
-from storage.db import AsyncSession, Database
+from storage.db import Database, Session
 from storage.models import (
     Beneficiary,
     CaseStatus,
@@ -101,7 +101,7 @@ def beneficiary_label(
 
 
 async def case_card(
-    session: AsyncSession, case: HandoverCase, conversation: Conversation, tr: Translate
+    session: Session, case: HandoverCase, conversation: Conversation, tr: Translate
 ) -> dict[str, Any]:
     """The card a new case gets in the staff group: who, why, their requests, the last words."""
     beneficiary = await session.get(Beneficiary, case.beneficiary_id)
@@ -137,7 +137,7 @@ def _request_line(r: SupportRequest, tr: Translate) -> str:
     )
 
 
-def to_staff(session: AsyncSession, staff_chat: str, body: dict[str, Any], now: datetime) -> None:
+def to_staff(session: Session, staff_chat: str, body: dict[str, Any], now: datetime) -> None:
     """Queue a message for the staff group (no conversation: the group is not a person)."""
     repo.add_staff_outbox(session, STAFF_CHANNEL, staff_chat, body, now)
 
@@ -187,14 +187,14 @@ class StaffInbox:
             self._answer(session, reply, thread_id, now)
 
     def _answer(
-        self, session: AsyncSession, text: str | None, thread: int | None, now: datetime
+        self, session: Session, text: str | None, thread: int | None, now: datetime
     ) -> None:
         if text:
             to_staff(
                 session, self.staff_chat, {"text": text, "buttons": [], "thread_id": thread}, now
             )
 
-    async def _link(self, session: AsyncSession, user_id: int, code: str) -> str:
+    async def _link(self, session: Session, user_id: int, code: str) -> str:
         staff = await store.by_link_code(session, _code_hash(code)) if code else None
         if staff is None:
             return self.tr("staff-link-bad")
@@ -204,7 +204,7 @@ class StaffInbox:
 
     async def _relay(
         self,
-        session: AsyncSession,
+        session: Session,
         staff: Staff,
         text: str,
         thread_id: int | None,
@@ -219,9 +219,7 @@ class StaffInbox:
         await cases.reply(session, case, staff, text, self.tr, now)
         return None
 
-    async def _button(
-        self, session: AsyncSession, staff: Staff, data: str, now: datetime
-    ) -> str | None:
+    async def _button(self, session: Session, staff: Staff, data: str, now: datetime) -> str | None:
         kind, _, raw = data.partition(":")
         action, _, case_id = raw.partition(":")
         if kind != "case" or not case_id.isdigit():
@@ -245,7 +243,7 @@ class StaffInbox:
     # -- hooks the engine calls inside its transaction ----------------------------------
 
     async def case_opened(
-        self, session: AsyncSession, case_id: int, conversation: Conversation, now: datetime
+        self, session: Session, case_id: int, conversation: Conversation, now: datetime
     ) -> None:
         await session.flush()  # the card shows the message that opened the case
         case = await session.get(HandoverCase, case_id)
@@ -256,7 +254,7 @@ class StaffInbox:
 
     def case_message(
         self,
-        session: AsyncSession,
+        session: Session,
         case_id: int,
         who: str | None,
         text: str,

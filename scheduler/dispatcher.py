@@ -16,17 +16,13 @@ from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any, Literal, Protocol, cast
-
-from sqlalchemy import Table, bindparam, exists, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from typing import Any, Literal, Protocol
 
 from handlers.clock import Clock
-from storage.db import Database
-from storage.models import ChannelIdentity, OutboxMessage
+from storage import outbox
+from storage.db import Database, Session
 
 log = logging.getLogger(__name__)
-OUTBOX = cast(Table, OutboxMessage.__table__)
 
 
 class RetryLater(Exception):
@@ -148,6 +144,17 @@ SENT_PARTS = "sent_parts"
 RECLAIM_AFTER = timedelta(minutes=2)
 
 
+def _paces(senders: Mapping[str, Sender], limits: Mapping[str, Limits]) -> dict[str, _Pace]:
+    """Channels given the same Limits object share one budget: they are one bot (the
+    beneficiaries' chats and the staff group speak through one token)."""
+    paces: dict[int, _Pace] = {}
+    by_channel: dict[str, _Pace] = {}
+    for channel in senders:
+        channel_limits = limits.get(channel, Limits())
+        by_channel[channel] = paces.setdefault(id(channel_limits), _Pace(channel_limits))
+    return by_channel
+
+
 class Dispatcher:
     def __init__(
         self,
@@ -165,19 +172,12 @@ class Dispatcher:
         self.clock = clock
         self.batch = batch
         self.idle_poll = idle_poll
-        # On PostgreSQL a row another process claimed and never finished is taken back
-        # after this long (that process may be alive and slow, so not at once).
+        # On PostgreSQL: when a row another (maybe just slow) process claimed is taken back.
         self.reclaim_after = reclaim_after
-        # Channels given the same Limits object share one budget: they are one bot
-        # (the beneficiaries' chats and the staff group speak through one token).
-        paces: dict[int, _Pace] = {}
-        self._pace: dict[str, _Pace] = {}
-        for channel in self.senders:
-            channel_limits = (limits or {}).get(channel, Limits())
-            self._pace[channel] = paces.setdefault(id(channel_limits), _Pace(channel_limits))
+        self._pace = _paces(self.senders, limits or {})
         self._wake = asyncio.Event()
         self._next_due = idle_poll
-        self._claim_statement = self._build_claim()
+        self._claim_statement = outbox.claim_statement()  # built once; a claim binds the time
 
     def wake(self) -> None:
         """A message was queued: look at the outbox now, not at the next poll."""
@@ -210,11 +210,7 @@ class Dispatcher:
         if not self.db.is_sqlite:
             return  # other processes may be sending right now; reclaim_after covers the dead
         async with self.db.transaction() as session:
-            await session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.state == "sending")
-                .values(state="pending", claimed_at=None)
-            )
+            await outbox.release_sending(session)
 
     async def dispatch_once(self) -> int:
         """Claim due rows and send those the limits allow now; returns how many were sent.
@@ -233,21 +229,25 @@ class Dispatcher:
         rows = await self._claim(min(self.batch, room))
         if not rows:
             return 0
+        ready, held = self._pick(rows)
+        outcomes = await asyncio.gather(*(self._send(row) for row in ready))
+        await self._record([*outcomes, *held])
+        return sum(1 for o in outcomes if o.state == "sent")
+
+    def _pick(self, rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[_Outcome]]:
+        """The rows the limits let go now (started), and those held back for a while."""
         ready: list[dict[str, Any]] = []
         held: list[_Outcome] = []
         for row in rows:
             pace = self._pace[row["channel"]]
-            now = self._monotonic()
-            wait = pace.wait_for(row["chat_id"], now)
+            wait = pace.wait_for(row["chat_id"], self._monotonic())
             if wait > 0:
                 self._next_due = min(self._next_due, wait)
                 held.append(_Outcome(row, "retry", delay=wait))
                 continue
             pace.start(row["chat_id"])
             ready.append(row)
-        outcomes = await asyncio.gather(*(self._send(row) for row in ready))
-        await self._record([*outcomes, *held])
-        return sum(1 for o in outcomes if o.state == "sent")
+        return ready, held
 
     async def _send(self, row: dict[str, Any]) -> _Outcome:
         pace = self._pace[row["channel"]]
@@ -289,48 +289,7 @@ class Dispatcher:
             "limit": limit,
         }
         async with self.db.transaction() as session:
-            rows = (await session.execute(self._claim_statement, params)).mappings().all()
-        return sorted((dict(r) for r in rows), key=lambda r: int(r["id"]))
-
-    def _build_claim(self) -> Any:
-        """One statement that picks the due heads of chat and marks them as being sent.
-
-        Only the oldest unsent message of each chat: a chat's messages keep their order,
-        even when one waits for a retry or is in another process's hands. Built once; each
-        claim only binds the time.
-        """
-        outbox = OUTBOX
-        candidate = outbox.alias("candidate")
-        earlier = outbox.alias("earlier")
-        head_of_chat = ~exists().where(
-            earlier.c.channel == candidate.c.channel,
-            earlier.c.chat_id == candidate.c.chat_id,
-            earlier.c.id < candidate.c.id,
-            earlier.c.state.in_(("pending", "sending")),
-        )
-        due = (
-            select(candidate.c.id)
-            .where(
-                candidate.c.channel.in_(bindparam("channels", expanding=True)),
-                or_(
-                    (candidate.c.state == "pending") & (candidate.c.due_at <= bindparam("now")),
-                    (candidate.c.state == "sending")
-                    & (candidate.c.claimed_at < bindparam("stale")),
-                ),
-                head_of_chat,
-            )
-            .order_by(candidate.c.id)
-            .limit(bindparam("limit"))
-            .with_for_update(skip_locked=True)
-        )
-        return (
-            update(outbox)
-            .where(outbox.c.id.in_(due))
-            .values(state="sending", claimed_at=bindparam("now"))
-            .returning(
-                outbox.c.id, outbox.c.channel, outbox.c.chat_id, outbox.c.body, outbox.c.attempts
-            )
-        )
+            return await outbox.claim(session, self._claim_statement, params)
 
     async def _record(self, outcomes: list[_Outcome]) -> None:
         """Every outcome of one dispatch in one transaction; the sent rows in one statement."""
@@ -340,47 +299,20 @@ class Dispatcher:
         sent = [o.row["id"] for o in outcomes if o.state == "sent"]
         async with self.db.transaction() as session:
             if sent:
-                await session.execute(
-                    update(OUTBOX)
-                    .where(OUTBOX.c.id.in_(sent))
-                    .values(state="sent", sent_at=now, claimed_at=None)
-                )
+                await outbox.mark_sent(session, sent, now)
             for o in outcomes:
                 if o.state == "retry":
-                    values: dict[str, Any] = {
-                        "state": "pending",
-                        "due_at": now + timedelta(seconds=o.delay),
-                        "claimed_at": None,
-                    }
-                    if o.error is not None:
-                        values["last_error"] = o.error[:500]
-                    if o.attempt:
-                        values["attempts"] = OutboxMessage.attempts + 1
-                    if o.body is not None:
-                        values["body"] = o.body
-                    await session.execute(
-                        update(OutboxMessage)
-                        .where(OutboxMessage.id == o.row["id"])
-                        .values(**values)
+                    due_at = now + timedelta(seconds=o.delay)
+                    await outbox.reschedule(
+                        session, o.row["id"], due_at, error=o.error, attempt=o.attempt, body=o.body
                     )
                 elif o.state == "failed":
                     await self._fail(session, o.row, o.error or "")
 
-    async def _fail(self, session: AsyncSession, row: dict[str, Any], reason: str) -> None:
-        await session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == row["id"])
-            .values(state="failed", last_error=reason[:500], claimed_at=None)
-        )
+    async def _fail(self, session: Session, row: dict[str, Any], reason: str) -> None:
+        await outbox.mark_failed(session, row["id"], reason)
         if reason == "blocked":
-            await session.execute(
-                update(ChannelIdentity)
-                .where(
-                    ChannelIdentity.channel == row["channel"],
-                    ChannelIdentity.external_user_id == row["chat_id"],
-                )
-                .values(reachable=False)
-            )
+            await outbox.mark_unreachable(session, row["channel"], row["chat_id"])
 
     def _monotonic(self) -> float:
         return asyncio.get_running_loop().time()

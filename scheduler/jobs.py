@@ -32,7 +32,7 @@ from handlers.surveys import SurveyPolicy
 from storage import cases as case_store
 from storage import repositories as repo
 from storage import requests as request_store
-from storage.db import AsyncSession, Database
+from storage.db import Database, Session
 from storage.models import Conversation, HandoverCase, SupportRequest
 
 log = logging.getLogger(__name__)
@@ -69,9 +69,7 @@ async def still_under_review(
     return count
 
 
-async def _progress_due(
-    session: AsyncSession, every: timedelta, now: datetime
-) -> list[SupportRequest]:
+async def _progress_due(session: Session, every: timedelta, now: datetime) -> list[SupportRequest]:
     waiting = await request_store.with_status_for_update(
         session, requests.WAITING, updated_before=now - every
     )
@@ -120,7 +118,7 @@ async def review_overdue(
     return len(due)
 
 
-async def _overdue(session: AsyncSession, review_days: int, now: datetime) -> list[SupportRequest]:
+async def _overdue(session: Session, review_days: int, now: datetime) -> list[SupportRequest]:
     """Undecided requests past the review period that staff have not heard of yet."""
     undecided = await request_store.with_status_for_update(
         session,
@@ -178,9 +176,7 @@ async def remind_unclaimed(
     return len(due)
 
 
-async def _unclaimed_due(
-    session: AsyncSession, after: timedelta, now: datetime
-) -> list[HandoverCase]:
+async def _unclaimed_due(session: Session, after: timedelta, now: datetime) -> list[HandoverCase]:
     waiting = await case_store.unclaimed_for_update(session, now - after)
     marks = await repo.last_marks(session, "case.unclaimed_reminder")
     return [
@@ -198,7 +194,7 @@ def _unclaimed(case: HandoverCase, tr: Translate, now: datetime) -> str:
 
 
 def _mark(
-    session: AsyncSession, action: str, subject: str, details: dict[str, Any], now: datetime
+    session: Session, action: str, subject: str, details: dict[str, Any], now: datetime
 ) -> None:
     """The audit marker that is the job's memory: what it did, and when."""
     repo.audit(session, actor="scheduler", action=action, subject=subject, details=details, now=now)

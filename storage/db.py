@@ -20,17 +20,22 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Table, event
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
-
-# Re-exported: the type of the session that handlers pass to storage's query modules.
-from sqlalchemy.ext.asyncio import AsyncSession as AsyncSession
-from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy import Connection, Table, event, orm
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.orm import ORMExecuteState
 
 from storage.sqlite_inline import InlineConnection, connector
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SQLITE_FILE = "tawasul.db"
+# What `transaction()` and `reading()` yield: the type use cases annotate a session with,
+# so that they need not import SQLAlchemy themselves.
+Session = AsyncSession
 
 
 def sqlite_url(data_dir: Path) -> str:
@@ -64,7 +69,7 @@ def _sqlite_setup(engine: AsyncEngine) -> None:
 _APPENDS = "tawasul.appends"
 
 
-class AppendingSession(Session):
+class AppendingSession(orm.Session):
     """A session that also takes append-only rows (transcript, outbox) to write in bulk.
 
     The ORM inserts new objects one statement each on SQLite (it needs each new id back,
@@ -95,14 +100,14 @@ def _before_statement(state: ORMExecuteState) -> None:
 
 
 @event.listens_for(AppendingSession, "before_commit")
-def _before_commit(session: Session) -> None:
+def _before_commit(session: orm.Session) -> None:
     if isinstance(session, AppendingSession) and session.info.get(_APPENDS):
         session.flush()
         session.write_appends()
 
 
 @event.listens_for(AppendingSession, "after_rollback")
-def _after_rollback(session: Session) -> None:
+def _after_rollback(session: orm.Session) -> None:
     session.info.pop(_APPENDS, None)
 
 

@@ -274,7 +274,8 @@ def cmd_survey_push(args: argparse.Namespace, settings: Settings, tr: Catalog, o
     from handlers.digits import with_digits
     from handlers.reports import parse_day
     from handlers.requests import STATUSES
-    from handlers.surveys import SurveyPolicy, push_campaign
+    from handlers.survey_campaign import push_campaign
+    from handlers.surveys import SurveyPolicy
 
     if args.status not in STATUSES:
         known = ", ".join(STATUSES)

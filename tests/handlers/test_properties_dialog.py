@@ -38,9 +38,10 @@ from faq.profile import missing_phrases
 from faq.service import FaqService, load_bank
 from handlers import identifiers, surveys
 from handlers.clock import FixedClock
-from handlers.conversation import CORRECTABLE, UNANSWERED_LIMIT, Dialog
+from handlers.completion import CORRECTABLE
+from handlers.conversation import UNANSWERED_LIMIT, Dialog
+from handlers.form_prompts import STEPS
 from handlers.replies import Reply
-from handlers.request_form import STEPS
 from handlers.turn import Context, RequestView, Turn
 from handlers.types import Attachment, Incoming
 from storage.db import Database

@@ -18,8 +18,9 @@ from handlers.clock import Clock, FixedClock
 from handlers.conversation import Dialog
 from handlers.dates import format_date
 from handlers.engine import Engine
+from handlers.form_prompts import FormConfig
 from handlers.replies import Reply
-from handlers.request_form import FormConfig, RequestForm
+from handlers.request_form import RequestForm
 from handlers.requests import TransitionError, set_status
 from handlers.types import Attachment, Incoming
 from storage.crypto import Vault

@@ -14,7 +14,8 @@ from handlers.clock import Clock, FixedClock
 from handlers.engine import Engine
 from handlers.requests import set_status
 from handlers.staff_inbox import StaffInbox, add_staff
-from handlers.surveys import SurveyPolicy, push_campaign, remind_and_expire, send_due
+from handlers.survey_campaign import push_campaign
+from handlers.surveys import SurveyPolicy, remind_and_expire, send_due
 from storage.db import Database
 from storage.models import HandoverCase, OutboxMessage, Staff, SupportRequest, Survey
 from tests.handlers.test_request_form import Chat, faq, form_engine, submit

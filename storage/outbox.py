@@ -1,0 +1,123 @@
+"""The outbox's claims and outcomes, for the dispatcher (scheduler/dispatcher.py).
+
+A claim takes the due heads of chat (`FOR UPDATE SKIP LOCKED` on PostgreSQL, so several
+processes never take the same row) and marks them as being sent; an outcome puts a row
+back as sent, pending again (a retry) or failed for good.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import Table, Update, bindparam, exists, or_, select, update
+
+from storage.db import Session
+from storage.models import ChannelIdentity, OutboxMessage
+
+OUTBOX = cast(Table, OutboxMessage.__table__)
+MAX_ERROR_CHARS = 500
+
+
+def claim_statement() -> Update:
+    """One statement that picks the due heads of chat and marks them as being sent.
+
+    Only the oldest unsent message of each chat: a chat's messages keep their order, even
+    when one waits for a retry or is in another process's hands. Binds `channels`, `now`,
+    `stale` (claimed before it: taken back) and `limit`.
+    """
+    return (
+        update(OUTBOX)
+        .where(OUTBOX.c.id.in_(_due_heads()))
+        .values(state="sending", claimed_at=bindparam("now"))
+        .returning(
+            OUTBOX.c.id, OUTBOX.c.channel, OUTBOX.c.chat_id, OUTBOX.c.body, OUTBOX.c.attempts
+        )
+    )
+
+
+def _due_heads() -> Any:
+    candidate = OUTBOX.alias("candidate")
+    earlier = OUTBOX.alias("earlier")
+    head_of_chat = ~exists().where(
+        earlier.c.channel == candidate.c.channel,
+        earlier.c.chat_id == candidate.c.chat_id,
+        earlier.c.id < candidate.c.id,
+        earlier.c.state.in_(("pending", "sending")),
+    )
+    return (
+        select(candidate.c.id)
+        .where(
+            candidate.c.channel.in_(bindparam("channels", expanding=True)),
+            or_(
+                (candidate.c.state == "pending") & (candidate.c.due_at <= bindparam("now")),
+                (candidate.c.state == "sending") & (candidate.c.claimed_at < bindparam("stale")),
+            ),
+            head_of_chat,
+        )
+        .order_by(candidate.c.id)
+        .limit(bindparam("limit"))
+        .with_for_update(skip_locked=True)
+    )
+
+
+async def claim(
+    session: Session, statement: Update, params: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """The claimed rows (id, channel, chat_id, body, attempts), by id."""
+    rows = (await session.execute(statement, params)).mappings().all()
+    return sorted((dict(r) for r in rows), key=lambda r: int(r["id"]))
+
+
+async def release_sending(session: Session) -> None:
+    """Every row marked as being sent goes back to pending."""
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.state == "sending")
+        .values(state="pending", claimed_at=None)
+    )
+
+
+async def mark_sent(session: Session, ids: list[int], now: datetime) -> None:
+    await session.execute(
+        update(OUTBOX)
+        .where(OUTBOX.c.id.in_(ids))
+        .values(state="sent", sent_at=now, claimed_at=None)
+    )
+
+
+async def reschedule(
+    session: Session,
+    row_id: int,
+    due_at: datetime,
+    *,
+    error: str | None,
+    attempt: bool,
+    body: dict[str, Any] | None,
+) -> None:
+    """Pending again from `due_at`; `attempt` counts one more delivery attempt."""
+    values: dict[str, Any] = {"state": "pending", "due_at": due_at, "claimed_at": None}
+    if error is not None:
+        values["last_error"] = error[:MAX_ERROR_CHARS]
+    if attempt:
+        values["attempts"] = OutboxMessage.attempts + 1
+    if body is not None:
+        values["body"] = body
+    await session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id).values(**values))
+
+
+async def mark_failed(session: Session, row_id: int, reason: str) -> None:
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == row_id)
+        .values(state="failed", last_error=reason[:MAX_ERROR_CHARS], claimed_at=None)
+    )
+
+
+async def mark_unreachable(session: Session, channel: str, chat_id: str) -> None:
+    """The person on this channel blocked the bot: nobody retries them in a loop."""
+    await session.execute(
+        update(ChannelIdentity)
+        .where(ChannelIdentity.channel == channel, ChannelIdentity.external_user_id == chat_id)
+        .values(reachable=False)
+    )
