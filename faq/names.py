@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from faq.normalize import normalize
+from faq.tsv import data_lines
 
 __all__ = ["DEFAULT_PATH", "NameList", "default_names", "load_names"]
 
@@ -107,15 +108,10 @@ class NameList:
 def load_names(path: Path | str = DEFAULT_PATH) -> NameList:
     """Read a ``name<TAB>kind`` file (kinds m, f, family, particle)."""
     by_kind: dict[str, list[str]] = {k: [] for k in _KINDS}
-    with open(path, encoding="utf-8") as fh:
-        for lineno, raw in enumerate(fh, 1):
-            line = raw.rstrip("\r\n")
-            if not line.strip() or line.startswith("#") or line == "name\tkind":
-                continue
-            parts = line.split("\t")
-            if len(parts) != 2 or parts[1] not in by_kind or not normalize(parts[0]):
-                raise ValueError(f"{path}:{lineno}: expected 'name<TAB>m|f|family|particle'")
-            by_kind[parts[1]].append(parts[0].strip())
+    for lineno, parts in data_lines(path, "name\tkind"):
+        if len(parts) != 2 or parts[1] not in by_kind or not normalize(parts[0]):
+            raise ValueError(f"{path}:{lineno}: expected 'name<TAB>m|f|family|particle'")
+        by_kind[parts[1]].append(parts[0].strip())
     return NameList(by_kind["m"], by_kind["f"], by_kind["family"], by_kind["particle"])
 
 
