@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 from faq.evaluate import read_tsv  # noqa: E402
 from faq.matcher import Matcher  # noqa: E402
 
-DEFAULT_DATA = ROOT.parent / "shared" / "bench" / "arbanking77"
+DEFAULT_DATA = ROOT / "bench" / "data" / "arbanking77"
 _CHUNK = 256
 
 

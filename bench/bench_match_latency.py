@@ -1,9 +1,10 @@
 """Latency of ``Matcher.match`` on a 300-entry FAQ.
 
 The knowledge base is 300 pseudo-intents of real phrasings: ArBanking77 training texts
-(../shared) cut into groups of a few texts each, or, where ../shared is absent, the
-project's own question bank cut the same way. Queries are real questions (ArBanking Saudi
-test, or the bank itself), timed one by one with ``time.perf_counter_ns`` after a warm-up.
+(bench/data/arbanking77) cut into groups of a few texts each, or, where that copy is
+absent, the project's own question bank cut the same way. Queries are real questions
+(ArBanking Saudi test, or the bank itself), timed one by one with ``time.perf_counter_ns``
+after a warm-up.
 
     .venv/bin/python bench/bench_match_latency.py [--entries 300] [--queries 5000] [--json]
 """
@@ -25,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 from faq.evaluate import read_tsv  # noqa: E402
 from faq.matcher import Matcher  # noqa: E402
 
-ARBANKING = ROOT.parent / "shared" / "bench" / "arbanking77"
+ARBANKING = ROOT / "bench" / "data" / "arbanking77"
 BANK = ROOT / "faq" / "data" / "questions.tsv"
 
 
@@ -70,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows = read_tsv(BANK)
         queries = [t for t, _ in rows]
     else:
-        print("no knowledge source: neither ../shared/bench/arbanking77 nor", BANK, file=sys.stderr)
+        print("no knowledge source: neither", ARBANKING, "nor", BANK, file=sys.stderr)
         return 2
     kb = build_kb(rows, args.entries, args.per_entry)
     n_entries = len({i for _, i in kb})
