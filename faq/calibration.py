@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -40,21 +40,9 @@ class Thresholds:
     margin: float
     coverage: float = 0.5
 
-    def replaced(
-        self,
-        *,
-        answer: float | None = None,
-        clarify: float | None = None,
-        margin: float | None = None,
-        coverage: float | None = None,
-    ) -> Thresholds:
+    def replaced(self, **changes: float | None) -> Thresholds:
         """These thresholds with the given ones replaced (None keeps a threshold)."""
-        return Thresholds(
-            answer=self.answer if answer is None else answer,
-            clarify=self.clarify if clarify is None else clarify,
-            margin=self.margin if margin is None else margin,
-            coverage=self.coverage if coverage is None else coverage,
-        )
+        return replace(self, **{name: v for name, v in changes.items() if v is not None})
 
 
 @dataclass(frozen=True)

@@ -146,12 +146,8 @@ def _page_headers(lines: list[str]) -> set[str]:
     return {line for line, n in counts.items() if n >= 2 and not _BULLET.match(line)}
 
 
-def parse_guide(text: str, is_known_title: Callable[[str], bool] | None = None) -> ParsedGuide:
-    """Split a guide into sections.
-
-    ``is_known_title`` recognises a numbered line ("١- قنوات التواصل") as a heading rather
-    than a list item when its words name a section the caller knows.
-    """
+def _content_lines(text: str) -> list[str]:
+    """The guide's non-empty lines, cleaned, without tables of contents and page headers."""
     raw = [
         "" if _TOC_LINE.search(line) else clean_line(line)
         for line in text.replace("\r", "\n").split("\n")
@@ -161,51 +157,81 @@ def parse_guide(text: str, is_known_title: Callable[[str], bool] | None = None) 
     lines: list[str] = []
     for line in raw:
         if not line or line in headers:
-            lines.append("")
             continue
         for header in headers:
             # A page header can be glued in front of the next heading ("تكاتف Takatuf تمهيد :").
             if line.startswith(header + " "):
                 line = line[len(header) :].strip()
-        lines.append(line)
+        if line:
+            lines.append(line)
+    return lines
 
+
+def _names_a_section(
+    body: str, neighbours: tuple[str | None, str | None], is_known_title: Callable[[str], bool]
+) -> bool:
+    """A numbered line that is a heading: short, no sentence, a title the caller knows."""
+    return (
+        len(body.split()) <= 6
+        and not _SENTENCE_END.search(body)
+        and is_known_title(body)
+        # "3. وسائل التواصل الاجتماعي" between "2." and "4." is a list item that
+        # happens to name a section; a numbered heading has no numbered neighbours.
+        and not any(_DIGIT_ITEM.match(n) for n in neighbours if n is not None)
+    )
+
+
+def _add_body(current: Section, body: str, is_item: bool) -> None:
+    if is_item:
+        current.items.append(body)
+    elif current.items and not current.paragraphs and _continues(current.items[-1]):
+        current.items[-1] = f"{current.items[-1]} {body}"
+    elif current.paragraphs and _continues(current.paragraphs[-1]):
+        current.paragraphs[-1] = f"{current.paragraphs[-1]} {body}"
+    else:
+        current.paragraphs.append(body)
+
+
+def _heading_title(
+    content: list[str], pos: int, is_known_title: Callable[[str], bool] | None
+) -> str | None:
+    """The title if the line at ``pos`` starts a section, else None."""
+    line = content[pos]
+    prev = content[pos - 1] if pos > 0 else None
+    nxt = content[pos + 1] if pos + 1 < len(content) else None
+    is_heading, title = _is_heading(line, nxt)
+    if is_heading and _ARABIC_LETTER.search(title or line):
+        return title
+    is_item, body = strip_bullet(line)
+    if (
+        is_item
+        and is_known_title is not None
+        and _names_a_section(body, (prev, nxt), is_known_title)
+    ):
+        return body
+    return None
+
+
+def parse_guide(text: str, is_known_title: Callable[[str], bool] | None = None) -> ParsedGuide:
+    """Split a guide into sections.
+
+    ``is_known_title`` recognises a numbered line ("١- قنوات التواصل") as a heading rather
+    than a list item when its words name a section the caller knows.
+    """
+    content = _content_lines(text)
     preamble: list[str] = []
     sections: list[Section] = []
-    current: Section | None = None
-    content = [(i, line) for i, line in enumerate(lines) if line]
-    for pos, (_, line) in enumerate(content):
-        nxt = content[pos + 1][1] if pos + 1 < len(content) else None
-        is_heading, title = _is_heading(line, nxt)
-        if is_heading and _ARABIC_LETTER.search(title or line):
-            current = Section(title=title)
-            sections.append(current)
+    for pos, line in enumerate(content):
+        title = _heading_title(content, pos, is_known_title)
+        if title is not None:
+            sections.append(Section(title=title))
             continue
         is_item, body = strip_bullet(line)
-        prev = content[pos - 1][1] if pos > 0 else None
-        if (
-            is_item
-            and is_known_title is not None
-            and len(body.split()) <= 6
-            and not _SENTENCE_END.search(body)
-            and is_known_title(body)
-            # "3. وسائل التواصل الاجتماعي" between "2." and "4." is a list item that
-            # happens to name a section; a numbered heading has no numbered neighbours.
-            and not any(_DIGIT_ITEM.match(n) for n in (prev, nxt) if n is not None)
-        ):
-            current = Section(title=body)
-            sections.append(current)
-            continue
-        if current is None:
+        if not sections:
             preamble.append(body)
-        elif is_item:
-            current.items.append(body)
-        elif current.items and not current.paragraphs and _continues(current.items[-1]):
-            current.items[-1] = f"{current.items[-1]} {body}"
-        elif current.paragraphs and _continues(current.paragraphs[-1]):
-            current.paragraphs[-1] = f"{current.paragraphs[-1]} {body}"
         else:
-            current.paragraphs.append(body)
-    return ParsedGuide(preamble=preamble, sections=sections, raw_lines=[x for x in lines if x])
+            _add_body(sections[-1], body, is_item)
+    return ParsedGuide(preamble=preamble, sections=sections, raw_lines=content)
 
 
 def _continues(previous: str) -> bool:

@@ -47,6 +47,18 @@ class Match:
     candidates: tuple[Candidate, ...]
 
 
+def _labelled(
+    pairs: list[tuple[str, str]], none_label: str
+) -> tuple[list[str], NDArray[np.int64], int | None]:
+    """The sorted labels, each example's label index, and the out-of-scope label's."""
+    if not any(intent != none_label for _, intent in pairs):
+        raise ValueError("training needs at least one example of an intent")
+    labels = sorted({intent for _, intent in pairs})
+    index = {label: i for i, label in enumerate(labels)}
+    y = np.asarray([index[intent] for _, intent in pairs], dtype=np.int64)
+    return labels, y, index.get(none_label)
+
+
 class Matcher:
     """A trained FAQ matcher; build one with :meth:`Matcher.train`."""
 
@@ -94,27 +106,22 @@ class Matcher:
         Explicit thresholds override the calibrated ones.
         """
         pairs = [(str(text), str(intent)) for text, intent in examples]
-        if not any(intent != none_label for _, intent in pairs):
-            raise ValueError("training needs at least one example of an intent")
-        labels = sorted({intent for _, intent in pairs})
-        index = {label: i for i, label in enumerate(labels)}
-        y = np.asarray([index[intent] for _, intent in pairs], dtype=np.int64)
+        labels, y, none_index = _labelled(pairs, none_label)
         docs = [analyze(text) for text, _ in pairs]
         corpus = encode(docs)
         cal = Calibration()
         if calibrate and len(pairs) >= 2 * folds:
             cal = cross_validate(
-                corpus, y, len(labels), index.get(none_label), folds, max_wrong_rate, min_answer
+                corpus, y, len(labels), none_index, folds, max_wrong_rate, min_answer
             )
-        overridden = cal.thresholds.replaced(
-            answer=answer_threshold, clarify=clarify_threshold, margin=margin
+        thresholds = cal.thresholds.replaced(
+            answer=answer_threshold, clarify=clarify_threshold, margin=margin, coverage=min_coverage
         )
-        cal = Calibration(cal.temperature, overridden.replaced(coverage=min_coverage), cal.report)
         return cls(
             LinearModel.fit(corpus, y, len(labels), cal.temperature),
             labels,
-            index.get(none_label),
-            cal,
+            none_index,
+            Calibration(cal.temperature, thresholds, cal.report),
             max_tokens=max(2 * max((len(d.stems) for d in docs), default=0), _MIN_MAX_TOKENS),
             speller=Speller(w for text, _ in pairs for w in words(text)),
         )
