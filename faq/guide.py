@@ -75,22 +75,26 @@ def repair_reversed_line(line: str) -> str:
     segments = [p.strip() for p in pieces[1:]]
     if not segments:
         return line
-    # The sentence's first fragment (no kashida before it) sits at the very end of the line,
-    # glued after the last fragment; it starts at a list marker when there is one.
-    last = segments[-1]
-    marker = re.search(r"(?:^|\s)((?:[0-9٠-٩]{1,2}\s*[-.)]|[-•]\s*[0-9٠-٩]{0,2})\s*\S.*)$", last)
-    if marker and marker.start(1) > 0:
-        first, segments[-1] = marker.group(1), last[: marker.start(1)].strip()
-    else:
-        words = last.split()
-        if len(words) >= 2:
-            first, segments[-1] = words[-1], " ".join(words[:-1])
-        else:
-            first = ""
+    first, segments[-1] = _split_first_fragment(segments[-1])
     ordered = [first, *reversed(segments)]
     if head:
         ordered.append(" " + head)
     return "".join(ordered).strip()
+
+
+def _split_first_fragment(last: str) -> tuple[str, str]:
+    """(the sentence's first fragment, what remains of the line's last fragment).
+
+    The first fragment (no kashida before it) sits at the very end of the line, glued after
+    the last fragment; it starts at a list marker when there is one.
+    """
+    marker = re.search(r"(?:^|\s)((?:[0-9٠-٩]{1,2}\s*[-.)]|[-•]\s*[0-9٠-٩]{0,2})\s*\S.*)$", last)
+    if marker and marker.start(1) > 0:
+        return marker.group(1), last[: marker.start(1)].strip()
+    words = last.split()
+    if len(words) >= 2:
+        return words[-1], " ".join(words[:-1])
+    return "", last
 
 
 def clean_line(line: str) -> str:
@@ -126,18 +130,22 @@ def _is_heading(line: str, next_line: str | None) -> tuple[bool, str]:
     if colon:
         title = re.sub(r"^\s*:\s*|\s*:\s*-?\s*$", "", core).strip()
         return bool(title) and not _BULLET.match(core), title
-    # Plain short lines (alhuda's style) are headings only when they look like titles:
-    # no sentence ending, no list marker, and the next line starts a body.
-    if (
-        len(words) <= 7
+    if _looks_like_title(core, len(words), next_line):
+        return True, core
+    return False, line
+
+
+def _looks_like_title(core: str, n_words: int, next_line: str | None) -> bool:
+    """Plain short lines (alhuda's style) are headings only when they look like titles:
+    no sentence ending, no list marker, and the next line starts a body."""
+    return (
+        n_words <= 7
         and not _SENTENCE_END.search(core)
         and not _BULLET.match(core)
         and not re.search(r"[0-9٠-٩]{3,}", core)
         and next_line is not None
-        and (len(next_line.split()) > len(words) or bool(_BULLET.match(next_line)))
-    ):
-        return True, core
-    return False, line
+        and (len(next_line.split()) > n_words or bool(_BULLET.match(next_line)))
+    )
 
 
 def _page_headers(lines: list[str]) -> set[str]:
