@@ -44,7 +44,7 @@ def find_name(guide: ParsedGuide) -> str | None:
             return tidy(m.group(1))
     for line in [*guide.preamble, *guide.raw_lines]:
         m = _ORG_LINE.match(line.strip())
-        if m and "سياسة" not in line and "السياسة" not in line:
+        if m and not any(w in line for w in keywords("policy")):
             return tidy(m.group(1))
     return None
 
