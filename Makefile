@@ -4,7 +4,6 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-SHARED ?= ../shared
 
 .PHONY: run chat test lint typecheck pytest bench profiles lock clean
 
@@ -33,15 +32,15 @@ pytest: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
-	$(BIN)/python bench/bench_faq_dev.py --shared $(SHARED)
+	$(BIN)/python bench/bench_faq_dev.py
 	$(BIN)/python bench/bench_match_latency.py
 	$(BIN)/python bench/bench_ask_latency.py
-	$(BIN)/python bench/bench_arbanking77.py --data $(SHARED)/bench/arbanking77
+	$(BIN)/python bench/bench_arbanking77.py
 
-# Rebuild the five committed profiles from the associations' guides.
+# Rebuild the five committed profiles from the associations' guides (profiles/<slug>/guide.txt).
 profiles: $(STAMP)
 	for slug in little-hearts takatuf qader alhuda health-coop; do \
-		$(BIN)/python bot.py faq build $(SHARED)/guides/$$slug.txt --out profiles/$$slug --slug $$slug || exit 1; \
+		$(BIN)/python bot.py faq build profiles/$$slug/guide.txt --out profiles/$$slug --slug $$slug || exit 1; \
 	done
 
 # Re-pin: resolve pyproject's ranges in a scratch venv and write constraints.txt.

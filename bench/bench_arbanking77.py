@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 from faq.evaluate import read_tsv  # noqa: E402
 from faq.matcher import Matcher  # noqa: E402
 
-DEFAULT_DATA = ROOT.parent / "shared" / "bench" / "arbanking77"
+DEFAULT_DATA = ROOT / "bench" / "data" / "arbanking77"
 _CHUNK = 256
 
 
@@ -152,9 +152,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.json:
         print(json.dumps(results))
         return 0
+    _print_table(results, args.k)
+    return 0
+
+
+def _print_table(results: dict[str, Any], k: int) -> None:
     print(f"ArBanking77, test-saudi ({results['n_test']} queries)")
     print(f"{'knowledge':<10} {'method':<24} {'top-1':>7} {'top-3':>7}")
-    for name in (f"k={args.k}", "all"):
+    for name in (f"k={k}", "all"):
         row = results[name]
         for method in ("matcher", "char_tfidf_nn", "rapidfuzz_token_set_nn"):
             if method in row:
@@ -165,7 +170,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{'':<10} (kb {row['kb_size']} texts; matcher trained in {m['train_s']:.2f} s, "
             f"{m['match_ms_mean']:.3f} ms/match)"
         )
-    return 0
 
 
 if __name__ == "__main__":

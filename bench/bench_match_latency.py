@@ -1,9 +1,10 @@
 """Latency of ``Matcher.match`` on a 300-entry FAQ.
 
 The knowledge base is 300 pseudo-intents of real phrasings: ArBanking77 training texts
-(../shared) cut into groups of a few texts each, or, where ../shared is absent, the
-project's own question bank cut the same way. Queries are real questions (ArBanking Saudi
-test, or the bank itself), timed one by one with ``time.perf_counter_ns`` after a warm-up.
+(bench/data/arbanking77) cut into groups of a few texts each, or, where that copy is
+absent, the project's own question bank cut the same way. Queries are real questions
+(ArBanking Saudi test, or the bank itself), timed one by one with ``time.perf_counter_ns``
+after a warm-up.
 
     .venv/bin/python bench/bench_match_latency.py [--entries 300] [--queries 5000] [--json]
 """
@@ -25,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 from faq.evaluate import read_tsv  # noqa: E402
 from faq.matcher import Matcher  # noqa: E402
 
-ARBANKING = ROOT.parent / "shared" / "bench" / "arbanking77"
+ARBANKING = ROOT / "bench" / "data" / "arbanking77"
 BANK = ROOT / "faq" / "data" / "questions.tsv"
 
 
@@ -52,6 +53,43 @@ def build_kb(
     return kb
 
 
+def _source() -> tuple[str, list[tuple[str, str]], list[str]] | None:
+    """(name, knowledge rows, queries): ArBanking77 where the copy is there, else the bank."""
+    if (ARBANKING / "train-msa-pal.tsv").is_file():
+        queries = [t for t, _ in read_tsv(ARBANKING / "test-saudi.tsv")]
+        return "arbanking77", read_tsv(ARBANKING / "train-msa-pal.tsv"), queries
+    if BANK.is_file():
+        rows = read_tsv(BANK)
+        return "questions.tsv", rows, [t for t, _ in rows]
+    return None
+
+
+def _timings(matcher: Matcher, queries: list[str], warmup: int, n: int) -> list[int]:
+    """Nanoseconds per match, sorted, after ``warmup`` untimed matches."""
+    for i in range(warmup):
+        matcher.match(queries[i % len(queries)])
+    samples: list[int] = []
+    for i in range(n):
+        text = queries[i % len(queries)]
+        t0 = time.perf_counter_ns()
+        matcher.match(text)
+        samples.append(time.perf_counter_ns() - t0)
+    return sorted(samples)
+
+
+def _summary(samples: list[int]) -> dict[str, float]:
+    def pct(p: float) -> float:
+        return samples[min(len(samples) - 1, int(p * len(samples)))] / 1e6
+
+    return {
+        "queries": len(samples),
+        "p50_ms": round(pct(0.50), 4),
+        "p99_ms": round(pct(0.99), 4),
+        "mean_ms": round(statistics.fmean(samples) / 1e6, 4),
+        "max_ms": round(samples[-1] / 1e6, 4),
+    }
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Matcher.match latency on a 300-entry FAQ")
     parser.add_argument("--entries", type=int, default=300)
@@ -60,51 +98,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--warmup", type=int, default=500)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-
-    if (ARBANKING / "train-msa-pal.tsv").is_file():
-        source = "arbanking77"
-        rows = read_tsv(ARBANKING / "train-msa-pal.tsv")
-        queries = [t for t, _ in read_tsv(ARBANKING / "test-saudi.tsv")]
-    elif BANK.is_file():
-        source = "questions.tsv"
-        rows = read_tsv(BANK)
-        queries = [t for t, _ in rows]
-    else:
-        print("no knowledge source: neither ../shared/bench/arbanking77 nor", BANK, file=sys.stderr)
+    found = _source()
+    if found is None:
+        print("no knowledge source: neither", ARBANKING, "nor", BANK, file=sys.stderr)
         return 2
+    source, rows, queries = found
     kb = build_kb(rows, args.entries, args.per_entry)
-    n_entries = len({i for _, i in kb})
 
     import sklearn.svm  # noqa: F401  # keep import time out of the training time
 
     start = time.perf_counter()
     matcher = Matcher.train(kb)
     train_s = time.perf_counter() - start
-
-    for i in range(args.warmup):
-        matcher.match(queries[i % len(queries)])
-    samples: list[int] = []
-    for i in range(args.queries):
-        text = queries[i % len(queries)]
-        t0 = time.perf_counter_ns()
-        matcher.match(text)
-        samples.append(time.perf_counter_ns() - t0)
-    samples.sort()
-
-    def pct(p: float) -> float:
-        return samples[min(len(samples) - 1, int(p * len(samples)))] / 1e6
-
-    result = {
-        "source": source,
-        "entries": n_entries,
-        "kb_texts": len(kb),
-        "train_s": round(train_s, 3),
-        "queries": len(samples),
-        "p50_ms": round(pct(0.50), 4),
-        "p99_ms": round(pct(0.99), 4),
-        "mean_ms": round(statistics.fmean(samples) / 1e6, 4),
-        "max_ms": round(samples[-1] / 1e6, 4),
-    }
+    samples = _timings(matcher, queries, args.warmup, args.queries)
+    result = {"source": source, "entries": len({i for _, i in kb}), "kb_texts": len(kb)}
+    result |= {"train_s": round(train_s, 3), **_summary(samples)}
     if args.json:
         print(json.dumps(result))
     else:

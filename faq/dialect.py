@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from faq.normalize import normalize
+from faq.tsv import data_lines
 
 __all__ = ["DEFAULT_PATH", "DialectMap", "default_map", "load_map", "to_msa"]
 
@@ -50,31 +51,35 @@ class DialectMap:
         return None
 
 
+def _prefix_rule(left: str, right: str, where: str) -> tuple[str, tuple[str, ...]]:
+    prefix = normalize(left[:-1])
+    value = tuple(normalize(w) + ("*" if w.endswith("*") else "") for w in right.split())
+    if not prefix or not value or not value[-1].endswith("*"):
+        raise ValueError(f"{where}: a prefix rule needs '*' on both sides")
+    return prefix, value
+
+
+def _word_rule(left: str, right: str, where: str) -> tuple[str, tuple[str, ...]]:
+    key, mapped = normalize(left), tuple(normalize(right).split())
+    if not key or " " in key or not mapped:
+        raise ValueError(f"{where}: the dialect side must be one word")
+    return key, mapped
+
+
 def load_map(path: Path | str = DEFAULT_PATH) -> DialectMap:
     """Read a ``dialect<TAB>msa`` file; both columns are normalised on the way in."""
     words: dict[str, tuple[str, ...]] = {}
     prefixes: list[tuple[str, tuple[str, ...]]] = []
-    with open(path, encoding="utf-8") as fh:
-        for lineno, raw in enumerate(fh, 1):
-            line = raw.rstrip("\n")
-            if not line.strip() or line.startswith("#") or line == "dialect\tmsa":
-                continue
-            parts = line.split("\t")
-            if len(parts) != 2:
-                raise ValueError(f"{path}:{lineno}: expected 'dialect<TAB>msa', got {line!r}")
-            left, right = parts
-            if left.endswith("*"):
-                prefix = normalize(left[:-1])
-                value = tuple(
-                    normalize(w) + ("*" if w.endswith("*") else "") for w in right.split()
-                )
-                if not prefix or not value or not value[-1].endswith("*"):
-                    raise ValueError(f"{path}:{lineno}: a prefix rule needs '*' on both sides")
-                prefixes.append((prefix, value))
-                continue
-            key, mapped = normalize(left), tuple(normalize(right).split())
-            if not key or " " in key or not mapped:
-                raise ValueError(f"{path}:{lineno}: the dialect side must be one word")
+    for lineno, parts in data_lines(path, "dialect\tmsa"):
+        where = f"{path}:{lineno}"
+        if len(parts) != 2:
+            line = "\t".join(parts)
+            raise ValueError(f"{where}: expected 'dialect<TAB>msa', got {line!r}")
+        left, right = parts
+        if left.endswith("*"):
+            prefixes.append(_prefix_rule(left, right, where))
+        else:
+            key, mapped = _word_rule(left, right, where)
             words[key] = mapped
     # Longest prefix first so that a specific rule wins over a general one.
     prefixes.sort(key=lambda item: -len(item[0]))

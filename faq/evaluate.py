@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -36,41 +37,39 @@ class Matches(Protocol):
     def match(self, text: str) -> Match: ...
 
 
+def _tally(m: Match, label: str, none_label: str) -> Counter[str]:
+    """What one labelled query adds to each count."""
+    is_answer = m.decision == "answer"
+    counts: Counter[str] = Counter()
+    if label == none_label:
+        ok = not is_answer
+        counts.update(none_total=1, none_kept=ok, top1=ok, top3=ok)
+    else:
+        names = [c.intent for c in m.candidates]
+        counts.update(top1=bool(names) and names[0] == label, top3=label in names)
+    if is_answer:
+        counts.update(answered=1, answered_right=m.intent == label, wrong=m.intent != label)
+    return counts
+
+
+def _frac(a: int, b: int) -> float | None:
+    return a / b if b else None
+
+
 def evaluate(
     matcher: Matches, queries: list[tuple[str, str]], *, none_label: str = NONE_LABEL
 ) -> dict[str, Any]:
     """Ranking and decision quality of ``matcher`` on labelled ``queries``."""
     n = len(queries)
-    top1 = top3 = answered = answered_right = wrong = none_total = none_kept = 0
+    c: Counter[str] = Counter()
     for text, label in queries:
-        m = matcher.match(text)
-        is_answer = m.decision == "answer"
-        if label == none_label:
-            none_total += 1
-            ok = not is_answer
-            none_kept += ok
-            top1 += ok
-            top3 += ok
-        else:
-            names = [c.intent for c in m.candidates]
-            top1 += bool(names) and names[0] == label
-            top3 += label in names
-        if is_answer:
-            answered += 1
-            if m.intent == label:
-                answered_right += 1
-            else:
-                wrong += 1
-
-    def frac(a: int, b: int) -> float | None:
-        return a / b if b else None
-
+        c += _tally(matcher.match(text), label, none_label)
     return {
         "n": n,
-        "top1": frac(top1, n),
-        "top3": frac(top3, n),
-        "answered": frac(answered, n),
-        "answered_accuracy": frac(answered_right, answered),
-        "wrong_answer_rate": frac(wrong, n),
-        "none_correct": frac(none_kept, none_total),
+        "top1": _frac(c["top1"], n),
+        "top3": _frac(c["top3"], n),
+        "answered": _frac(c["answered"], n),
+        "answered_accuracy": _frac(c["answered_right"], c["answered"]),
+        "wrong_answer_rate": _frac(c["wrong"], n),
+        "none_correct": _frac(c["none_kept"], c["none_total"]),
     }

@@ -75,22 +75,26 @@ def repair_reversed_line(line: str) -> str:
     segments = [p.strip() for p in pieces[1:]]
     if not segments:
         return line
-    # The sentence's first fragment (no kashida before it) sits at the very end of the line,
-    # glued after the last fragment; it starts at a list marker when there is one.
-    last = segments[-1]
-    marker = re.search(r"(?:^|\s)((?:[0-9٠-٩]{1,2}\s*[-.)]|[-•]\s*[0-9٠-٩]{0,2})\s*\S.*)$", last)
-    if marker and marker.start(1) > 0:
-        first, segments[-1] = marker.group(1), last[: marker.start(1)].strip()
-    else:
-        words = last.split()
-        if len(words) >= 2:
-            first, segments[-1] = words[-1], " ".join(words[:-1])
-        else:
-            first = ""
+    first, segments[-1] = _split_first_fragment(segments[-1])
     ordered = [first, *reversed(segments)]
     if head:
         ordered.append(" " + head)
     return "".join(ordered).strip()
+
+
+def _split_first_fragment(last: str) -> tuple[str, str]:
+    """(the sentence's first fragment, what remains of the line's last fragment).
+
+    The first fragment (no kashida before it) sits at the very end of the line, glued after
+    the last fragment; it starts at a list marker when there is one.
+    """
+    marker = re.search(r"(?:^|\s)((?:[0-9٠-٩]{1,2}\s*[-.)]|[-•]\s*[0-9٠-٩]{0,2})\s*\S.*)$", last)
+    if marker and marker.start(1) > 0:
+        return marker.group(1), last[: marker.start(1)].strip()
+    words = last.split()
+    if len(words) >= 2:
+        return words[-1], " ".join(words[:-1])
+    return "", last
 
 
 def clean_line(line: str) -> str:
@@ -126,18 +130,22 @@ def _is_heading(line: str, next_line: str | None) -> tuple[bool, str]:
     if colon:
         title = re.sub(r"^\s*:\s*|\s*:\s*-?\s*$", "", core).strip()
         return bool(title) and not _BULLET.match(core), title
-    # Plain short lines (alhuda's style) are headings only when they look like titles:
-    # no sentence ending, no list marker, and the next line starts a body.
-    if (
-        len(words) <= 7
+    if _looks_like_title(core, len(words), next_line):
+        return True, core
+    return False, line
+
+
+def _looks_like_title(core: str, n_words: int, next_line: str | None) -> bool:
+    """Plain short lines (alhuda's style) are headings only when they look like titles:
+    no sentence ending, no list marker, and the next line starts a body."""
+    return (
+        n_words <= 7
         and not _SENTENCE_END.search(core)
         and not _BULLET.match(core)
         and not re.search(r"[0-9٠-٩]{3,}", core)
         and next_line is not None
-        and (len(next_line.split()) > len(words) or bool(_BULLET.match(next_line)))
-    ):
-        return True, core
-    return False, line
+        and (len(next_line.split()) > n_words or bool(_BULLET.match(next_line)))
+    )
 
 
 def _page_headers(lines: list[str]) -> set[str]:
@@ -146,12 +154,8 @@ def _page_headers(lines: list[str]) -> set[str]:
     return {line for line, n in counts.items() if n >= 2 and not _BULLET.match(line)}
 
 
-def parse_guide(text: str, is_known_title: Callable[[str], bool] | None = None) -> ParsedGuide:
-    """Split a guide into sections.
-
-    ``is_known_title`` recognises a numbered line ("١- قنوات التواصل") as a heading rather
-    than a list item when its words name a section the caller knows.
-    """
+def _content_lines(text: str) -> list[str]:
+    """The guide's non-empty lines, cleaned, without tables of contents and page headers."""
     raw = [
         "" if _TOC_LINE.search(line) else clean_line(line)
         for line in text.replace("\r", "\n").split("\n")
@@ -161,51 +165,81 @@ def parse_guide(text: str, is_known_title: Callable[[str], bool] | None = None) 
     lines: list[str] = []
     for line in raw:
         if not line or line in headers:
-            lines.append("")
             continue
         for header in headers:
             # A page header can be glued in front of the next heading ("تكاتف Takatuf تمهيد :").
             if line.startswith(header + " "):
                 line = line[len(header) :].strip()
-        lines.append(line)
+        if line:
+            lines.append(line)
+    return lines
 
+
+def _names_a_section(
+    body: str, neighbours: tuple[str | None, str | None], is_known_title: Callable[[str], bool]
+) -> bool:
+    """A numbered line that is a heading: short, no sentence, a title the caller knows."""
+    return (
+        len(body.split()) <= 6
+        and not _SENTENCE_END.search(body)
+        and is_known_title(body)
+        # "3. وسائل التواصل الاجتماعي" between "2." and "4." is a list item that
+        # happens to name a section; a numbered heading has no numbered neighbours.
+        and not any(_DIGIT_ITEM.match(n) for n in neighbours if n is not None)
+    )
+
+
+def _add_body(current: Section, body: str, is_item: bool) -> None:
+    if is_item:
+        current.items.append(body)
+    elif current.items and not current.paragraphs and _continues(current.items[-1]):
+        current.items[-1] = f"{current.items[-1]} {body}"
+    elif current.paragraphs and _continues(current.paragraphs[-1]):
+        current.paragraphs[-1] = f"{current.paragraphs[-1]} {body}"
+    else:
+        current.paragraphs.append(body)
+
+
+def _heading_title(
+    content: list[str], pos: int, is_known_title: Callable[[str], bool] | None
+) -> str | None:
+    """The title if the line at ``pos`` starts a section, else None."""
+    line = content[pos]
+    prev = content[pos - 1] if pos > 0 else None
+    nxt = content[pos + 1] if pos + 1 < len(content) else None
+    is_heading, title = _is_heading(line, nxt)
+    if is_heading and _ARABIC_LETTER.search(title or line):
+        return title
+    is_item, body = strip_bullet(line)
+    if (
+        is_item
+        and is_known_title is not None
+        and _names_a_section(body, (prev, nxt), is_known_title)
+    ):
+        return body
+    return None
+
+
+def parse_guide(text: str, is_known_title: Callable[[str], bool] | None = None) -> ParsedGuide:
+    """Split a guide into sections.
+
+    ``is_known_title`` recognises a numbered line ("١- قنوات التواصل") as a heading rather
+    than a list item when its words name a section the caller knows.
+    """
+    content = _content_lines(text)
     preamble: list[str] = []
     sections: list[Section] = []
-    current: Section | None = None
-    content = [(i, line) for i, line in enumerate(lines) if line]
-    for pos, (_, line) in enumerate(content):
-        nxt = content[pos + 1][1] if pos + 1 < len(content) else None
-        is_heading, title = _is_heading(line, nxt)
-        if is_heading and _ARABIC_LETTER.search(title or line):
-            current = Section(title=title)
-            sections.append(current)
+    for pos, line in enumerate(content):
+        title = _heading_title(content, pos, is_known_title)
+        if title is not None:
+            sections.append(Section(title=title))
             continue
         is_item, body = strip_bullet(line)
-        prev = content[pos - 1][1] if pos > 0 else None
-        if (
-            is_item
-            and is_known_title is not None
-            and len(body.split()) <= 6
-            and not _SENTENCE_END.search(body)
-            and is_known_title(body)
-            # "3. وسائل التواصل الاجتماعي" between "2." and "4." is a list item that
-            # happens to name a section; a numbered heading has no numbered neighbours.
-            and not any(_DIGIT_ITEM.match(n) for n in (prev, nxt) if n is not None)
-        ):
-            current = Section(title=body)
-            sections.append(current)
-            continue
-        if current is None:
+        if not sections:
             preamble.append(body)
-        elif is_item:
-            current.items.append(body)
-        elif current.items and not current.paragraphs and _continues(current.items[-1]):
-            current.items[-1] = f"{current.items[-1]} {body}"
-        elif current.paragraphs and _continues(current.paragraphs[-1]):
-            current.paragraphs[-1] = f"{current.paragraphs[-1]} {body}"
         else:
-            current.paragraphs.append(body)
-    return ParsedGuide(preamble=preamble, sections=sections, raw_lines=[x for x in lines if x])
+            _add_body(sections[-1], body, is_item)
+    return ParsedGuide(preamble=preamble, sections=sections, raw_lines=content)
 
 
 def _continues(previous: str) -> bool:

@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from faq.normalize import normalize
+from faq.tsv import data_lines
 
 __all__ = ["DEFAULT_PATH", "NameList", "default_names", "load_names"]
 
@@ -61,6 +62,10 @@ class NameList:
         words = normalize(text).split()
         if not words or len(words) > _MAX_WORDS:
             return False
+        return self._names_and_particles(words)
+
+    def _names_and_particles(self, words: list[str]) -> bool:
+        """True when every word is a name or a particle, and one at least is a name."""
         named = False
         i = 0
         while i < len(words):
@@ -82,40 +87,39 @@ class NameList:
         name, full names with «بن» and «بنت», four names, and «آل»: 2 to 4 names, built
         deterministically so that a profile always trains the same matcher.
         """
-        men, women, families = self.men, self.women, self.families
+        out = [*self.men, *self.women]
+        for i, family in enumerate(self.families):
+            out += self._with_family(i, family)
+        return out
 
-        def man(i: int) -> str:
-            return men[i % len(men)]
+    def _man(self, i: int) -> str:
+        return self.men[i % len(self.men)]
 
-        def woman(i: int) -> str:
-            return women[i % len(women)]
+    def _woman(self, i: int) -> str:
+        return self.women[i % len(self.women)]
 
-        out = [*men, *women]
-        for i, family in enumerate(families):
-            out.append(f"{(man if i % 2 else woman)(i)} {family}")
-            if i % 2 == 0:
-                out.append(f"{man(i + 1)} بن {man(i + 5)} {family}")
-            else:
-                out.append(f"{woman(i + 2)} بنت {man(i + 7)} {family}")
-            if i % 4 == 0:
-                out.append(f"{man(i + 3)} {man(i + 11)} {man(i + 17)} {family}")
-            if i % 6 == 0:
-                out.append(f"{man(i + 13)} آل {family.removeprefix(_ARTICLE)}")
+    def _with_family(self, i: int, family: str) -> list[str]:
+        """The i-th family name's examples: the kinds of full name take turns."""
+        man, woman = self._man, self._woman
+        out = [f"{(man if i % 2 else woman)(i)} {family}"]
+        if i % 2 == 0:
+            out.append(f"{man(i + 1)} بن {man(i + 5)} {family}")
+        else:
+            out.append(f"{woman(i + 2)} بنت {man(i + 7)} {family}")
+        if i % 4 == 0:
+            out.append(f"{man(i + 3)} {man(i + 11)} {man(i + 17)} {family}")
+        if i % 6 == 0:
+            out.append(f"{man(i + 13)} آل {family.removeprefix(_ARTICLE)}")
         return out
 
 
 def load_names(path: Path | str = DEFAULT_PATH) -> NameList:
     """Read a ``name<TAB>kind`` file (kinds m, f, family, particle)."""
     by_kind: dict[str, list[str]] = {k: [] for k in _KINDS}
-    with open(path, encoding="utf-8") as fh:
-        for lineno, raw in enumerate(fh, 1):
-            line = raw.rstrip("\r\n")
-            if not line.strip() or line.startswith("#") or line == "name\tkind":
-                continue
-            parts = line.split("\t")
-            if len(parts) != 2 or parts[1] not in by_kind or not normalize(parts[0]):
-                raise ValueError(f"{path}:{lineno}: expected 'name<TAB>m|f|family|particle'")
-            by_kind[parts[1]].append(parts[0].strip())
+    for lineno, parts in data_lines(path, "name\tkind"):
+        if len(parts) != 2 or parts[1] not in by_kind or not normalize(parts[0]):
+            raise ValueError(f"{path}:{lineno}: expected 'name<TAB>m|f|family|particle'")
+        by_kind[parts[1]].append(parts[0].strip())
     return NameList(by_kind["m"], by_kind["f"], by_kind["family"], by_kind["particle"])
 
 

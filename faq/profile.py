@@ -121,31 +121,41 @@ class Profile:
                 ),
                 beneficiary_term=str(data.get("beneficiary_term") or "beneficiary"),
                 request_form=str(data["request_form"]),
-                channels=[str(c) for c in data.get("channels") or []],
-                tools=[str(t) for t in data.get("tools") or []],
-                review_period=ReviewPeriod(
-                    days=int(period["days"]) if period.get("days") is not None else None,
-                    phrase=str(period["phrase"]),
-                ),
-                referral_role=data.get("referral_role"),
-                services=[str(s) for s in data.get("services") or []],
-                city=data.get("city") or None,
-                goals=[str(g) for g in data.get("goals") or []],
-                licence=data.get("licence"),
-                confidentiality=data.get("confidentiality"),
-                satisfaction=data.get("satisfaction"),
-                declaration=data.get("declaration"),
-                declaration_source=data.get("declaration_source"),
+                review_period=_review_period(period),
                 contacts={f: (data.get("contacts") or {}).get(f) for f in CONTACT_FIELDS},
-                schedule=data.get("schedule") or None,
-                quiet_hours=data.get("quiet_hours"),
-                surveys=data.get("surveys") or None,
                 source=str(data.get("source") or ""),
-                to_review=[str(r) for r in data.get("to_review") or []],
                 digits=_digit_style(data.get("digits")),
+                **_other_fields(data),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise ProfileError(f"malformed profile: {exc!r}") from exc
+
+
+# How from_dict reads the fields it does not name: lists of text; values taken as written;
+# values where an empty one means absent.
+_LIST_FIELDS = ("channels", "tools", "services", "goals", "to_review")
+_AS_WRITTEN_FIELDS = (
+    "referral_role",
+    "licence",
+    "confidentiality",
+    "satisfaction",
+    "declaration",
+    "declaration_source",
+    "quiet_hours",
+)
+_EMPTY_IS_NONE_FIELDS = ("city", "schedule", "surveys")
+
+
+def _other_fields(data: dict[str, Any]) -> dict[str, Any]:
+    fields: dict[str, Any] = {f: [str(x) for x in data.get(f) or []] for f in _LIST_FIELDS}
+    fields.update({f: data.get(f) for f in _AS_WRITTEN_FIELDS})
+    fields.update({f: data.get(f) or None for f in _EMPTY_IS_NONE_FIELDS})
+    return fields
+
+
+def _review_period(period: dict[str, Any]) -> ReviewPeriod:
+    days = period.get("days")
+    return ReviewPeriod(days=int(days) if days is not None else None, phrase=str(period["phrase"]))
 
 
 def indefinite(word: str) -> str:

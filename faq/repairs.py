@@ -12,6 +12,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from faq.tsv import data_lines
+
 __all__ = ["DEFAULT_PATH", "Repairs", "default_repairs", "load_repairs"]
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "repairs.tsv"
@@ -40,15 +42,11 @@ class Repairs:
 def load_repairs(path: Path | str = DEFAULT_PATH) -> Repairs:
     """Read a ``wrong<TAB>right`` file; lines starting with # are comments."""
     rules: list[tuple[str, str]] = []
-    with open(path, encoding="utf-8") as fh:
-        for lineno, raw in enumerate(fh, 1):
-            line = raw.rstrip("\r\n")
-            if not line.strip() or line.startswith("#") or line == "wrong\tright":
-                continue
-            parts = line.split("\t")
-            if len(parts) != 2 or not parts[0].strip(_WILD).strip() or not parts[1].strip():
-                raise ValueError(f"{path}:{lineno}: expected 'wrong<TAB>right', got {line!r}")
-            rules.append((parts[0], parts[1]))
+    for lineno, parts in data_lines(path, "wrong\tright"):
+        if len(parts) != 2 or not parts[0].strip(_WILD).strip() or not parts[1].strip():
+            line = "\t".join(parts)
+            raise ValueError(f"{path}:{lineno}: expected 'wrong<TAB>right', got {line!r}")
+        rules.append((parts[0], parts[1]))
     return Repairs(rules)
 
 

@@ -28,6 +28,19 @@ _ANSWERS_CACHE = 1024
 _SEGMENT = re.compile(r"[\n،,.!؟?]+")
 
 
+def _splits(text: str) -> list[tuple[str, str]]:
+    """Where a message may split into an opening and a question, the likeliest first."""
+    parts = [p for p in _SEGMENT.split(text, maxsplit=1) if p.strip()]
+    words = text.split()
+    splits = [(parts[0], parts[1])] if len(parts) == 2 else []
+    # Longest opening first, and only one: "السلام عليكم ورحمة الله" rather than "السلام".
+    splits += [
+        (" ".join(words[:k]), " ".join(words[k:]))
+        for k in range(min(_OPENING_WORDS, len(words) - 1), 0, -1)
+    ]
+    return splits
+
+
 def load_bank(path: Path = BANK_PATH) -> list[tuple[str, str]]:
     return read_tsv(path)
 
@@ -113,15 +126,7 @@ class FaqService:
             return first
         if not any(c.intent in SOCIAL_INTENTS for c in first.candidates):
             return first  # nothing greeting-like in it: no opening to strip
-        parts = [p for p in _SEGMENT.split(text, maxsplit=1) if p.strip()]
-        words = text.split()
-        splits = [(parts[0], parts[1])] if len(parts) == 2 else []
-        # Longest opening first, and only one: "السلام عليكم ورحمة الله" rather than "السلام".
-        splits += [
-            (" ".join(words[:k]), " ".join(words[k:]))
-            for k in range(min(_OPENING_WORDS, len(words) - 1), 0, -1)
-        ]
-        rest = next((r for opening, r in splits if self._is_social(opening)), None)
+        rest = next((r for opening, r in _splits(text) if self._is_social(opening)), None)
         if rest is not None:
             question = self.matcher.match(rest)
             if question.decision == "answer" and question.intent not in SOCIAL_INTENTS:

@@ -8,6 +8,7 @@ import pytest
 
 from bot.i18n import Catalog
 from faq.builder import CANONICAL_INTENTS, GuideError, build_profile, format_report
+from faq.keywords import DEFAULT_PATH, load_keywords
 from faq.repairs import default_repairs, load_repairs
 
 GUIDES = Path(__file__).parent / "guides"
@@ -169,3 +170,16 @@ def test_a_malformed_repair_table_is_refused(tmp_path: Path) -> None:
     bad.write_text("wrong\tright\n*\tx\n", encoding="utf-8")
     with pytest.raises(ValueError, match=":2:"):
         load_repairs(bad)
+
+
+def test_a_malformed_keywords_table_is_refused(tmp_path: Path) -> None:
+    bad = tmp_path / "keywords.tsv"
+    bad.write_text("use\tvalue\tkeyword\nsection\tapproval\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=":2:"):
+        load_keywords(bad)
+
+
+def test_the_keywords_table_keeps_file_order_and_spaces() -> None:
+    table = load_keywords(DEFAULT_PATH)
+    assert table["section"][0] == ("approval", "اعتماد مجلس")  # the first match wins
+    assert "يقر " in [k for _, k in table["declaration_step"]]  # a whole word, space kept

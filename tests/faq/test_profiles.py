@@ -10,10 +10,10 @@ import pytest
 from bot.config import PROFILES_DIR
 from bot.i18n import Catalog
 from faq.builder import CANONICAL_INTENTS, build_profile
-from faq.profile import load_profile_dir, missing_phrases, render_answer
+from faq.profile import load_profile_dir, missing_phrases, render_answer, write_profile_dir
 
 SLUGS = ("little-hearts", "takatuf", "qader", "alhuda", "health-coop")
-SHARED_GUIDES = Path(__file__).resolve().parents[3] / "shared" / "guides"
+GUIDE = "guide.txt"  # each profile's source guide, kept beside it
 tr = Catalog("ar")
 MISSING = missing_phrases(tr.t)
 
@@ -89,14 +89,25 @@ def test_a_filled_contact_reaches_every_answer_that_needs_it() -> None:
     assert "0126543210" in render_answer(by_id["channels"], profile, MISSING)
 
 
-@pytest.mark.skipif(not SHARED_GUIDES.is_dir(), reason="../shared/guides is not beside this clone")
 @pytest.mark.parametrize("slug", SLUGS)
 def test_committed_profiles_match_what_the_builder_makes_of_the_guides(slug: str) -> None:
-    text = (SHARED_GUIDES / f"{slug}.txt").read_text(encoding="utf-8")
-    built, entries, _ = build_profile(text, slug, tr.t, source=f"{slug}.txt")
+    text = (PROFILES_DIR / slug / GUIDE).read_text(encoding="utf-8")
+    built, entries, _ = build_profile(text, slug, tr.t, source=GUIDE)
     committed, committed_entries = _load(slug)
     assert built.to_dict() == committed.to_dict(), "run `make profiles` and commit the result"
     assert [e.answer for e in entries] == [e.answer for e in committed_entries]
+
+
+def test_a_profile_keeps_its_guide_beside_it_and_the_loader_reads_past_it(
+    tmp_path: Path,
+) -> None:
+    guide = (PROFILES_DIR / "qader" / GUIDE).read_text(encoding="utf-8")
+    (tmp_path / GUIDE).write_text(guide, encoding="utf-8")
+    profile, entries, _ = build_profile(guide, "qader", tr.t, source=GUIDE)
+    write_profile_dir(tmp_path, profile, entries)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["faq.yaml", GUIDE, "profile.yaml"]
+    assert (tmp_path / GUIDE).read_text(encoding="utf-8") == guide
+    assert load_profile_dir(tmp_path)[0].to_dict() == _load("qader")[0].to_dict()
 
 
 @pytest.mark.parametrize("slug", SLUGS)
