@@ -18,12 +18,12 @@ from bot.channels.telegram.adapter import StaffSender, TelegramSender, make_bot
 from bot.config import Settings
 from bot.errors import NotMigrated
 from bot.i18n import Catalog, speaking
+from faq.digits import with_digits
 from faq.profile import missing_phrases
 from faq.service import FaqService
 from handlers import fields
 from handlers.clock import Clock, SystemClock
 from handlers.conversation import Dialog
-from handlers.digits import with_digits
 from handlers.engine import Engine
 from handlers.form_prompts import FormConfig
 from handlers.hours import Schedule

@@ -19,8 +19,8 @@ from typing import Any
 
 import yaml
 
-from handlers.bidi import ltr
-from handlers.digits import localize_digits
+from faq.bidi import ltr
+from faq.digits import localize_digits
 
 PROFILE_FILE = "profile.yaml"
 FAQ_FILE = "faq.yaml"

@@ -3,8 +3,8 @@ beneficiary sends for it (a corrected field, a file, or a written answer)."""
 
 from __future__ import annotations
 
+from faq.bidi import ltr
 from faq.normalize import normalize
-from handlers.bidi import ltr
 from handlers.dates import format_date
 from handlers.dialog_replies import FORM_ANSWERABLE, MAX_MESSAGE_CHARS, DialogReplies
 from handlers.form_prompts import IDENTIFIER_STEPS, Translate

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from faq.bidi import ltr
 from faq.normalize import normalize
 from handlers import fields
-from handlers.bidi import ltr
 from handlers.dates import format_date
 from handlers.replies import Button, Reply
 from handlers.turn import State

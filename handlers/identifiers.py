@@ -18,9 +18,9 @@ import re
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from faq.bidi import ltr
 from faq.normalize import to_ascii_digits
 from handlers import fields
-from handlers.bidi import ltr
 from handlers.types import Incoming
 
 __all__ = ["Found", "find_identifiers", "mask_identifiers", "masked_incoming"]

@@ -12,9 +12,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from faq.bidi import ltr
 from faq.normalize import normalize
 from handlers import fields
-from handlers.bidi import ltr
 from handlers.dates import format_date
 from handlers.form_prompts import FIELDS, IDENTIFIER_STEPS, STEPS, FormPrompts
 from handlers.replies import Button, Reply

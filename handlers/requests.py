@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from handlers.bidi import ltr
+from faq.bidi import ltr
 from handlers.clock import Clock
 from handlers.dates import format_date
 from handlers.errors import Refusal

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Literal
 
+from faq.bidi import ltr
 from handlers import cases, fields
-from handlers.bidi import ltr
 from handlers.clock import Clock
 from handlers.desk_views import (
     AttachmentView,

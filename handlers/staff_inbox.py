@@ -16,8 +16,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from faq.bidi import ltr
 from handlers import cases
-from handlers.bidi import ltr
 from handlers.clock import Clock
 from handlers.errors import Refusal
 from handlers.replies import Button, Reply

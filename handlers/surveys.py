@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from handlers.bidi import ltr
+from faq.bidi import ltr
 from handlers.clock import Clock
 from handlers.quiet import QuietHours
 from handlers.replies import Button, Reply

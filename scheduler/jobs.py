@@ -18,13 +18,13 @@ from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from faq.bidi import ltr
+from faq.digits import with_digits
 from faq.profile import Profile
 from handlers import cases, requests, surveys
-from handlers.bidi import ltr
 from handlers.cases import UNCLAIMED_AFTER
 from handlers.clock import Clock
 from handlers.dates import format_date
-from handlers.digits import with_digits
 from handlers.replies import Reply
 from handlers.request_form import RequestForm
 from handlers.staff_inbox import to_staff

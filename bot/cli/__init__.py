@@ -190,9 +190,9 @@ def cmd_serve(settings: Settings, tr: Catalog) -> int:
 def cmd_request_set_status(
     args: argparse.Namespace, settings: Settings, tr: Catalog, out: TextIO
 ) -> int:
+    from faq.digits import with_digits
     from faq.profile import load_profile_dir
     from handlers.clock import SystemClock
-    from handlers.digits import with_digits
     from handlers.requests import TransitionError, set_status
     from handlers.surveys import SurveyPolicy
 
@@ -268,10 +268,10 @@ def cmd_survey_push(args: argparse.Namespace, settings: Settings, tr: Catalog, o
     say) queues no one twice.
     """
     from bot.render.progress import Progress
+    from faq.digits import with_digits
     from faq.profile import load_profile_dir
     from handlers.clock import SystemClock
     from handlers.dates import RIYADH
-    from handlers.digits import with_digits
     from handlers.reports import parse_day
     from handlers.requests import STATUSES
     from handlers.survey_campaign import push_campaign

@@ -11,7 +11,7 @@ from bot.render.report_text import format_duration
 from bot.staff_web.pages import NO_STORE, Handler, render, staff_page
 from bot.staff_web.session import Signed
 from bot.staff_web.state import backend, tr_of
-from handlers.bidi import ltr
+from faq.bidi import ltr
 from handlers.dates import RIYADH
 from handlers.exports import csv_filename, requests_csv, survey_answers_csv
 from handlers.reports import Period, build_report, format_average, parse_day, period_between

@@ -11,7 +11,7 @@ from typing import Any
 from fastapi import FastAPI
 from sqlalchemy import select
 
-from handlers.bidi import ltr
+from faq.bidi import ltr
 from handlers.types import Incoming
 from storage.db import Database
 from storage.models import AuditEvent, HandoverCase

@@ -17,8 +17,8 @@ from bot.config import Settings
 from bot.i18n import Catalog
 from bot.server import background
 from bot.wiring import Core, open_core
+from faq.bidi import ltr
 from faq.service import FaqService
-from handlers.bidi import ltr
 from handlers.clock import SystemClock
 from handlers.requests import set_status
 from storage.models import ChannelIdentity, Message, OutboxMessage, SupportRequest

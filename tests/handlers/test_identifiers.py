@@ -11,8 +11,8 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
+from faq.bidi import ltr
 from handlers import fields
-from handlers.bidi import ltr
 from handlers.identifiers import find_identifiers, mask_identifiers, masked_incoming
 from handlers.types import Attachment, Incoming
 

@@ -16,9 +16,9 @@ import pytest
 from sqlalchemy import select
 
 from bot.i18n import Catalog
+from faq.bidi import ltr
 from faq.normalize import to_ascii_digits
 from faq.service import FaqService
-from handlers.bidi import ltr
 from handlers.clock import FixedClock
 from handlers.engine import Engine
 from handlers.requests import set_status

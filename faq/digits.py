@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from handlers.bidi import LRI, PDI
+from faq.bidi import LRI, PDI
 
 _TO_LATIN = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123456789" * 2)
 _TO_ARABIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")

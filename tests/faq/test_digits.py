@@ -11,9 +11,9 @@ import pytest
 from bot.config import PROFILES_DIR, Settings
 from bot.i18n import Catalog
 from bot.wiring import open_core
+from faq.bidi import LRI, PDI, ltr, unwrap
+from faq.digits import LRM, localize_digits, with_digits
 from faq.profile import Profile, ProfileError
-from handlers.bidi import LRI, PDI, ltr, unwrap
-from handlers.digits import LRM, localize_digits, with_digits
 from handlers.types import Attachment
 from tests.handlers.test_request_form import NATIONAL_ID, Chat
 
