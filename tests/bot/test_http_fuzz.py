@@ -30,7 +30,8 @@ from hypothesis import strategies as st
 from itsdangerous import TimestampSigner, URLSafeSerializer, URLSafeTimedSerializer
 
 from bot.channels.telegram.adapter import SECRET_HEADER, WEBHOOK_PATH, webhook_router
-from bot.channels.web.app import _COOKIE_SALT, COOKIE_NAME, create_app
+from bot.channels.web.app import create_app
+from bot.channels.web.visitor import _COOKIE_SALT, COOKIE_NAME
 from bot.health import Health
 from bot.staff_web.routes import _SESSION_SALT, LOGIN_COOKIE, SESSION_COOKIE, StaffBackend
 from faq.service import FaqService
