@@ -14,7 +14,8 @@ from datetime import timedelta
 
 from aiogram import Bot
 
-from bot.channels.telegram.adapter import StaffSender, TelegramSender, make_bot
+from bot.channels.telegram.client import make_bot
+from bot.channels.telegram.sender import StaffSender, TelegramSender
 from bot.config import Settings
 from bot.errors import NotMigrated
 from bot.i18n import Catalog, speaking
