@@ -96,16 +96,21 @@ async def _start_telegram(core: Core, health: Health, stop: asyncio.Event) -> No
     await _command_menu(core)
     if settings.telegram_webhook_url:
         return
-    poller = TelegramPoller(
+    await _poller(core, bot, on_up=up, on_down=down).run(stop)
+
+
+def _poller(
+    core: Core, bot: Bot, *, on_up: Callable[[], None], on_down: Callable[[], None]
+) -> TelegramPoller:
+    return TelegramPoller(
         bot,
         core.engine,
-        timeout=settings.telegram_poll_timeout,
+        timeout=core.settings.telegram_poll_timeout,
         staff=core.staff,
-        staff_chat_id=settings.telegram_staff_chat_id,
-        on_up=up,
-        on_down=down,
+        staff_chat_id=core.settings.telegram_staff_chat_id,
+        on_up=on_up,
+        on_down=on_down,
     )
-    await poller.run(stop)
 
 
 async def _connect(bot: Bot, settings: Settings) -> None:
@@ -186,13 +191,8 @@ def build_app(settings: Settings, catalog: Catalog, faq: FaqService) -> FastAPI:
 
     def engine_factory() -> AbstractAsyncContextManager[ChatEngine]:
         # Called by the lifespan, when `app` below exists.
-        return _running(app, settings, catalog, faq, health, staff_backend)
-
-    def staff_backend(core: Core) -> StaffBackend | None:
-        if core.desk is None:
-            return None
-        telegram = TelegramFiles(core.bot) if core.bot is not None else None
-        return StaffBackend(core.desk, FileSources(telegram, uploads), throttle)
+        staff = functools.partial(_staff_backend, uploads=uploads, throttle=throttle)
+        return _running(app, settings, catalog, faq, health, staff)
 
     app = create_app(
         engine_factory=engine_factory,
@@ -211,6 +211,15 @@ def build_app(settings: Settings, catalog: Catalog, faq: FaqService) -> FastAPI:
         secret = webhook_secret(settings)
         app.include_router(webhook_router(secret, catalog.t, settings.telegram_staff_chat_id))
     return app
+
+
+def _staff_backend(
+    core: Core, *, uploads: WebUploads, throttle: LoginThrottle
+) -> StaffBackend | None:
+    if core.desk is None:
+        return None
+    telegram = TelegramFiles(core.bot) if core.bot is not None else None
+    return StaffBackend(core.desk, FileSources(telegram, uploads), throttle)
 
 
 @asynccontextmanager
