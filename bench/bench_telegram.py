@@ -68,7 +68,7 @@ sys.path.insert(0, str(ROOT))
 from aiogram import Dispatcher  # noqa: E402
 from aiogram.types import Message  # noqa: E402
 
-from bot.channels.telegram.adapter import make_bot  # noqa: E402
+from bot.channels.telegram.client import make_bot  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.i18n import Catalog  # noqa: E402
 from bot.server import background, freeze_startup_heap  # noqa: E402

@@ -1,26 +1,31 @@
-"""`python bot.py`: the web chat, the staff inbox and Telegram in one process."""
+"""`python bot.py`: the web chat, the staff inbox and Telegram in one process.
+
+`serve` builds the web app and runs it under uvicorn. The app's lifespan opens the core
+(the database, the engine), the scheduled jobs, the outbox dispatcher and the Telegram
+start-up (then its poller, or its webhook's route), and sets on `app.state` what the
+routes read: `engine`, `staff` (the staff inbox's `StaffBackend`, None without a desk) and
+`telegram` (the webhook's `WebhookServices`).
+"""
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import gc
 import hashlib
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from typing import Any
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 import uvicorn
+from aiogram import Bot
 from aiogram.exceptions import TelegramRetryAfter
+from fastapi import FastAPI
 
-from bot.channels.telegram.adapter import (
-    ALLOWED_UPDATES,
-    Reject,
-    TelegramPoller,
-    set_commands,
-    webhook_router,
-)
+from bot.channels.telegram.client import ALLOWED_UPDATES, set_commands
 from bot.channels.telegram.files import TelegramFiles
+from bot.channels.telegram.poller import TelegramPoller
+from bot.channels.telegram.webhook import Reject, WebhookServices, webhook_router
 from bot.channels.web.app import create_app
 from bot.channels.web.uploads import FileSources, WebUploads
 from bot.config import Settings
@@ -89,41 +94,44 @@ async def _telegram(core: Core, health: Health) -> AsyncIterator[None]:
 async def _start_telegram(core: Core, health: Health, stop: asyncio.Event) -> None:
     bot, settings = core.bot, core.settings
     assert bot is not None
-    webhook_url = settings.telegram_webhook_url
-
-    async def connect() -> None:
-        if webhook_url:
-            await bot.set_webhook(
-                webhook_url, secret_token=webhook_secret(settings), allowed_updates=ALLOWED_UPDATES
-            )
-        else:
-            # Polling and a webhook exclude each other: Telegram answers getUpdates with 409.
-            await bot.delete_webhook()
-
-    def down() -> None:
-        health.set("telegram", ChannelState.RETRYING)
-
-    def up() -> None:
-        health.set("telegram", ChannelState.UP)
-
+    down = functools.partial(health.set, "telegram", ChannelState.RETRYING)
+    up = functools.partial(health.set, "telegram", ChannelState.UP)
+    connect = functools.partial(_connect, bot, settings)
     if not await retry_until_done(
         "telegram start-up", connect, stop, on_failure=down, retry_after=_retry_after
     ):
         return
     up()
     await _command_menu(core)
-    if webhook_url:
+    if settings.telegram_webhook_url:
         return
-    poller = TelegramPoller(
+    await _poller(core, bot, on_up=up, on_down=down).run(stop)
+
+
+def _poller(
+    core: Core, bot: Bot, *, on_up: Callable[[], None], on_down: Callable[[], None]
+) -> TelegramPoller:
+    return TelegramPoller(
         bot,
         core.engine,
-        timeout=settings.telegram_poll_timeout,
+        timeout=core.settings.telegram_poll_timeout,
         staff=core.staff,
-        staff_chat_id=settings.telegram_staff_chat_id,
-        on_up=up,
-        on_down=down,
+        staff_chat_id=core.settings.telegram_staff_chat_id,
+        on_up=on_up,
+        on_down=on_down,
     )
-    await poller.run(stop)
+
+
+async def _connect(bot: Bot, settings: Settings) -> None:
+    if settings.telegram_webhook_url:
+        await bot.set_webhook(
+            settings.telegram_webhook_url,
+            secret_token=webhook_secret(settings),
+            allowed_updates=ALLOWED_UPDATES,
+        )
+    else:
+        # Polling and a webhook exclude each other: Telegram answers getUpdates with 409.
+        await bot.delete_webhook()
 
 
 async def _command_menu(core: Core) -> None:
@@ -169,53 +177,7 @@ def freeze_startup_heap() -> None:
 async def serve(settings: Settings, catalog: Catalog, faq: FaqService | None = None) -> None:
     faq = faq or build_faq(settings, catalog)
     # The web pages (the chat's and the staff inbox's) in the association's own words.
-    catalog = speaking(catalog, faq.profile)
-    # What the lifespan opened, for the routes that need more than the engine.
-    opened: dict[str, Any] = {}
-    # Outlives a restart of the lifespan: forgetting failed sign-ins must cost more than that.
-    throttle = LoginThrottle(SystemClock())
-    health = Health()
-    # Under the data directory, which nothing serves; staff read them through the desk.
-    uploads = WebUploads(settings.data_dir / "uploads")
-
-    @asynccontextmanager
-    async def engine() -> AsyncIterator[ChatEngine]:
-        # Opened by the app's lifespan: the database, the outbox dispatcher and the
-        # Telegram poller live exactly as long as the server.
-        async with open_core(settings, catalog, faq=faq) as core, background(core, health):
-            opened.update(bot=core.bot, staff=core.staff, reject=_rejecter(core))
-            health.database = core.db.ping
-            if core.desk is not None:
-                telegram = TelegramFiles(core.bot) if core.bot is not None else None
-                files = FileSources(telegram, uploads)
-                opened["desk"] = StaffBackend(core.desk, files, throttle)
-            try:
-                yield core.engine
-            finally:
-                opened.clear()
-                health.database = None
-
-    app = create_app(
-        engine_factory=engine,
-        catalog=catalog,
-        org_name=faq.profile.name,
-        secret_key=load_or_create_secret(settings.data_dir, settings.secret_key),
-        cookie_secure=settings.cookie_secure,
-        staff=lambda: opened.get("desk"),
-        health=health,
-        embed_origins=settings.embed_origin_list(),
-        uploads=uploads,
-        openapi=settings.openapi,
-    )
-    if settings.telegram_bot_token and settings.telegram_webhook_url:
-        router = webhook_router(
-            lambda: (opened.get("bot"), opened.get("staff")),
-            webhook_secret(settings),
-            catalog.t,
-            settings.telegram_staff_chat_id,
-            reject=lambda: opened.get("reject"),
-        )
-        app.include_router(router)
+    app = build_app(settings, speaking(catalog, faq.profile), faq)
     freeze_startup_heap()
     config = uvicorn.Config(
         app,
@@ -226,3 +188,66 @@ async def serve(settings: Settings, catalog: Catalog, faq: FaqService | None = N
         log_level=settings.log_level,
     )
     await uvicorn.Server(config).serve()
+
+
+def build_app(settings: Settings, catalog: Catalog, faq: FaqService) -> FastAPI:
+    """The web app whose lifespan runs everything else."""
+    health = Health()
+    # Under the data directory, which nothing serves; staff read them through the desk.
+    uploads = WebUploads(settings.data_dir / "uploads")
+    # Outlives a restart of the lifespan: forgetting failed sign-ins must cost more than that.
+    throttle = LoginThrottle(SystemClock())
+
+    def engine_factory() -> AbstractAsyncContextManager[ChatEngine]:
+        # Called by the lifespan, when `app` below exists.
+        staff = functools.partial(_staff_backend, uploads=uploads, throttle=throttle)
+        return _running(app, settings, catalog, faq, health, staff)
+
+    app = create_app(
+        engine_factory=engine_factory,
+        catalog=catalog,
+        org_name=faq.profile.name,
+        secret_key=load_or_create_secret(settings.data_dir, settings.secret_key),
+        cookie_secure=settings.cookie_secure,
+        staff=lambda: app.state.staff,
+        health=health,
+        embed_origins=settings.embed_origin_list(),
+        uploads=uploads,
+        openapi=settings.openapi,
+    )
+    app.state.staff = app.state.telegram = None
+    if settings.telegram_bot_token and settings.telegram_webhook_url:
+        secret = webhook_secret(settings)
+        app.include_router(webhook_router(secret, catalog.t, settings.telegram_staff_chat_id))
+    return app
+
+
+def _staff_backend(
+    core: Core, *, uploads: WebUploads, throttle: LoginThrottle
+) -> StaffBackend | None:
+    if core.desk is None:
+        return None
+    telegram = TelegramFiles(core.bot) if core.bot is not None else None
+    return StaffBackend(core.desk, FileSources(telegram, uploads), throttle)
+
+
+@asynccontextmanager
+async def _running(
+    app: FastAPI,
+    settings: Settings,
+    catalog: Catalog,
+    faq: FaqService,
+    health: Health,
+    staff_backend: Callable[[Core], StaffBackend | None],
+) -> AsyncIterator[ChatEngine]:
+    """The app's lifespan: the database, the outbox dispatcher and the Telegram poller
+    live exactly as long as the server."""
+    async with open_core(settings, catalog, faq=faq) as core, background(core, health):
+        app.state.staff = staff_backend(core)
+        app.state.telegram = WebhookServices(core.bot, core.staff, _rejecter(core))
+        health.database = core.db.ping
+        try:
+            yield core.engine
+        finally:
+            app.state.staff = app.state.telegram = None
+            health.database = None

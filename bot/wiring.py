@@ -14,7 +14,8 @@ from datetime import timedelta
 
 from aiogram import Bot
 
-from bot.channels.telegram.adapter import StaffSender, TelegramSender, make_bot
+from bot.channels.telegram.client import Translate, make_bot
+from bot.channels.telegram.sender import StaffSender, TelegramSender
 from bot.config import Settings
 from bot.errors import NotMigrated
 from bot.i18n import Catalog, speaking
@@ -94,53 +95,82 @@ async def open_core(
     catalog = speaking(catalog, faq.profile)
     db = database_for(settings)
     try:
-        if db.is_sqlite:
-            await db.upgrade()
-        elif not await db.is_current():
-            raise NotMigrated(catalog.t("cli-error-not-migrated"))
-        schedule = Schedule.from_profile(faq.profile.schedule)
-        surveys = SurveyPolicy.from_profile(faq.profile.surveys, faq.profile.quiet_hours)
-        form = build_form(settings, catalog, faq, clock)
-        # What beneficiaries read comes in the profile's digits; the catalog itself is shared.
-        tr = with_digits(catalog.t, faq.profile.digits)
-        dialog = Dialog(faq, tr, clock, schedule, form)
-        staff: StaffInbox | None = None
-        if settings.telegram_bot_token:
-            bot = make_bot(settings.telegram_bot_token, settings.telegram_api_base)
-            senders: dict[str, Sender] = {"telegram": TelegramSender(bot, catalog.t)}
-            if settings.telegram_staff_chat_id is not None:
-                staff = StaffInbox(db, clock, tr, str(settings.telegram_staff_chat_id), surveys)
-                senders[STAFF_CHANNEL] = StaffSender(bot, staff)
-            limits = Limits(
-                per_chat_interval=settings.telegram_per_chat_interval,
-                per_second=settings.telegram_per_second,
-                group_per_minute=settings.telegram_group_per_minute,
-            )
-            dispatcher = Dispatcher(
-                db,
-                senders,
-                clock,
-                limits={"telegram": limits, STAFF_CHANNEL: limits},
-                reclaim_after=timedelta(seconds=settings.outbox_reclaim_after),
-            )
-            engine = Engine(db, dialog, clock, on_commit=dispatcher.wake, staff=staff)
-        else:
-            bot, dispatcher = None, None
-            engine = Engine(db, dialog, clock)
-        desk = StaffDesk(
-            db,
-            clock,
-            tr,
-            build_vault(settings),
-            surveys,
-            on_commit=dispatcher.wake if dispatcher is not None else None,
-            staff_chat=staff.staff_chat if staff is not None else None,
-        )
-        core = Core(settings, catalog, faq, db, engine, dispatcher, bot, staff, desk, surveys)
+        await _require_schema(db, catalog)
+        core = build_core(settings, catalog, faq, db, clock)
         try:
             yield core
         finally:
-            if bot is not None:
-                await bot.session.close()
+            if core.bot is not None:
+                await core.bot.session.close()
     finally:
         await db.dispose()
+
+
+async def _require_schema(db: Database, catalog: Catalog) -> None:
+    if db.is_sqlite:
+        await db.upgrade()
+    elif not await db.is_current():
+        raise NotMigrated(catalog.t("cli-error-not-migrated"))
+
+
+def build_core(
+    settings: Settings, catalog: Catalog, faq: FaqService, db: Database, clock: Clock
+) -> Core:
+    """The engine, the staff desk and, with a bot token, Telegram's side, over `db`."""
+    schedule = Schedule.from_profile(faq.profile.schedule)
+    surveys = SurveyPolicy.from_profile(faq.profile.surveys, faq.profile.quiet_hours)
+    form = build_form(settings, catalog, faq, clock)
+    # What beneficiaries read comes in the profile's digits; the catalog itself is shared.
+    tr = with_digits(catalog.t, faq.profile.digits)
+    dialog = Dialog(faq, tr, clock, schedule, form)
+    bot, dispatcher, staff = None, None, None
+    if settings.telegram_bot_token:
+        bot, dispatcher, staff = _telegram(settings, catalog, db, clock, tr, surveys)
+    wake = dispatcher.wake if dispatcher is not None else None
+    engine = Engine(db, dialog, clock, on_commit=wake, staff=staff)
+    desk = StaffDesk(
+        db,
+        clock,
+        tr,
+        build_vault(settings),
+        surveys,
+        on_commit=wake,
+        staff_chat=staff.staff_chat if staff is not None else None,
+    )
+    return Core(settings, catalog, faq, db, engine, dispatcher, bot, staff, desk, surveys)
+
+
+def _telegram(
+    settings: Settings,
+    catalog: Catalog,
+    db: Database,
+    clock: Clock,
+    tr: Translate,
+    surveys: SurveyPolicy,
+) -> tuple[Bot, Dispatcher, StaffInbox | None]:
+    """The bot, its outbox dispatcher and, with a staff group, the staff inbox."""
+    assert settings.telegram_bot_token
+    bot = make_bot(settings.telegram_bot_token, settings.telegram_api_base)
+    senders: dict[str, Sender] = {"telegram": TelegramSender(bot, catalog.t)}
+    staff: StaffInbox | None = None
+    if settings.telegram_staff_chat_id is not None:
+        staff = StaffInbox(db, clock, tr, str(settings.telegram_staff_chat_id), surveys)
+        senders[STAFF_CHANNEL] = StaffSender(bot, staff)
+    return bot, _dispatcher(settings, db, senders, clock), staff
+
+
+def _dispatcher(
+    settings: Settings, db: Database, senders: dict[str, Sender], clock: Clock
+) -> Dispatcher:
+    limits = Limits(
+        per_chat_interval=settings.telegram_per_chat_interval,
+        per_second=settings.telegram_per_second,
+        group_per_minute=settings.telegram_group_per_minute,
+    )
+    return Dispatcher(
+        db,
+        senders,
+        clock,
+        limits={"telegram": limits, STAFF_CHANNEL: limits},
+        reclaim_after=timedelta(seconds=settings.outbox_reclaim_after),
+    )

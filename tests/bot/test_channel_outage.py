@@ -19,7 +19,7 @@ import httpx
 import pytest
 import pytest_asyncio
 
-from bot.channels.web.app import COOKIE_NAME
+from bot.channels.web.visitor import COOKIE_NAME
 from tests.processes import free_port
 from tests.telegram_server import FakeTelegram
 from tests.waiting import until

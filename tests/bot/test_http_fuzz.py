@@ -29,8 +29,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from itsdangerous import TimestampSigner, URLSafeSerializer, URLSafeTimedSerializer
 
-from bot.channels.telegram.adapter import SECRET_HEADER, WEBHOOK_PATH, webhook_router
-from bot.channels.web.app import _COOKIE_SALT, COOKIE_NAME, create_app
+from bot.channels.telegram.webhook import (
+    SECRET_HEADER,
+    WEBHOOK_PATH,
+    WebhookServices,
+    webhook_router,
+)
+from bot.channels.web.app import create_app
+from bot.channels.web.visitor import _COOKIE_SALT, COOKIE_NAME
 from bot.health import Health
 from bot.staff_web import StaffBackend
 from bot.staff_web.session import _SESSION_SALT, LOGIN_COOKIE, SESSION_COOKIE
@@ -110,12 +116,14 @@ def build_app(db: Database, faq: FaqService, holder: dict[str, Any]) -> FastAPI:
         engine = build_engine(db, faq, clock)
         engine.staff = inbox
         desk = StaffDesk(db, clock, tr.t, Vault(KEY), staff_chat=inbox.staff_chat)
-        holder.update(engine=engine, inbox=inbox, backend=StaffBackend(desk), reject=reject)
+        holder.update(engine=engine, backend=StaffBackend(desk))
+        app.state.telegram = WebhookServices(None, inbox, reject)
         health.database = db.ping
         try:
             yield engine
         finally:
             holder.clear()
+            app.state.telegram = None
             health.database = None
 
     app = create_app(
@@ -126,15 +134,7 @@ def build_app(db: Database, faq: FaqService, holder: dict[str, Any]) -> FastAPI:
         staff=lambda: holder.get("backend"),
         health=health,
     )
-    app.include_router(
-        webhook_router(
-            lambda: (None, holder.get("inbox")),
-            WEBHOOK_SECRET,
-            tr.t,
-            STAFF_CHAT,
-            reject=lambda: holder.get("reject"),
-        )
-    )
+    app.include_router(webhook_router(WEBHOOK_SECRET, tr.t, STAFF_CHAT))
     return app
 
 

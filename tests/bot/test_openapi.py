@@ -24,7 +24,8 @@ from itsdangerous import URLSafeTimedSerializer
 from schemathesis.generation.modes import GenerationMode
 from sqlalchemy import select
 
-from bot.channels.web.app import _COOKIE_SALT, COOKIE_NAME, create_app
+from bot.channels.web.app import create_app
+from bot.channels.web.visitor import _COOKIE_SALT, COOKIE_NAME
 from bot.config import Settings
 from bot.health import Health
 from bot.staff_web import StaffBackend

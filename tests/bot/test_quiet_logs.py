@@ -90,6 +90,6 @@ async def test_a_database_error_logged_with_its_traceback_shows_no_value(
     finally:
         await db.dispose()
     with caplog.at_level(logging.INFO):
-        logging.getLogger("bot.channels.web.app").error("failed", exc_info=failed.value)
+        logging.getLogger("bot.channels.web.errors").error("failed", exc_info=failed.value)
     assert "INSERT INTO nowhere" in caplog.text  # the statement, for whoever debugs it
     assert SENTENCE not in caplog.text and OTHER_PHONE not in caplog.text

@@ -31,7 +31,7 @@ import pytest
 import pytest_asyncio
 from sqlalchemy import select
 
-from bot.channels.web.app import COOKIE_NAME
+from bot.channels.web.visitor import COOKIE_NAME
 from storage.db import Database, sqlite_url
 from storage.models import Conversation, HandoverCase, Message
 from tests.processes import free_port, new_pg_database

@@ -16,7 +16,7 @@ import pytest_asyncio
 from fastapi import FastAPI
 from sqlalchemy import select
 
-from bot.channels.telegram.adapter import make_bot
+from bot.channels.telegram.client import make_bot
 from bot.channels.telegram.files import TelegramFiles
 from bot.staff_web.session import SESSION_COOKIE
 from faq.service import FaqService

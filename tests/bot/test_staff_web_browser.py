@@ -23,7 +23,7 @@ import pytest
 import pytest_asyncio
 from itsdangerous import URLSafeSerializer
 
-from bot.channels.web.app import _COOKIE_SALT, COOKIE_NAME
+from bot.channels.web.visitor import _COOKIE_SALT, COOKIE_NAME
 from bot.i18n import Catalog
 from faq.service import FaqService
 from handlers.clock import FixedClock, SystemClock

@@ -12,7 +12,7 @@ import pytest
 import pytest_asyncio
 from sqlalchemy import insert, select
 
-from bot.channels.telegram.adapter import split_text
+from bot.channels.telegram.sender import split_text
 from bot.config import Settings
 from bot.i18n import Catalog
 from bot.server import background
@@ -225,7 +225,7 @@ async def test_a_429_in_the_middle_of_a_long_text_resends_none_of_its_parts(
 
 @pytest.mark.parametrize("length", [5000, 9000])
 async def test_long_answers_are_split_under_4096(tg: FakeTelegram, core: Core, length: int) -> None:
-    from bot.channels.telegram.adapter import TelegramSender
+    from bot.channels.telegram.sender import TelegramSender
 
     assert core.bot is not None
     sender = TelegramSender(core.bot, tr.t)

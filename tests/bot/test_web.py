@@ -18,16 +18,12 @@ import pytest_asyncio
 from fastapi import FastAPI
 from itsdangerous import URLSafeSerializer, URLSafeTimedSerializer
 
-from bot.channels.web.app import (
-    _COOKIE_SALT,
-    _PAGE_TEXTS,
-    _STATUS_MESSAGES,
-    COOKIE_NAME,
-    MAX_BODY_BYTES,
-    MAX_TEXT_CHARS,
-    _history_json,
-    create_app,
-)
+from bot.channels.web.answers import history_json
+from bot.channels.web.app import create_app
+from bot.channels.web.bodies import MAX_BODY_BYTES, MAX_TEXT_CHARS
+from bot.channels.web.errors import _STATUS_MESSAGES
+from bot.channels.web.routes import _PAGE_TEXTS
+from bot.channels.web.visitor import _COOKIE_SALT, COOKIE_NAME
 from bot.i18n import Catalog
 from handlers.replies import Reply
 from handlers.types import ChatEngine, Incoming, TranscriptEntry
@@ -475,7 +471,7 @@ def test_history_without_payloads_offers_labels_and_naive_times_are_utc() -> Non
         TranscriptEntry("out", "جواب", (), naive),
         TranscriptEntry("out", "اختر", ("نعم", "لا"), naive),
     ]
-    messages = _history_json(entries)
+    messages = history_json(entries)
     assert "actions" not in messages[0]  # an older turn's buttons are history only
     assert "actions" not in messages[2]
     assert messages[3]["actions"] == [
@@ -492,7 +488,7 @@ def test_history_keeps_which_buttons_are_navigation() -> None:
         TranscriptEntry("in", "سؤال", (), at, id=2),
         TranscriptEntry("out", "اختر", ("جدة", "✖️ إلغاء"), at, ("c", "x"), 3, (False, True)),
     ]
-    old, _, latest = _history_json(entries)
+    old, _, latest = history_json(entries)
     assert old["nav"] == [False, True] and "actions" not in old
     assert latest["actions"] == [
         {"label": "جدة", "payload": "c", "nav": False},

@@ -12,7 +12,8 @@ import pytest
 from fastapi import FastAPI
 from itsdangerous import TimestampSigner, URLSafeSerializer, URLSafeTimedSerializer
 
-from bot.channels.web.app import COOKIE_MAX_AGE, COOKIE_NAME, EngineFactory, create_app
+from bot.channels.web.app import EngineFactory, create_app
+from bot.channels.web.visitor import COOKIE_MAX_AGE, COOKIE_NAME
 from bot.i18n import Catalog
 
 SECRET = "test-secret-for-security"

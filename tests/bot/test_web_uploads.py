@@ -23,13 +23,13 @@ import pytest_asyncio
 from fastapi import FastAPI
 from sqlalchemy import select
 
-from bot.channels.web.app import COOKIE_NAME
 from bot.channels.web.uploads import (
     MAX_UPLOAD_BYTES,
     WebUploads,
     clean_name,
     sniff,
 )
+from bot.channels.web.visitor import COOKIE_NAME
 from faq.service import FaqService
 from handlers.clock import SystemClock
 from handlers.request_form import MAX_ATTACHMENT_BYTES

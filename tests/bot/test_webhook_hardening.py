@@ -22,7 +22,9 @@ from typing import Any
 import httpx
 import pytest_asyncio
 
-from bot.channels.telegram.adapter import CUT_MARK, MAX_TEXT, SECRET_HEADER, WEBHOOK_PATH
+from bot.channels.telegram.client import MAX_TEXT
+from bot.channels.telegram.inbound import CUT_MARK
+from bot.channels.telegram.webhook import SECRET_HEADER, WEBHOOK_PATH
 from tests.processes import free_port
 from tests.telegram_server import FakeTelegram
 

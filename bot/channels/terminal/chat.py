@@ -54,34 +54,44 @@ async def run_terminal(
 ) -> None:
     last, buttons = await _last_buttons(engine, user)
     if not as_json:
-        if last is None:
-            replies = await engine.handle(Incoming(CHANNEL, user, user, text="/start"))
-            last = replies[-1] if replies else None
-            buttons = last.buttons if last else ()
-        if last is not None:
-            out.write(_render(last) + "\n")
+        buttons = await _greet(engine, user, out, last, buttons)
     if prompt:
         out.write("> ")
         out.flush()
     for raw in lines:
-        text = raw.rstrip("\r\n")
-        chosen = _choose(text, buttons) if text.strip() else None
-        incoming = (
-            Incoming(CHANNEL, user, user, payload=chosen.payload)
-            if chosen
-            else Incoming(CHANNEL, user, user, text=text)
-        )
-        replies = await engine.handle(incoming)
+        replies = await engine.handle(_incoming(user, raw.rstrip("\r\n"), buttons))
         # Buttons stay choosable until the bot offers new ones, as in Telegram.
-        offered = [r.buttons for r in replies if r.buttons]
-        if offered:
-            buttons = offered[-1]
-        if as_json:
-            record = {"replies": [r.to_json() for r in replies]}
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
-        else:
-            for reply in replies:
-                out.write(_render(reply) + "\n")
+        buttons = next((r.buttons for r in reversed(replies) if r.buttons), buttons)
+        _write(out, replies, as_json=as_json)
         if prompt:
             out.write("> ")
         out.flush()
+
+
+async def _greet(
+    engine: ChatEngine, user: str, out: TextIO, last: Reply | None, buttons: tuple[Button, ...]
+) -> tuple[Button, ...]:
+    """The conversation's last message shown again, or a new one started; its buttons."""
+    if last is None:
+        replies = await engine.handle(Incoming(CHANNEL, user, user, text="/start"))
+        last = replies[-1] if replies else None
+        buttons = last.buttons if last else ()
+    if last is not None:
+        out.write(_render(last) + "\n")
+    return buttons
+
+
+def _incoming(user: str, text: str, buttons: tuple[Button, ...]) -> Incoming:
+    chosen = _choose(text, buttons) if text.strip() else None
+    if chosen:
+        return Incoming(CHANNEL, user, user, payload=chosen.payload)
+    return Incoming(CHANNEL, user, user, text=text)
+
+
+def _write(out: TextIO, replies: list[Reply], *, as_json: bool) -> None:
+    if as_json:
+        record = {"replies": [r.to_json() for r in replies]}
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        return
+    for reply in replies:
+        out.write(_render(reply) + "\n")

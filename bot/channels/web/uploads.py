@@ -176,13 +176,7 @@ async def read_upload(content_type: str, chunks: AsyncIterable[bytes]) -> Receiv
     collector = _Collector()
     try:
         parser = MultipartParser(boundary, collector.callbacks())  # type: ignore[arg-type]
-        total = 0
-        async for chunk in chunks:
-            total += len(chunk)
-            if total > MAX_UPLOAD_BODY_BYTES:
-                raise UploadRefused("web-upload-too-big", http_status=413)
-            parser.write(chunk)
-        parser.finalize()
+        await _parse(parser, chunks)
     except FormParserError:
         raise UploadRefused("web-error-bad-request", http_status=400) from None
     if not collector.ended:
@@ -191,6 +185,16 @@ async def read_upload(content_type: str, chunks: AsyncIterable[bytes]) -> Receiv
         raise UploadRefused("web-upload-missing", http_status=400)
     message_id = bytes(collector.message_id).decode("ascii", "replace") or None
     return Received(bytes(collector.data), collector.filename, message_id)
+
+
+async def _parse(parser: MultipartParser, chunks: AsyncIterable[bytes]) -> None:
+    total = 0
+    async for chunk in chunks:
+        total += len(chunk)
+        if total > MAX_UPLOAD_BODY_BYTES:
+            raise UploadRefused("web-upload-too-big", http_status=413)
+        parser.write(chunk)
+    parser.finalize()
 
 
 class WebUploads:
