@@ -24,7 +24,6 @@ from handlers.errors import Refusal
 from storage.db import Database
 from storage.models import Staff
 
-ROLES = ("researcher", "admin")
 MIN_PASSWORD_CHARS = 10
 MAX_PASSWORD_CHARS = 1024
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -255,12 +254,6 @@ async def close_case_by_staff(
         details={},
         now=now,
     )
-
-
-@dataclass(frozen=True)
-class StaffResult:
-    text: str | None  # what to say back in the group, if anything
-    case_id: int | None = None
 
 
 class StaffInbox:

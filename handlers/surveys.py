@@ -41,9 +41,6 @@ MAX_COMMENT_CHARS = 2000
 # The message after a rating is its comment only for a while: someone who comes back days
 # later with a question must not have it filed as a comment.
 COMMENT_WINDOW = timedelta(hours=1)
-# "feedback": what a beneficiary said from the menu's "rate the service" with nothing
-# delivered to rate: a survey without a subject.
-TRIGGERS = ("service_delivered", "case_closed", "campaign", "feedback")
 # What "rate the service" from the menu rates: a delivered service or a closed case.
 RATEABLE_STATUSES = ("service_delivered", "closed")
 
