@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from dataclasses import dataclass
 from datetime import date, datetime
 from time import monotonic as clock_s
 from typing import TYPE_CHECKING, TextIO
@@ -20,7 +21,7 @@ from bot.i18n import Catalog
 from bot.render.progress import Progress
 
 if TYPE_CHECKING:
-    from faq.profile import Profile
+    from handlers.surveys import SurveyPolicy
     from storage.db import Database
 
 
@@ -60,15 +61,18 @@ def _campaign_day(args: argparse.Namespace, tr: Catalog) -> date | None:
 def cmd_survey_push(args: argparse.Namespace, settings: Settings, tr: Catalog, out: TextIO) -> int:
     """Queue a campaign, then follow the running bot sending it, with a progress bar."""
     from faq.profile import load_profile_dir
+    from handlers.surveys import SurveyPolicy
 
     day = _campaign_day(args, tr)
     if day is None:
         return EXIT_USAGE
     profile, _ = load_profile_dir(settings.profile_dir())
+    policy = SurveyPolicy.from_profile(profile.surveys, profile.quiet_hours)
+    campaign = _Campaign(args.status, day, policy)
 
     async def push() -> int:
         async with database(settings, tr) as db:
-            created = await _queue(db, args, tr, profile, day)
+            created = await _queue(db, tr, profile.digits, campaign)
             key = "campaign-queued" if created else "campaign-none"
             status = tr(f"status-{args.status}")
             out.write(tr(key, count=created, status=status, since=str(day)) + "\n")
@@ -78,23 +82,28 @@ def cmd_survey_push(args: argparse.Namespace, settings: Settings, tr: Catalog, o
     return asyncio.run(push())
 
 
-async def _queue(
-    db: Database, args: argparse.Namespace, tr: Catalog, profile: Profile, day: date
-) -> int:
+@dataclass(frozen=True)
+class _Campaign:
+    status: str
+    day: date  # requests updated since its start, Riyadh time
+    policy: SurveyPolicy
+
+
+async def _queue(db: Database, tr: Catalog, digits: str, campaign: _Campaign) -> int:
     """Queue the surveys, with a progress bar; how many were queued."""
     from handlers.clock import SystemClock
     from handlers.dates import RIYADH
     from handlers.digits import with_digits
-    from handlers.surveys import SurveyPolicy, push_campaign
+    from handlers.surveys import push_campaign
 
     queuing = Progress(sys.stderr, tr.t, tr("campaign-queuing"))
     created = await push_campaign(
         db,
         SystemClock(),
-        with_digits(tr.t, profile.digits),
-        SurveyPolicy.from_profile(profile.surveys, profile.quiet_hours),
-        status=args.status,
-        since=datetime.combine(day, datetime.min.time(), RIYADH),
+        with_digits(tr.t, digits),
+        campaign.policy,
+        status=campaign.status,
+        since=datetime.combine(campaign.day, datetime.min.time(), RIYADH),
         progress=queuing.show,
     )
     queuing.end()
