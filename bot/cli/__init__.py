@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from bot.cli import chat, db, faq, report, request, staff, survey
-from bot.cli.common import complain, in_own_words
+from bot.cli.common import Command, complain, in_own_words
 from bot.cli.serve import cmd_serve
 from bot.config import PROFILES_DIR, Settings
 from bot.datadir import lock_down
@@ -59,7 +59,7 @@ def main(argv: Sequence[str], out: TextIO | None = None) -> int:
             lock_down(settings.data_dir)
         if args.command in IN_OWN_WORDS:
             tr = in_own_words(settings, tr)
-        code: int = args.run(args, settings, tr, out or sys.stdout)
-        return code
+        run: Command = args.run
+        return run(args, settings, tr, out or sys.stdout)
     except (NotMigrated, ValueError, OSError) as exc:
         return _failure(exc, tr)
