@@ -123,15 +123,9 @@ def _value_axis(
             f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" '
             f'stroke="{GRID}"/>'
         )
+        number = _number(tick, style)
         parts.append(
-            _text(
-                WIDTH - RIGHT + 8,
-                y + 4,
-                _number(tick, style),
-                css="tick",
-                anchor="start",
-                fill=MUTED,
-            )
+            _text(WIDTH - RIGHT + 8, y + 4, number, css="tick", anchor="start", fill=MUTED)
         )
     return parts
 
@@ -156,6 +150,32 @@ def _nice_ticks(largest: float) -> list[float]:
     return [step * i for i in range(int(top / step) + 1)]
 
 
+def _empty(bars: Sequence[Point]) -> bool:
+    return not bars or not any(b.value for b in bars)
+
+
+def _mark(tag: str, geometry: str, label: str, value: float, shown: str) -> str:
+    """A bar or a point: its shape, the figures it stands for, and its tooltip."""
+    return (
+        f'<{tag} {geometry} data-label={quoteattr(label)} data-value="{value:g}">'
+        f"<title>{escape(label)}: {escape(shown)}</title></{tag}>"
+    )
+
+
+def _axis(x1: float, x2: float, y1: float, y2: float) -> str:
+    return f'<line class="axis" x1="{x1}" x2="{x2}" y1="{y1}" y2="{y2}" stroke="{MUTED}"/>'
+
+
+def _baseline() -> str:
+    """The axis under a chart's bars or points."""
+    return _axis(LEFT, WIDTH - RIGHT, HEIGHT - BOTTOM, HEIGHT - BOTTOM)
+
+
+def _close(parts: list[str], axis: str) -> str:
+    """End the group of marks, draw the axis over them, and end the drawing."""
+    return "\n".join([*parts, "</g>", axis, "</svg>"])
+
+
 def bar_chart(
     bars: Sequence[Point],
     *,
@@ -166,37 +186,39 @@ def bar_chart(
     heading: bool = True,
 ) -> str:
     """Vertical bars, the first on the right; each with its value above it."""
-    height = HEIGHT
-    parts = _open(title, height, style, heading)
-    if not bars or not any(b.value for b in bars):
-        return _no_data(parts, no_data, height)
+    parts = _open(title, HEIGHT, style, heading)
+    if _empty(bars):
+        return _no_data(parts, no_data, HEIGHT)
     ticks = _nice_ticks(max(b.value or 0 for b in bars))
-    high = ticks[-1]
-    parts += _value_axis(0, high, ticks, style, height)
-    centres = _slot_centres(len(bars))
+    parts += _value_axis(0, ticks[-1], ticks, style, HEIGHT)
     width = min(56.0, (WIDTH - LEFT - RIGHT) / len(bars) * 0.6)
-    bottom = height - BOTTOM
     parts.append('<g class="bars">')
-    for i, (bar, x) in enumerate(zip(bars, centres, strict=True)):
-        value = bar.value or 0
-        top = _y(value, 0, high, height)
-        shown = _number(value, style)
-        label = digits(bar.label, style)
-        colour = colours[i] if colours else BAR
-        parts.append(
-            f'<rect class="bar" x="{x - width / 2:.1f}" y="{top:.1f}" width="{width:.1f}" '
-            f'height="{bottom - top:.1f}" rx="3" fill="{colour}" data-label={quoteattr(label)} '
-            f'data-value="{value:g}"><title>{escape(label)}: {escape(shown)}</title></rect>'
-        )
-        parts.append(_text(x, top - 6, shown, css="value"))
-        parts.append(_text(x, bottom + 20, label, css="label", direction="rtl"))
-    parts.append("</g>")
-    parts.append(
-        f'<line class="axis" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{bottom}" y2="{bottom}" '
-        f'stroke="{MUTED}"/>'
+    for i, (bar, x) in enumerate(zip(bars, _slot_centres(len(bars)), strict=True)):
+        parts += _bar(bar, x, width, ticks[-1], style, colours[i] if colours else BAR)
+    return _close(parts, _baseline())
+
+
+def _bar(bar: Point, x: float, width: float, high: float, style: Digits, colour: str) -> list[str]:
+    """One vertical bar centred on `x`, its value above it and its label below the axis."""
+    value = bar.value or 0
+    top = _y(value, 0, high, HEIGHT)
+    bottom = HEIGHT - BOTTOM
+    shown = _number(value, style)
+    label = digits(bar.label, style)
+    geometry = (
+        f'class="bar" x="{x - width / 2:.1f}" y="{top:.1f}" width="{width:.1f}" '
+        f'height="{bottom - top:.1f}" rx="3" fill="{colour}"'
     )
-    parts.append("</svg>")
-    return "\n".join(parts)
+    return [
+        _mark("rect", geometry, label, value, shown),
+        _text(x, top - 6, shown, css="value"),
+        _text(x, bottom + 20, label, css="label", direction="rtl"),
+    ]
+
+
+# A horizontal chart's rows: each this tall, the bars starting this far left of the edge.
+ROW = 34
+ROW_MARGIN = 12
 
 
 def horizontal_bar_chart(
@@ -209,37 +231,35 @@ def horizontal_bar_chart(
     heading: bool = True,
 ) -> str:
     """One row per item, its (long, Arabic) label on the right and the bar growing left."""
-    row = 34
-    height = TOP + row * max(len(bars), 1) + 16
+    height = TOP + ROW * max(len(bars), 1) + 16
     parts = _open(title, height, style, heading)
-    if not bars or not any(b.value for b in bars):
+    if _empty(bars):
         return _no_data(parts, no_data, height)
     largest = max(b.value or 0 for b in bars)
-    start = WIDTH - 12 - label_width  # where every bar begins, left of the labels
+    start = WIDTH - ROW_MARGIN - label_width  # where every bar begins, left of the labels
     room = start - LEFT - 40  # leave space for the value after the longest bar
     parts.append('<g class="bars">')
     for i, bar in enumerate(bars):
-        value = bar.value or 0
-        y = TOP + row * i
-        length = value / largest * room if largest else 0
-        shown = _number(value, style)
-        label = digits(bar.label, style)
-        parts.append(
-            _text(WIDTH - 12, y + row / 2 + 4, label, css="label", anchor="start", direction="rtl")
-        )
-        parts.append(
-            f'<rect class="bar" x="{start - length:.1f}" y="{y + 6:.1f}" width="{length:.1f}" '
-            f'height="{row - 12}" rx="3" fill="{BAR}" data-label={quoteattr(label)} '
-            f'data-value="{value:g}"><title>{escape(label)}: {escape(shown)}</title></rect>'
-        )
-        parts.append(_text(start - length - 6, y + row / 2 + 4, shown, css="value", anchor="end"))
-    parts.append("</g>")
-    parts.append(
-        f'<line class="axis" x1="{start}" x2="{start}" y1="{TOP}" y2="{height - 16}" '
-        f'stroke="{MUTED}"/>'
+        length = (bar.value or 0) / largest * room if largest else 0
+        parts += _row(bar, TOP + ROW * i, start, length, style)
+    return _close(parts, _axis(start, start, TOP, height - 16))
+
+
+def _row(bar: Point, y: float, start: float, length: float, style: Digits) -> list[str]:
+    """One row from `y` down: the label at the right edge, the bar, its value after it."""
+    value = bar.value or 0
+    shown = _number(value, style)
+    label = digits(bar.label, style)
+    middle = y + ROW / 2 + 4
+    geometry = (
+        f'class="bar" x="{start - length:.1f}" y="{y + 6:.1f}" width="{length:.1f}" '
+        f'height="{ROW - 12}" rx="3" fill="{BAR}"'
     )
-    parts.append("</svg>")
-    return "\n".join(parts)
+    return [
+        _text(WIDTH - ROW_MARGIN, middle, label, css="label", anchor="start", direction="rtl"),
+        _mark("rect", geometry, label, value, shown),
+        _text(start - length - 6, middle, shown, css="value", anchor="end"),
+    ]
 
 
 def line_chart(
@@ -254,47 +274,54 @@ def line_chart(
     heading: bool = True,
 ) -> str:
     """A line through the points, the earliest on the right; a point without data is a gap."""
-    height = HEIGHT
-    parts = _open(title, height, style, heading)
+    parts = _open(title, HEIGHT, style, heading)
     if not any(p.value is not None for p in points):
-        return _no_data(parts, no_data, height)
-    parts += _value_axis(low, high, [low + i for i in range(int(high - low) + 1)], style, height)
+        return _no_data(parts, no_data, HEIGHT)
+    parts += _value_axis(low, high, [low + i for i in range(int(high - low) + 1)], style, HEIGHT)
     centres = _slot_centres(len(points))
-    every = max(1, -(-len(points) // max_labels))
-    bottom = height - BOTTOM
+    parts += _labels_below(points, centres, max_labels, style)
+    lines, marks = _line(points, centres, low, high, style)
+    return _close([*parts, *lines, '<g class="points">', *marks], _baseline())
+
+
+def _labels_below(
+    points: Sequence[Point], centres: Sequence[float], most: int, style: Digits
+) -> list[str]:
+    """The points' labels under the axis: every one, or every n-th to show `most` at most."""
+    every = max(1, -(-len(points) // most))
+    y = HEIGHT - BOTTOM + 20
+    return [
+        _text(x, y, digits(point.label, style), css="label", direction="rtl")
+        for i, (point, x) in enumerate(zip(points, centres, strict=True))
+        if i % every == 0
+    ]
+
+
+def _line(
+    points: Sequence[Point], centres: Sequence[float], low: float, high: float, style: Digits
+) -> tuple[list[str], list[str]]:
+    """The polylines through each run of points with data (a gap splits them), and the points."""
     segments: list[list[str]] = [[]]
     marks = []
-    for i, (point, x) in enumerate(zip(points, centres, strict=True)):
-        label = digits(point.label, style)
-        if i % every == 0:
-            parts.append(_text(x, bottom + 20, label, css="label", direction="rtl"))
+    for point, x in zip(points, centres, strict=True):
         if point.value is None:
             if segments[-1]:
                 segments.append([])
             continue
-        y = _y(point.value, low, high, height)
+        y = _y(point.value, low, high, HEIGHT)
         segments[-1].append(f"{x:.1f},{y:.1f}")
+        label = digits(point.label, style)
         shown = digits(format_average(point.value), style)
-        marks.append(
-            f'<circle class="point" cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{LINE}" '
-            f'data-label={quoteattr(label)} data-value="{point.value:g}">'
-            f"<title>{escape(label)}: {escape(shown)}</title></circle>"
-        )
-    for segment in segments:
-        if len(segment) > 1:
-            parts.append(
-                f'<polyline class="line" points="{" ".join(segment)}" fill="none" '
-                f'stroke="{LINE}" stroke-width="2.5" stroke-linejoin="round"/>'
-            )
-    parts.append('<g class="points">')
-    parts += marks
-    parts.append("</g>")
-    parts.append(
-        f'<line class="axis" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{bottom}" y2="{bottom}" '
-        f'stroke="{MUTED}"/>'
+        geometry = f'class="point" cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{LINE}"'
+        marks.append(_mark("circle", geometry, label, point.value, shown))
+    return [_polyline(segment) for segment in segments if len(segment) > 1], marks
+
+
+def _polyline(segment: Sequence[str]) -> str:
+    return (
+        f'<polyline class="line" points="{" ".join(segment)}" fill="none" '
+        f'stroke="{LINE}" stroke-width="2.5" stroke-linejoin="round"/>'
     )
-    parts.append("</svg>")
-    return "\n".join(parts)
 
 
 def day_label(day: date) -> str:
@@ -355,39 +382,18 @@ def charts_for(report: Report, tr: Translate, style: Digits = "western") -> Repo
     which scales with the page, draws no text of its own for it.
     """
     no_data = tr("report-no-data")
-    over_time_title = (
-        "report-chart-csat-over-time"
-        if report.bucket == "day"
-        else "report-chart-csat-over-time-week"
-    )
+    day = report.bucket == "day"
+    over_time = tr("report-chart-csat-over-time" if day else "report-chart-csat-over-time-week")
+    distribution = tr("report-chart-distribution")
+    by_status = tr("report-chart-by-status")
     names = {status: tr(f"status-{status}") for status in report.requests_by_status}
-    titles = (
-        digits(tr(over_time_title), style),
-        digits(tr("report-chart-distribution"), style),
-        digits(tr("report-chart-by-status"), style),
-    )
+
+    def drawn(chart: Callable[..., str], *figures: object, title: str) -> str:
+        return chart(*figures, title=title, no_data=no_data, style=style, heading=False)
+
     return ReportCharts(
-        csat_over_time=csat_over_time_chart(
-            report.csat_over_time,
-            title=tr(over_time_title),
-            no_data=no_data,
-            style=style,
-            heading=False,
-        ),
-        distribution=distribution_chart(
-            report.csat,
-            title=tr("report-chart-distribution"),
-            no_data=no_data,
-            style=style,
-            heading=False,
-        ),
-        by_status=status_chart(
-            report.requests_by_status,
-            names,
-            title=tr("report-chart-by-status"),
-            no_data=no_data,
-            style=style,
-            heading=False,
-        ),
-        titles=titles,
+        csat_over_time=drawn(csat_over_time_chart, report.csat_over_time, title=over_time),
+        distribution=drawn(distribution_chart, report.csat, title=distribution),
+        by_status=drawn(status_chart, report.requests_by_status, names, title=by_status),
+        titles=(digits(over_time, style), digits(distribution, style), digits(by_status, style)),
     )

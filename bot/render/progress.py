@@ -25,24 +25,27 @@ class Progress:
     def show(
         self, done: int, total: int, *, rate: float | None = None, force: bool = False
     ) -> None:
+        """Draw `done` of `total`; off a terminal, only every `every_s` unless forced."""
         now = time.monotonic()
         if not force and not self.tty and now - self._last < self.every_s:
             return
         self._last = now
+        line = self._line(done, total, rate)
+        self.stream.write(("\r" + line) if self.tty else (line + "\n"))
+        self.stream.flush()
+        self._shown = True
+
+    def _line(self, done: int, total: int, rate: float | None) -> str:
         filled = WIDTH * done // total if total else WIDTH
-        bar = "▕" + "█" * filled + "░" * (WIDTH - filled) + "▏"
-        line = self.tr(
+        return self.tr(
             "campaign-progress",
             label=self.label,
-            bar=bar,
+            bar="▕" + "█" * filled + "░" * (WIDTH - filled) + "▏",
             done=done,
             total=total,
             percent=100 * done // total if total else 100,
             rate=self.tr("campaign-rate", rate=f"{rate:.1f}") if rate is not None else "",
         )
-        self.stream.write(("\r" + line) if self.tty else (line + "\n"))
-        self.stream.flush()
-        self._shown = True
 
     def end(self) -> None:
         if self.tty and self._shown:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 
 from handlers.dates import format_date
-from handlers.reports import Durations, Report, format_average
+from handlers.reports import Csat, Durations, Period, Report, ResponseRate, format_average
 
 Translate = Callable[..., str]
 BAR_WIDTH = 20
@@ -51,64 +51,63 @@ def _durations(report_id: str, d: Durations, tr: Translate) -> str:
 
 
 def render_text(report: Report, tr: Translate) -> str:
-    period = report.period
-    lines = [
-        tr("report-title"),
-        tr(
-            "report-period",
-            since=format_date(period.since, tr),
-            # `until` is excluded: the last day shown is the one before it.
-            until=format_date(period.until - timedelta(microseconds=1), tr),
-        ),
-        "",
-        tr("report-csat-heading"),
+    """The report's sections, a blank line between them."""
+    sections = [
+        _title(report.period, tr),
+        _csat(report.csat, tr),
+        _response(report.response, tr),
+        _requests(report.requests_by_status, tr),
+        [tr("report-decision-heading"), _durations("report-decision", report.time_to_decision, tr)],
+        _reply(report.time_to_first_reply, tr),
     ]
-    csat = report.csat
+    return "\n\n".join("\n".join(lines) for lines in sections)
+
+
+def _title(period: Period, tr: Translate) -> list[str]:
+    # `until` is excluded: the last day shown is the one before it.
+    last = period.until - timedelta(microseconds=1)
+    since, until = format_date(period.since, tr), format_date(last, tr)
+    return [tr("report-title"), tr("report-period", since=since, until=until)]
+
+
+def _csat(csat: Csat, tr: Translate) -> list[str]:
+    """The average and the satisfied share, then one bar per rating, 5 first."""
+    heading = tr("report-csat-heading")
     if csat.average is None or csat.satisfied_share is None:
-        lines.append(tr("report-no-data"))
-    else:
-        lines.append(
-            tr(
-                "report-csat",
-                average=format_average(csat.average),
-                count=csat.count,
-                satisfied=_percent(csat.satisfied_share),
-            )
-        )
-        largest = max(csat.distribution.values())
-        for rating in sorted(csat.distribution, reverse=True):
-            count = csat.distribution[rating]
-            lines.append(
-                "  " + tr("report-rating-row", rating=rating, bar=bar(count, largest), count=count)
-            )
+        return [heading, tr("report-no-data")]
+    satisfied = _percent(csat.satisfied_share)
+    average = format_average(csat.average)
+    lines = [heading, tr("report-csat", average=average, count=csat.count, satisfied=satisfied)]
+    largest = max(csat.distribution.values())
+    for rating in sorted(csat.distribution, reverse=True):
+        count = csat.distribution[rating]
+        row = tr("report-rating-row", rating=rating, bar=bar(count, largest), count=count)
+        lines.append("  " + row)
+    return lines
 
-    lines += ["", tr("report-response-heading")]
-    response = report.response
+
+def _response(response: ResponseRate, tr: Translate) -> list[str]:
+    heading = tr("report-response-heading")
     if response.rate is None:
-        lines.append(tr("report-no-data"))
-    else:
-        lines.append(
-            tr(
-                "report-response",
-                rate=_percent(response.rate),
-                answered=response.answered,
-                sent=response.sent,
-            )
-        )
+        return [heading, tr("report-no-data")]
+    rate = _percent(response.rate)
+    sent, answered = response.sent, response.answered
+    return [heading, tr("report-response", rate=rate, answered=answered, sent=sent)]
 
-    total = sum(report.requests_by_status.values())
-    lines += ["", tr("report-requests-heading", count=total)]
+
+def _requests(by_status: Mapping[str, int], tr: Translate) -> list[str]:
+    total = sum(by_status.values())
+    lines = [tr("report-requests-heading", count=total)]
     if not total:
-        lines.append(tr("report-no-data"))
-    else:
-        for status, count in report.requests_by_status.items():
-            lines.append("  " + tr("report-status-row", status=tr(f"status-{status}"), count=count))
+        return [*lines, tr("report-no-data")]
+    for status, count in by_status.items():
+        lines.append("  " + tr("report-status-row", status=tr(f"status-{status}"), count=count))
+    return lines
 
-    lines += ["", tr("report-decision-heading")]
-    lines.append(_durations("report-decision", report.time_to_decision, tr))
-    lines += ["", tr("report-reply-heading")]
-    lines.append(_durations("report-reply", report.time_to_first_reply, tr))
-    waiting = report.time_to_first_reply.waiting
-    if waiting:
-        lines.append(tr("report-reply-waiting", count=waiting))
-    return "\n".join(lines)
+
+def _reply(reply: Durations, tr: Translate) -> list[str]:
+    """Time to the first reply, and how many cases still wait for one."""
+    lines = [tr("report-reply-heading"), _durations("report-reply", reply, tr)]
+    if reply.waiting:
+        lines.append(tr("report-reply-waiting", count=reply.waiting))
+    return lines
