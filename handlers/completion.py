@@ -11,6 +11,7 @@ from handlers.form_prompts import IDENTIFIER_STEPS, Translate
 from handlers.replies import Button, Reply, menu_button
 from handlers.turn import Context, RequestView, State, Turn
 from handlers.types import Incoming
+from storage.models import RequestStatus
 
 MAX_NOTE_CHARS = 1000
 # Fields a beneficiary may correct when their request needs more information.
@@ -26,14 +27,14 @@ class Completing(DialogReplies):
         buttons = tuple(
             Button(self.tr("requests-complete", reference=ltr(r.reference)), f"complete:{r.id}")
             for r in ctx.requests
-            if r.status == "needs_info"
+            if r.status == RequestStatus.NEEDS_INFO
         )
         text = self.tr("requests-title", count=len(ctx.requests)) + "\n\n" + "\n\n".join(lines)
         return Turn(state, [Reply(text, (*buttons, menu_button(self.tr)))])
 
     def _start_completing(self, state: State, request_id: int, ctx: Context) -> Turn:
         request = next((r for r in ctx.requests if r.id == request_id), None)
-        if request is None or request.status != "needs_info":
+        if request is None or request.status != RequestStatus.NEEDS_INFO:
             return Turn(
                 state, [Reply(self.tr("requests-nothing-to-complete"), self.menu_buttons())]
             )
@@ -125,6 +126,6 @@ def describe_request(request: RequestView, tr: Translate) -> str:
         updated=format_date(request.updated_at, tr),
         next=tr(f"status-next-{request.status}"),
     )
-    if request.status == "needs_info" and request.missing_info:
+    if request.status == RequestStatus.NEEDS_INFO and request.missing_info:
         text += "\n" + tr("request-missing", missing=request.missing_info)
     return text

@@ -20,6 +20,7 @@ from handlers.replies import MENU_PAYLOAD, Button, Reply, menu_button
 from handlers.survey_answers import survey_action
 from handlers.turn import Context, State, Turn, in_form
 from handlers.types import Incoming
+from storage.models import RequestStatus
 
 # Two questions in a row the bot could not answer: a person takes over.
 UNANSWERED_LIMIT = 2
@@ -177,7 +178,7 @@ class Dialog(Completing, Handover):
             # The engine finds what there is to rate (or takes general feedback).
             return Turn(state, survey={"start": True})
         if action == "complete_request":
-            waiting = [r for r in ctx.requests if r.status == "needs_info"]
+            waiting = [r for r in ctx.requests if r.status == RequestStatus.NEEDS_INFO]
             if len(waiting) == 1:
                 return self._start_completing(state, waiting[0].id, ctx)
             if waiting:

@@ -17,14 +17,14 @@ from handlers.turn import State, in_form
 from handlers.types import Incoming
 from storage import surveys as stored
 from storage.db import Session
-from storage.models import Conversation, Survey
+from storage.models import Conversation, RequestStatus, Survey
 
 MAX_COMMENT_CHARS = 2000
 # The message after a rating is its comment only for a while: someone who comes back days
 # later with a question must not have it filed as a comment.
 COMMENT_WINDOW = timedelta(hours=1)
 # What "rate the service" from the menu rates: a delivered service or a closed case.
-RATEABLE_STATUSES = ("service_delivered", "closed")
+RATEABLE_STATUSES = (RequestStatus.SERVICE_DELIVERED, RequestStatus.CLOSED)
 
 
 def rating_in(text: str) -> int | None:

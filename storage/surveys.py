@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm.attributes import flag_modified
 
 from storage.db import Session
-from storage.models import Conversation, HandoverCase, SupportRequest, Survey
+from storage.models import CaseStatus, Conversation, HandoverCase, SupportRequest, Survey
 
 
 def set_state(conversation: Conversation, state: dict[str, Any]) -> None:
@@ -179,7 +179,7 @@ async def latest_unrated_case(
         select(HandoverCase.id, HandoverCase.closed_at, HandoverCase.assignee_id)
         .where(
             HandoverCase.beneficiary_id == beneficiary_id,
-            HandoverCase.status == "closed",
+            HandoverCase.status == CaseStatus.CLOSED,
             HandoverCase.closed_at.is_not(None),
             HandoverCase.id.not_in(_rated(Survey.case_id)),
         )
