@@ -4,7 +4,7 @@ Sets: the dev questions (bench/data/dev-queries.tsv), our own held-out set writt
 independently of the bank (bench/data/holdout-queries.tsv), and both again with typos put
 in by a seeded generator (a letter dropped, doubled or swapped in a third of the longer
 words), since beneficiaries type on phones.
-Target (design.md): top-1 ≥ 0.95, wrong answers ≤ 2 %, every `none` question unanswered.
+Target (docs/benchmarks.md): top-1 ≥ 0.95, wrong answers ≤ 2 %, every `none` question unanswered.
 Run: .venv/bin/python bench/bench_faq_dev.py [--dev FILE] [--json]
 """
 

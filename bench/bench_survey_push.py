@@ -1,5 +1,5 @@
 """A survey campaign to 10,000 beneficiaries at Telegram's real limits: sent per second
-against the 30/s allowed (design.md: at least 95 %, and no 429).
+against the 30/s allowed (the target: at least 95 %, and no 429).
 
 The fake Bot API server (`tests/telegram_server.py`) runs in this process and enforces
 Telegram's limits (30 messages/s bot-wide, one a second per chat), answering 429 to

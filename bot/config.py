@@ -29,7 +29,7 @@ class Settings(BaseSettings):
     draft_ttl_days: int = Field(default=7, ge=1, le=365)
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=1, le=65535)
-    # Telegram, when a token is given: the names design.md uses, without the prefix.
+    # Telegram, when a token is given: the usual names, without the prefix (docs/configuration.md).
     telegram_bot_token: str | None = Field(default=None, validation_alias="TELEGRAM_BOT_TOKEN")
     telegram_api_base: str | None = Field(default=None, validation_alias="TELEGRAM_API_BASE")
     telegram_staff_chat_id: int | None = Field(

@@ -20,7 +20,7 @@ __all__ = ["ACTIONS", "Answers"]
 
 Translate = Callable[..., str]
 
-# What the bot does besides answering (design.md, intents.md).
+# What the bot does besides answering (docs/faq.md, bench/data/intents.md).
 ACTIONS = {
     "greeting": "menu",
     "thanks": "menu",

@@ -3,7 +3,7 @@
 `Dialog.handle` is pure: from the stored state and one `Incoming` it returns the new state,
 the replies, and what the engine must record (a case to open or close, a message that
 belongs to an open case). The engine owns the transaction; this module and its parts own
-the wording and the flow (design.md, flows 1, 2 and 5).
+the wording and the flow.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """The handover to a person: opening a case, the beneficiary's messages while it is open,
-and the ways out of it (design.md, flow 5)."""
+and the ways out of it."""
 
 from __future__ import annotations
 

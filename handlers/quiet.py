@@ -1,4 +1,4 @@
-"""Quiet hours: when the association does not push automated messages (design.md, flow 6).
+"""Quiet hours: when the association does not push automated messages.
 
 By default 22:00–08:00 every night and Friday 11:30–13:30 (the Friday prayer), Riyadh time;
 a profile may replace them (`quiet_hours:` in profile.yaml). A message due inside a window

@@ -1,4 +1,4 @@
-"""The support request form (طلب دعم مستفيد), one field at a time (design.md, flow 3).
+"""The support request form (طلب دعم مستفيد), one field at a time.
 
 Each field is checked as it is typed and a failed rule is named. "back" and "cancel" work
 at every step, a question asked mid-form is answered and the form goes on, and an

@@ -1,4 +1,4 @@
-"""A support request's lifecycle (design.md, "Request lifecycle").
+"""A support request's lifecycle.
 
 The dialog files a request (`file`) and completes one staff asked more of (`complete`);
 staff move it along `submitted → under_review → needs_info ⇄ under_review → accepted |

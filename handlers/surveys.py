@@ -1,4 +1,4 @@
-"""The satisfaction survey (design.md, flow 6; the policy's "قياس رضا المستفيد"): its rules.
+"""The satisfaction survey (the policy's "قياس رضا المستفيد"): its rules.
 
 A survey is scheduled when a request reaches service_delivered or a handover case is
 closed, due after the profile's delay and outside quiet hours; it is linked to what it

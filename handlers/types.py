@@ -1,6 +1,6 @@
 """What the conversation core receives and keeps: channel-agnostic values.
 
-Channel adapters (terminal, web chat, Telegram, WhatsApp) translate their updates into an
+Channel adapters (terminal, web chat, Telegram) translate their updates into an
 `Incoming` and render `Reply` objects back; nothing here knows any channel's library.
 """
 

@@ -1,4 +1,4 @@
-"""The periodic jobs (design.md, flow 6) and the one APScheduler per process that runs them.
+"""The periodic jobs and the one APScheduler per process that runs them.
 
 Each job is a plain async function: it opens its own session, commits once, and takes the
 clock it is given, so tests call it directly with a FixedClock instead of waiting for

@@ -1,8 +1,8 @@
 """Command line: `python bot.py [chat | faq … | staff … | request … | survey … | report | db …]`.
 
 A module per command group registers its sub-commands and holds them; with no command, the
-bot runs (`serve.py`). The output formats are contracts (design.md, "Interfaces other tools
-rely on"): outside scripts parse them, so they change only together with that document.
+bot runs (`serve.py`). The output formats are contracts (docs/operations.md):
+outside scripts parse them, so they change only together with that document.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The command-line contracts of design.md, run as a user runs them: real processes."""
+"""The command-line contracts (docs/operations.md), run as a user runs them: real processes."""
 
 from __future__ import annotations
 
