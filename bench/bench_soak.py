@@ -43,8 +43,8 @@ sys.path.insert(0, str(ROOT))
 
 from storage.db import Database, sqlite_url  # noqa: E402
 from tests.campaign_data import FIRST_CHAT, quiet_free_profiles, seed_delivered_requests  # noqa: E402
+from tests.fakes.telegram import FakeTelegram  # noqa: E402
 from tests.processes import free_port  # noqa: E402
-from tests.telegram_server import FakeTelegram  # noqa: E402
 
 COOKIE = "tawasul_visitor"
 FIRST_TG_USER = 7_000_000

@@ -1,4 +1,5 @@
-"""Shared fixtures: real databases (SQLite always, PostgreSQL when the URL is given)."""
+"""Shared fixtures: real databases (SQLite always, PostgreSQL when the URL is given) and the
+fake Bot API server."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest_asyncio
 from hypothesis import settings
 
 from storage.db import Database
+from tests.fakes.telegram import FakeTelegram
 
 PG_URL = os.environ.get("TAWASUL_TEST_DATABASE_URL")
 BACKENDS = ["sqlite", *(["postgresql"] if PG_URL else [])]
@@ -44,3 +46,12 @@ async def database(
     finally:
         await db.drop_schema()
         await db.dispose()
+
+
+@pytest_asyncio.fixture
+async def tg() -> AsyncIterator[FakeTelegram]:
+    """The project's fake Bot API server on loopback, for the Telegram tests."""
+    server = FakeTelegram()
+    await server.start()
+    yield server
+    await server.stop()

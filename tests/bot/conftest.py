@@ -12,7 +12,6 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 
 import pytest
-import pytest_asyncio
 
 from bot.config import PROFILES_DIR
 from bot.i18n import Catalog
@@ -23,7 +22,6 @@ from handlers.conversation import Dialog
 from handlers.engine import Engine
 from handlers.types import ChatEngine
 from storage.db import Database
-from tests.telegram_server import FakeTelegram
 
 EngineFactory = Callable[[], AbstractAsyncContextManager[ChatEngine]]
 tr = Catalog("ar")
@@ -47,12 +45,3 @@ def chat_engine_factory(tmp_path: Path, faq_service: FaqService) -> EngineFactor
             await db.dispose()
 
     return factory
-
-
-@pytest_asyncio.fixture
-async def tg() -> AsyncIterator[FakeTelegram]:
-    """The project's fake Bot API server on loopback, for the Telegram tests."""
-    server = FakeTelegram()
-    await server.start()
-    yield server
-    await server.stop()

@@ -11,30 +11,21 @@ import asyncio
 import os
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
 import httpx
 import pytest
-import pytest_asyncio
 
 from bot.channels.web.app import COOKIE_NAME
+from tests.fakes.telegram import FakeTelegram
 from tests.processes import free_port
-from tests.telegram_server import FakeTelegram
 from tests.waiting import until
 
 T = TypeVar("T")
 ROOT = Path(__file__).resolve().parents[2]
 USER = 8301
-
-
-@pytest_asyncio.fixture
-async def tg() -> AsyncIterator[FakeTelegram]:
-    server = FakeTelegram()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 @pytest.fixture

@@ -26,9 +26,9 @@ from storage.crypto import Vault
 from storage.db import Database
 from storage.models import AuditEvent, Conversation, RequestAttachment, SupportRequest
 from tests.bot.staff_stack import PASSWORD, add_member, staff_app, tr
+from tests.fakes.telegram import FakeTelegram
 from tests.handlers.test_request_form import Chat, submit
 from tests.report_data import seed
-from tests.telegram_server import FakeTelegram
 
 ARABIC = re.compile(r"[\u0600-\u06FF]")
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}

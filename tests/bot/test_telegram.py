@@ -22,7 +22,7 @@ from handlers.bidi import ltr
 from handlers.clock import SystemClock
 from handlers.staff_requests import set_status
 from storage.models import ChannelIdentity, Message, OutboxMessage, SupportRequest
-from tests.telegram_server import FakeTelegram
+from tests.fakes.telegram import FakeTelegram
 from tests.waiting import until as wait_until
 
 tr = Catalog("ar")

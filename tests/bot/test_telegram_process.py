@@ -14,28 +14,24 @@ import signal
 import sqlite3
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-import pytest_asyncio
 
+from tests.fakes.telegram import FakeTelegram
 from tests.processes import free_port
-from tests.telegram_server import FakeTelegram
 from tests.waiting import until as wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 USERS = list(range(8101, 8109))
 
 
-@pytest_asyncio.fixture
-async def tg() -> AsyncIterator[FakeTelegram]:
-    server = FakeTelegram()
-    server.webhook_max_attempts = 200  # Telegram keeps retrying for hours; a dead bot restarts
-    await server.start()
-    yield server
-    await server.stop()
+@pytest.fixture
+def tg(tg: FakeTelegram) -> FakeTelegram:
+    tg.webhook_max_attempts = 200  # Telegram keeps retrying for hours; a dead bot restarts
+    return tg
 
 
 class BotProcess:

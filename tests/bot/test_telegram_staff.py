@@ -18,7 +18,7 @@ from faq.service import FaqService
 from handlers.clock import SystemClock
 from handlers.staff_inbox import add_staff
 from storage.models import HandoverCase, Message
-from tests.telegram_server import FakeTelegram
+from tests.fakes.telegram import FakeTelegram
 from tests.waiting import until as wait_until
 
 tr = Catalog("ar")

@@ -18,7 +18,7 @@ from handlers.quiet import QuietHours
 from handlers.surveys import SurveyPolicy, send_due
 from storage.models import Survey
 from tests.bot.test_telegram import User, labels, until
-from tests.telegram_server import FakeTelegram
+from tests.fakes.telegram import FakeTelegram
 
 tr = Catalog("ar")
 AMINA = 7001

@@ -15,28 +15,18 @@ import os
 import sqlite3
 import subprocess
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest_asyncio
 
 from bot.channels.telegram.adapter import CUT_MARK, MAX_TEXT, SECRET_HEADER, WEBHOOK_PATH
+from tests.fakes.telegram import FakeTelegram
 from tests.processes import free_port
-from tests.telegram_server import FakeTelegram
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "webhook-secret-for-tests"
 USER = 8401
-
-
-@pytest_asyncio.fixture
-async def tg() -> AsyncIterator[FakeTelegram]:
-    server = FakeTelegram()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 def _update(update_id: int, text: str) -> dict[str, Any]:
