@@ -22,10 +22,8 @@ from faq.profile import load_profile_dir, missing_phrases
 from faq.service import FaqService
 from handlers.types import Incoming
 from storage.db import Database
-from tests.bot.staff_stack import add_member, staff_app
-from tests.bot.test_staff_web import client, sign_in
-from tests.handlers.test_request_form import Chat
-from tests.handlers.test_terms import file_request
+from tests.bot.staff_stack import add_member, client, sign_in, staff_app
+from tests.handlers.chats import Chat, file_request
 
 ROOT = Path(__file__).resolve().parents[2]
 NAMED = {"ar": "مستفيد", "en": "beneficiar"}

@@ -27,17 +27,7 @@ from handlers.surveys import send_due
 from storage.crypto import Vault
 from storage.db import Database
 from storage.models import Base, HandoverCase, Message, OutboxMessage, SupportRequest, Survey
-from tests.handlers.test_request_form import (
-    KEY,
-    NATIONAL_ID,
-    Chat,
-    faq,
-    fill_until_summary,
-    form_engine,
-)
-from tests.handlers.test_surveys import POLICY, clock
-
-__all__ = ["clock", "faq"]  # the shared fixtures
+from tests.handlers.chats import KEY, NATIONAL_ID, POLICY, Chat, fill_until_summary, form_engine
 
 tr = Catalog("ar")
 STAFF_CHAT = "-100777"

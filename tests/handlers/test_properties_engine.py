@@ -27,11 +27,16 @@ from handlers.engine import Engine
 from handlers.types import Attachment, Incoming
 from storage.db import Database
 from storage.models import Base, Conversation
-from tests.handlers.test_properties_dialog import COMMANDS, PAYLOADS, QUESTIONS, WORDS
-from tests.handlers.test_properties_fields import MOBILES, NATIONAL_IDS, write
-from tests.handlers.test_request_form import SUNDAY, Chat, faq, form_engine
-
-__all__ = ["faq"]  # the shared fixture
+from tests.handlers.chats import SUNDAY, Chat, form_engine
+from tests.handlers.strategies import (
+    COMMANDS,
+    MOBILES,
+    NATIONAL_IDS,
+    PAYLOADS,
+    QUESTIONS,
+    WORDS,
+    write,
+)
 
 _SQUEEZE = re.compile(r"[\s\-\u2010-\u2015\u2212.\u00a0\u200e\u200f\u2066-\u2069]")
 # Lone surrogates are left out: SQLite refuses them, and what to do with such an update
