@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import pytest
 import pytest_asyncio
@@ -36,9 +37,15 @@ async def database(
         yield db
         await db.dispose()
         return
+    async with pg_schema_database("t") as db:
+        yield db
+
+
+@asynccontextmanager
+async def pg_schema_database(prefix: str) -> AsyncIterator[Database]:
+    """A migrated database in a PostgreSQL schema of its own (`prefix`_…), dropped after."""
     assert PG_URL is not None
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    db = Database(PG_URL, schema=schema)
+    db = Database(PG_URL, schema=f"{prefix}_{uuid.uuid4().hex[:12]}")
     await db.create_schema()
     await db.upgrade()
     try:

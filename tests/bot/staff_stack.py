@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -131,3 +132,18 @@ async def staff_sign_in(page: Any, url: str, username: str, landing: str) -> Non
     await page.fill("#password", PASSWORD)
     await page.click("button[type=submit]")
     await page.wait_for_url(landing)
+
+
+@asynccontextmanager
+async def staff_database(path: Path, **roles: str) -> AsyncIterator[tuple[str, Database]]:
+    """A migrated SQLite database at `path` with these staff (username=role): its URL, and
+    the database open until the block ends (the browser tests' servers open their own)."""
+    url = f"sqlite+aiosqlite:///{path}"
+    db = Database(url)
+    await db.upgrade()
+    try:
+        for username, role in roles.items():
+            await add_member(db, username, role)
+        yield url, db
+    finally:
+        await db.dispose()

@@ -100,21 +100,33 @@ async def submit_as(engine: Engine, name: str) -> str:
     return chat.text
 
 
+async def move(
+    database: Database,
+    clock: Clock,
+    reference: str,
+    status: str,
+    note: str | None = None,
+    actor: str = "staff:huda",
+) -> None:
+    """Staff set the request's status, as the desk does (the survey policy applies)."""
+    await set_status(
+        database,
+        clock,
+        tr.t,
+        reference=reference,
+        status=status,
+        note=note,
+        actor=actor,
+        surveys=POLICY,
+    )
+
+
 async def deliver_service(
     database: Database, clock: Clock, reference: str, actor: str = "staff:huda"
 ) -> None:
     """Staff take the request through to service_delivered, which schedules its survey."""
     for status in ("under_review", "accepted", "service_delivered"):
-        await set_status(
-            database,
-            clock,
-            tr.t,
-            reference=reference,
-            status=status,
-            note=None,
-            actor=actor,
-            surveys=POLICY,
-        )
+        await move(database, clock, reference, status, actor=actor)
 
 
 def shown(chat: Chat) -> str:

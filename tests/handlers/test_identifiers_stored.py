@@ -22,12 +22,19 @@ from handlers.bidi import ltr
 from handlers.clock import FixedClock
 from handlers.engine import Engine
 from handlers.staff_inbox import StaffInbox
-from handlers.staff_requests import set_status
 from handlers.surveys import send_due
 from storage.crypto import Vault
 from storage.db import Database
 from storage.models import Base, HandoverCase, Message, OutboxMessage, SupportRequest, Survey
-from tests.handlers.chats import KEY, NATIONAL_ID, POLICY, Chat, fill_until_summary, form_engine
+from tests.handlers.chats import (
+    KEY,
+    NATIONAL_ID,
+    POLICY,
+    Chat,
+    fill_until_summary,
+    form_engine,
+    move,
+)
 
 tr = Catalog("ar")
 STAFF_CHAT = "-100777"
@@ -110,21 +117,6 @@ async def test_numbers_in_a_question_and_a_handover_are_masked_for_staff_and_kep
             {"kind": "phone", "value": "+966" + OTHER_PHONE},
         ],
     ]
-
-
-async def move(
-    database: Database, clock: FixedClock, reference: str, status: str, note: str | None = None
-) -> None:
-    await set_status(
-        database,
-        clock,
-        tr.t,
-        reference=reference,
-        status=status,
-        note=note,
-        actor="staff:huda",
-        surveys=POLICY,
-    )
 
 
 @pytest.mark.parametrize("channel", CHANNELS)
