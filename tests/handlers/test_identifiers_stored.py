@@ -16,7 +16,6 @@ import pytest
 from sqlalchemy import select
 
 from bot.i18n import Catalog
-from faq.normalize import to_ascii_digits
 from faq.service import FaqService
 from handlers.bidi import ltr
 from handlers.clock import FixedClock
@@ -25,7 +24,7 @@ from handlers.staff_inbox import StaffInbox
 from handlers.surveys import send_due
 from storage.crypto import Vault
 from storage.db import Database
-from storage.models import Base, HandoverCase, Message, OutboxMessage, SupportRequest, Survey
+from storage.models import HandoverCase, Message, OutboxMessage, SupportRequest, Survey
 from tests.handlers.chats import (
     KEY,
     NATIONAL_ID,
@@ -35,6 +34,7 @@ from tests.handlers.chats import (
     form_engine,
     move,
 )
+from tests.handlers.stored import copies_in
 
 tr = Catalog("ar")
 STAFF_CHAT = "-100777"
@@ -58,18 +58,7 @@ def engine(database: Database, faq: FaqService, clock: FixedClock) -> Engine:
 
 async def clear_copies(database: Database) -> list[str]:
     """Every stored value, in every table, that holds one of SECRETS however written."""
-    hits: list[str] = []
-    async with database.reading() as s:
-        for table in Base.metadata.sorted_tables:
-            for row in (await s.execute(select(table))).mappings():
-                for column, value in row.items():
-                    if isinstance(value, dict | list):
-                        value = json.dumps(value, ensure_ascii=False)
-                    if not isinstance(value, str):
-                        continue
-                    squeezed = _SEPARATORS.sub("", to_ascii_digits(value))
-                    hits += [f"{table.name}.{column}: {value!r}" for x in SECRETS if x in squeezed]
-    return hits
+    return await copies_in(database, SECRETS, _SEPARATORS)
 
 
 async def texts_in(database: Database) -> list[str]:
