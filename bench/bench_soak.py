@@ -24,8 +24,6 @@ import argparse
 import asyncio
 import contextlib
 import json
-import os
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -43,32 +41,21 @@ sys.path.insert(0, str(ROOT))
 
 from storage.db import Database, sqlite_url  # noqa: E402
 from tests.campaign_data import FIRST_CHAT, quiet_free_profiles, seed_delivered_requests  # noqa: E402
-from tests.processes import free_port  # noqa: E402
-from tests.telegram_server import FakeTelegram  # noqa: E402
+from tests.fakes.telegram import FakeTelegram  # noqa: E402
+from tests.processes import BotProcess, free_port, telegram_env  # noqa: E402
 
 COOKIE = "tawasul_visitor"
 FIRST_TG_USER = 7_000_000
 
 
-class Bot:
+class Bot(BotProcess):
     def __init__(self, env: dict[str, str], port: int) -> None:
-        self.env, self.base = env, f"http://127.0.0.1:{port}"
-        self.proc: subprocess.Popen[bytes] | None = None
+        super().__init__(env)
+        self.base = f"http://127.0.0.1:{port}"
         self.kills = 0
 
-    def start(self) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, "bot.py"],
-            cwd=ROOT,
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-
     def kill(self) -> None:
-        assert self.proc is not None
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait()
+        super().kill()
         self.kills += 1
 
     def rss_mb(self) -> float:
@@ -175,17 +162,16 @@ async def run(minutes: float, kill_every: float, people: int) -> dict[str, Any]:
         tmp_path = Path(tmp)
         data_dir = tmp_path / "data"
         port = free_port()
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("TAWASUL_", "TELEGRAM_"))}
-        env.update(
+        env = telegram_env(
+            data_dir,
+            port,
+            tg.token,
+            tg.base_url,
             TAWASUL_ORG="little-hearts",
             TAWASUL_PROFILES_DIR=str(quiet_free_profiles(tmp_path)),
-            TAWASUL_DATA_DIR=str(data_dir),
             TAWASUL_SECRET_KEY="soak",
-            TAWASUL_HTTP_PORT=str(port),
             TAWASUL_LOG_LEVEL="error",
             TAWASUL_TELEGRAM_POLL_TIMEOUT="1",
-            TELEGRAM_BOT_TOKEN=tg.token,
-            TELEGRAM_API_BASE=tg.base_url,
         )
         subprocess.run([sys.executable, "bot.py", "db", "upgrade"], cwd=ROOT, env=env, check=True)
         db = Database(sqlite_url(data_dir))
@@ -216,9 +202,7 @@ async def run(minutes: float, kill_every: float, people: int) -> dict[str, Any]:
             drained = await _drain(data_dir, tg, tally)
         finally:
             stop.set()
-            if bot.proc is not None:
-                bot.proc.kill()
-                bot.proc.wait()
+            bot.stop()
         result = _figures(data_dir, tg, tally, bot.kills, rss, drained)
     await tg.stop()
     result["minutes"] = minutes

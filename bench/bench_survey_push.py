@@ -1,7 +1,7 @@
 """A survey campaign to 10,000 beneficiaries at Telegram's real limits: sent per second
 against the 30/s allowed (the target: at least 95 %, and no 429).
 
-The fake Bot API server (`tests/telegram_server.py`) runs in this process and enforces
+The fake Bot API server (`tests/fakes/telegram/`) runs in this process and enforces
 Telegram's limits (30 messages/s bot-wide, one a second per chat), answering 429 to
 anything beyond. `python bot.py` runs as a real process (long polling, its outbox
 dispatcher) on a fresh data dir (SQLite) or, with `--pg URL`, a fresh PostgreSQL database;
@@ -38,8 +38,8 @@ from sqlalchemy import func, select  # noqa: E402
 from storage.db import Database, sqlite_url  # noqa: E402
 from storage.models import OutboxMessage  # noqa: E402
 from tests.campaign_data import quiet_free_profiles, seed_delivered_requests  # noqa: E402
+from tests.fakes.telegram import FakeTelegram  # noqa: E402
 from tests.processes import free_port, new_pg_database  # noqa: E402
-from tests.telegram_server import FakeTelegram  # noqa: E402
 
 LIMIT = 30
 

@@ -1,7 +1,7 @@
 """Messages per second through the Telegram adapter, against a bare aiogram echo bot.
 
 Everything runs in this one process, on one event loop: the project's fake Bot API server
-(`tests/telegram_server.py`, aiohttp on 127.0.0.1), the simulated users, and the bot under
+(`tests/fakes/telegram/`, aiohttp on 127.0.0.1), the simulated users, and the bot under
 test talking HTTP to that server through aiogram:
 
 - **echo**: a bare aiogram 3 bot, `Dispatcher` with one handler that answers
@@ -76,7 +76,7 @@ from bot.wiring import build_faq, open_core  # noqa: E402
 from faq.evaluate import read_tsv  # noqa: E402
 from faq.service import FaqService  # noqa: E402
 from handlers.types import ChatEngine, Incoming  # noqa: E402
-from tests.telegram_server import FakeTelegram  # noqa: E402
+from tests.fakes.telegram import FakeTelegram  # noqa: E402
 
 ORG = "little-hearts"
 HOLDOUT = ROOT / "bench" / "data" / "holdout-queries.tsv"
@@ -340,7 +340,7 @@ async def run_parts(
 PACKAGES = (
     ("SimpleQueue", "aiosqlite thread hand-offs (queue put)"),
     ("greenlet", "greenlet (SQLAlchemy's async bridge)"),
-    ("tests/telegram_server", "fake Bot API server (tests/telegram_server.py)"),
+    ("tests/fakes/telegram/", "fake Bot API server (tests/fakes/telegram/)"),
     ("aiohttp", "aiohttp (client and server)"),
     ("aiogram", "aiogram"),
     ("pydantic", "pydantic"),

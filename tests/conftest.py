@@ -1,16 +1,19 @@
-"""Shared fixtures: real databases (SQLite always, PostgreSQL when the URL is given)."""
+"""Shared fixtures: real databases (SQLite always, PostgreSQL when the URL is given) and the
+fake Bot API server."""
 
 from __future__ import annotations
 
 import os
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import pytest
 import pytest_asyncio
 from hypothesis import settings
 
 from storage.db import Database
+from tests.fakes.telegram import FakeTelegram
 
 PG_URL = os.environ.get("TAWASUL_TEST_DATABASE_URL")
 BACKENDS = ["sqlite", *(["postgresql"] if PG_URL else [])]
@@ -34,9 +37,15 @@ async def database(
         yield db
         await db.dispose()
         return
+    async with pg_schema_database("t") as db:
+        yield db
+
+
+@asynccontextmanager
+async def pg_schema_database(prefix: str) -> AsyncIterator[Database]:
+    """A migrated database in a PostgreSQL schema of its own (`prefix`_…), dropped after."""
     assert PG_URL is not None
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    db = Database(PG_URL, schema=schema)
+    db = Database(PG_URL, schema=f"{prefix}_{uuid.uuid4().hex[:12]}")
     await db.create_schema()
     await db.upgrade()
     try:
@@ -44,3 +53,12 @@ async def database(
     finally:
         await db.drop_schema()
         await db.dispose()
+
+
+@pytest_asyncio.fixture
+async def tg() -> AsyncIterator[FakeTelegram]:
+    """The project's fake Bot API server on loopback, for the Telegram tests."""
+    server = FakeTelegram()
+    await server.start()
+    yield server
+    await server.stop()

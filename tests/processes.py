@@ -1,12 +1,84 @@
-"""What the tests (and benchmarks) that run `python bot.py` as a real process share: a free
-port on loopback, and a PostgreSQL database of their own on the test server."""
+"""What the tests (and benchmarks) that run `python bot.py` as a real process share: the
+process itself, an environment free of the caller's settings, a free port on loopback, and
+a PostgreSQL database of their own on the test server."""
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
+import subprocess
+import sys
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class BotProcess:
+    """`python bot.py` run from the repository with `env`, its output discarded."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.env = env
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "bot.py"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown handler, no flush, no goodbye."""
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+
+
+def run_cli(
+    args: list[str], env: dict[str, str], stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`python bot.py ARGS` run to its end (two minutes at most); its output as text."""
+    return subprocess.run(
+        [sys.executable, "bot.py", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=120,
+    )
+
+
+def clean_env(**settings: str) -> dict[str, str]:
+    """This process's environment without its TAWASUL_/TELEGRAM_ settings, plus `settings`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TAWASUL_", "TELEGRAM_"))}
+    env.update(settings)
+    return env
+
+
+def telegram_env(
+    data_dir: Path, port: int, token: str, api_base: str, **settings: str
+) -> dict[str, str]:
+    """bot.py against a Bot API at `api_base`: its data dir, its port, warnings only."""
+    base = {
+        "TAWASUL_DATA_DIR": str(data_dir),
+        "TAWASUL_HTTP_PORT": str(port),
+        "TAWASUL_LOG_LEVEL": "warning",
+        "TELEGRAM_BOT_TOKEN": token,
+        "TELEGRAM_API_BASE": api_base,
+    }
+    return clean_env(**(base | settings))
 
 
 def free_port() -> int:

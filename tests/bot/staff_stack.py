@@ -7,10 +7,13 @@ in the app's lifespan from a URL (the browser tests, whose server runs its own l
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
+import httpx
 from fastapi import FastAPI
 
 from bot.channels.web.app import create_app
@@ -26,13 +29,17 @@ from handlers.staff_inbox import add_staff
 from handlers.types import ChatEngine
 from storage.crypto import Vault
 from storage.db import Database
-from tests.handlers.test_request_form import form_engine
+from tests.handlers.chats import form_engine
 
 tr = Catalog("ar")
 KEY = bytes(range(32))
 SECRET = "staff-test-secret"
 ORG_NAME = "جمعية القلوب الصغيرة لرعاية مرضى القلب من الأطفال"
 PASSWORD = "كلمة سر طويلة 123"
+# A handover message with a national ID and a mobile in it, and how they read in clear.
+TYPED = "رقم هويتي 1000000008 وجوالي 0551234567 ابي اكلم موظف"
+CLEAR = ("1000000008", "0551234567", "+966551234567")
+ARABIC = re.compile(r"[\u0600-\u06FF]")
 
 
 def build_engine(db: Database, faq: FaqService, clock: Clock) -> Engine:
@@ -82,3 +89,61 @@ def staff_app(
 async def add_member(db: Database, username: str, role: str, password: str = PASSWORD) -> None:
     await add_staff(db, SystemClock(), username=username, name=f"موظف {username}", role=role)
     await set_password(db, username, password)
+
+
+def client(app: FastAPI, ip: str = "127.0.0.1") -> httpx.AsyncClient:
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app, client=(ip, 4321)),
+        base_url="http://testserver",
+    )
+
+
+def csrf_of(html: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert found, "no CSRF field on the page"
+    return found.group(1)
+
+
+async def sign_in(
+    browser: httpx.AsyncClient, username: str, password: str = PASSWORD, next_url: str = ""
+) -> httpx.Response:
+    page = await browser.get("/staff/login", params={"next": next_url} if next_url else None)
+    assert page.status_code == 200
+    return await browser.post(
+        "/staff/login",
+        data={
+            "csrf": csrf_of(page.text),
+            "username": username,
+            "password": password,
+            "next": next_url,
+        },
+    )
+
+
+def arabic_page(response: httpx.Response, text: str) -> bool:
+    html = response.text
+    return '<html lang="ar" dir="rtl">' in html and text in html and bool(ARABIC.search(html))
+
+
+async def staff_sign_in(page: Any, url: str, username: str, landing: str) -> None:
+    """In a browser page: the sign-in form at `url`, as `username`, until `landing` opens."""
+    await page.goto(url)
+    await page.fill("#username", username)
+    await page.fill("#password", PASSWORD)
+    await page.click("button[type=submit]")
+    await page.wait_for_url(landing)
+
+
+@asynccontextmanager
+async def staff_database(path: Path, **roles: str) -> AsyncIterator[tuple[str, Database]]:
+    """A migrated SQLite database at `path` with these staff (username=role): its URL, and
+    the database open until the block ends (the browser tests' servers open their own)."""
+    url = f"sqlite+aiosqlite:///{path}"
+    db = Database(url)
+    await db.upgrade()
+    try:
+        for username, role in roles.items():
+            await add_member(db, username, role)
+        yield url, db
+    finally:
+        await db.dispose()

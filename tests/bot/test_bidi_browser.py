@@ -11,7 +11,7 @@ transcript and on the staff request page. Screenshots go to test-artifacts/.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,15 +20,12 @@ import pytest_asyncio
 
 from faq.service import FaqService
 from handlers import fields
-from storage.db import Database
 from tests.bidi import plain
-from tests.bot.staff_stack import PASSWORD, add_member, staff_app
-from tests.bot.test_web_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, serve
-from tests.handlers.test_request_form import NATIONAL_ID
+from tests.bot.staff_stack import staff_app, staff_database, staff_sign_in
+from tests.browser import ARTIFACTS, needs_chromium, serve
+from tests.handlers.chats import NATIONAL_ID
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="needs Debian's Chromium at /usr/bin/chromium (apt chromium)"
-)
+pytestmark = needs_chromium
 
 BOT = ".turn.bot:not(.typing) .bubble"
 CHIP = ".chip:not([disabled])"
@@ -66,33 +63,14 @@ _MEASURE = """
 @pytest_asyncio.fixture
 async def database_url(tmp_path: Path) -> str:
     """A database with an admin, who may see the request page."""
-    url = f"sqlite+aiosqlite:///{tmp_path / 'bidi.db'}"
-    db = Database(url)
-    await db.upgrade()
-    try:
-        await add_member(db, "boss", "admin")
-    finally:
-        await db.dispose()
-    return url
+    async with staff_database(tmp_path / "bidi.db", boss="admin") as (url, _):
+        return url
 
 
 @pytest.fixture
 def base(database_url: str, faq_service: FaqService) -> Iterator[str]:
     with serve(staff_app(faq_service, {}, url=database_url)) as url:
         yield url
-
-
-@pytest_asyncio.fixture
-async def browser() -> AsyncIterator[Any]:
-    playwright_api = pytest.importorskip("playwright.async_api")
-    async with playwright_api.async_playwright() as playwright:
-        launched = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield launched
-        finally:
-            await launched.close()
 
 
 class Reading:
@@ -171,14 +149,6 @@ async def file_a_request(page: Any, base: str, reading: Reading) -> str:
     return reference
 
 
-async def sign_in(page: Any, base: str) -> None:
-    await page.goto(base + "/staff/login")
-    await page.fill("#username", "boss")
-    await page.fill("#password", PASSWORD)
-    await page.click("button[type=submit]")
-    await page.wait_for_url("**/staff/cases")
-
-
 @pytest.mark.asyncio
 async def test_references_and_masked_numbers_read_left_to_right_in_chat_and_staff_pages(
     browser: Any, base: str
@@ -208,7 +178,7 @@ async def test_references_and_masked_numbers_read_left_to_right_in_chat_and_staf
 
     staff = await browser.new_context(viewport={"width": 1280, "height": 900}, locale="ar-SA")
     desk = await staff.new_page()
-    await sign_in(desk, base)
+    await staff_sign_in(desk, base + "/staff/login", "boss", "**/staff/cases")
     await desk.goto(f"{base}/staff/requests/{reference}")
     await shot(desk, "bidi-staff-request.png")
     await reading.reference(desk, "h1", reference, "the staff request page")

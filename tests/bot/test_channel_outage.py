@@ -8,65 +8,38 @@ server failing the start-up calls. The web chat and the staff inbox must serve m
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
 import httpx
 import pytest
-import pytest_asyncio
 
 from bot.channels.web.visitor import COOKIE_NAME
-from tests.processes import free_port
-from tests.telegram_server import FakeTelegram
+from tests.fakes.telegram import FakeTelegram
+from tests.processes import BotProcess, free_port, telegram_env
 from tests.waiting import until
 
 T = TypeVar("T")
-ROOT = Path(__file__).resolve().parents[2]
 USER = 8301
-
-
-@pytest_asyncio.fixture
-async def tg() -> AsyncIterator[FakeTelegram]:
-    server = FakeTelegram()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 @pytest.fixture
 def start_bot(tmp_path: Path) -> Iterator[object]:
-    procs: list[subprocess.Popen[bytes]] = []
+    bots: list[BotProcess] = []
 
     def start(api_base: str, token: str = "123:abc") -> str:
         port = free_port()
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("TAWASUL_", "TELEGRAM_"))}
-        env.update(
-            TAWASUL_DATA_DIR=str(tmp_path / "var"),
-            TAWASUL_HTTP_PORT=str(port),
-            TAWASUL_LOG_LEVEL="warning",
-            TAWASUL_TELEGRAM_POLL_TIMEOUT="1",
-            TELEGRAM_BOT_TOKEN=token,
-            TELEGRAM_API_BASE=api_base,
+        env = telegram_env(
+            tmp_path / "var", port, token, api_base, TAWASUL_TELEGRAM_POLL_TIMEOUT="1"
         )
-        procs.append(
-            subprocess.Popen(
-                [sys.executable, "bot.py"],
-                cwd=ROOT,
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-        )
+        bots.append(BotProcess(env))
+        bots[-1].start()
         return f"http://127.0.0.1:{port}"
 
     yield start
-    for proc in procs:
-        proc.kill()
-        proc.wait(timeout=10)
+    for bot in bots:
+        bot.stop()
 
 
 async def _health(base: str) -> dict[str, str] | None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.processes import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 GUIDES = ROOT / "tests" / "faq" / "guides"
@@ -28,15 +29,7 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def run(
     *args: str, stdin: str = "", env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "bot.py", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, **(env or {})},
-        timeout=120,
-    )
+    return run_cli(list(args), {**os.environ, **(env or {})}, stdin)
 
 
 def test_faq_match_prints_one_json_object_per_question() -> None:

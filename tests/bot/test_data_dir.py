@@ -3,28 +3,17 @@
 
 from __future__ import annotations
 
-import os
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import httpx
 
-from tests.processes import free_port
+from tests.processes import BotProcess, clean_env, free_port
 from tests.waiting import until
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def _mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
-
-
-def _env(data_dir: Path, port: int) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TAWASUL_", "TELEGRAM_"))}
-    env.update(TAWASUL_DATA_DIR=str(data_dir), TAWASUL_HTTP_PORT=str(port))
-    return env
 
 
 def _healthy(base: str) -> bool:
@@ -42,13 +31,8 @@ async def test_a_running_bot_keeps_its_database_wal_and_keys_private(tmp_path: P
     (data_dir / "old-export.csv").chmod(0o644)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    proc = subprocess.Popen(
-        [sys.executable, "bot.py"],
-        cwd=ROOT,
-        env=_env(data_dir, port),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    bot = BotProcess(clean_env(TAWASUL_DATA_DIR=str(data_dir), TAWASUL_HTTP_PORT=str(port)))
+    bot.start()
     try:
         await until(lambda: _healthy(base), timeout=120)
         # A visit writes: the WAL and its index exist while the bot runs.
@@ -63,5 +47,4 @@ async def test_a_running_bot_keeps_its_database_wal_and_keys_private(tmp_path: P
         assert _mode(data_dir) == 0o700
         assert {p.name: _mode(p) for p in data_dir.iterdir()} == dict.fromkeys(names, 0o600)
     finally:
-        proc.kill()
-        proc.wait(timeout=10)
+        bot.stop()

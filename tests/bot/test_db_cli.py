@@ -18,39 +18,25 @@ import time
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from storage.backup import known_revisions, migrate
 from storage.crypto import KEY_FILE, DecryptionError, Vault, load_or_create_master_key
 from storage.db import SQLITE_FILE
-from tests.bot.test_server_process import (
+from tests.bot.server_process import (
+    NATIONAL_ID,
+    PHONE,
     Backend,
     Server,
-    _client,
-    _history,
-    _new_visitor,
-    _post,
+    chat_history,
+    fill_the_form,
+    new_visitor,
+    post_chat,
+    server_client,
 )
-from tests.processes import free_port
+from tests.processes import ROOT, clean_env, free_port
 from tests.waiting import until
 
-ROOT = Path(__file__).resolve().parents[2]
-NATIONAL_ID = "1098765439"
-PHONE = "0551234567"
-FORM = [
-    ("say", "ابي اقدم طلب"),
-    ("say", "سارة محمد العتيبي"),
-    ("say", NATIONAL_ID),
-    ("say", PHONE),
-    ("say", "جدة"),
-    ("say", "1"),
-    ("say", "بنتي عمرها سنتين وعندها ثقب في القلب وتحتاج عملية"),
-    ("press", "تم"),
-    ("press", "البيانات صحيحة"),
-    ("press", "أقرّ"),
-]
-SUBMITTED = "رقم طلبك"
 VISITORS = 6
 BACKUPS = 3
 WRITTEN = "كُتبت النسخة الاحتياطية"
@@ -60,9 +46,7 @@ WESTERN = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
 
 
 def _env(data_dir: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TAWASUL_", "TELEGRAM_"))}
-    env.update(TAWASUL_DATA_DIR=str(data_dir), TAWASUL_LOCALE="ar", **extra)
-    return env
+    return clean_env(TAWASUL_DATA_DIR=str(data_dir), TAWASUL_LOCALE="ar", **extra)
 
 
 def cli(data_dir: Path, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
@@ -90,20 +74,6 @@ async def acli(data_dir: Path, *args: str) -> tuple[int, str, str]:
     out, err = await asyncio.wait_for(proc.communicate(), timeout=120)
     assert proc.returncode is not None
     return proc.returncode, out.decode(), err.decode()
-
-
-async def _fill_the_form(client: httpx.AsyncClient, visitor: dict[str, str]) -> str:
-    replies: list[dict[str, Any]] = []
-    for n, (kind, value) in enumerate(FORM):
-        if kind == "say":
-            replies = await _post(client, visitor, text=value, message_id=f"form-{n}")
-            continue
-        payloads = [b["payload"] for r in replies for b in r["buttons"] if value in b["label"]]
-        assert payloads, (value, replies)
-        replies = await _post(client, visitor, payload=payloads[0], message_id=f"form-{n}")
-    last = replies[-1]["text"]
-    assert SUBMITTED in last, last
-    return last
 
 
 def _load_text(visitor: int, n: int) -> str:
@@ -161,9 +131,9 @@ async def test_backups_under_load_restore_every_acknowledged_message(tmp_path: P
     try:
         async with asyncio.timeout(120):
             await again.start()
-            async with _client(again) as client:
+            async with server_client(again) as client:
                 seen = {
-                    m["text"] for m in await _history(client, visitor) if m["direction"] == "in"
+                    m["text"] for m in await chat_history(client, visitor) if m["direction"] == "in"
                 }
     finally:
         again.stop_all()
@@ -180,15 +150,15 @@ async def _back_up_while_visitors_write(
     await server.start()
     acknowledged: list[tuple[float, str]] = []
     stop = asyncio.Event()
-    async with _client(server, max_connections=VISITORS + 10) as client:
-        visitors = [await _new_visitor(client) for _ in range(VISITORS)]
-        await _fill_the_form(client, visitors[0])
+    async with server_client(server, max_connections=VISITORS + 10) as client:
+        visitors = [await new_visitor(client) for _ in range(VISITORS)]
+        await fill_the_form(client, visitors[0])
 
         async def keep_writing(v: int) -> None:
             n = 0
             while not stop.is_set():
                 text = _load_text(v, n)
-                await _post(client, visitors[v], text=text, message_id=f"load-{n}")
+                await post_chat(client, visitors[v], text=text, message_id=f"load-{n}")
                 acknowledged.append((time.monotonic(), text))
                 n += 1
 
@@ -222,7 +192,7 @@ async def _restore_is_refused_while_the_bot_runs(server: Server, backup: Path) -
     assert code == 1
     assert "البوت يعمل" in err and "لم يتغير شيء" in err, err
     assert sorted(p.name for p in data_dir.iterdir()) == before
-    async with _client(server) as client:  # and it goes on serving
+    async with server_client(server) as client:  # and it goes on serving
         assert (await client.get("/healthz")).status_code == 200
 
 

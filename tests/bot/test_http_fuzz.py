@@ -57,7 +57,7 @@ from tests.bot.staff_stack import (
     build_engine,
     tr,
 )
-from tests.handlers.test_request_form import Chat, submit
+from tests.handlers.chats import Chat, submit
 
 ARABIC = re.compile(r"[\u0600-\u06FF]")
 WEBHOOK_SECRET = "fuzz-webhook-secret"

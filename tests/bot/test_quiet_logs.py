@@ -18,14 +18,16 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from storage.db import Database
-from tests.bot.test_db_cli import NATIONAL_ID, PHONE, _fill_the_form
-from tests.bot.test_server_process import (
+from tests.bot.server_process import (
     HANDOVER,
+    NATIONAL_ID,
+    PHONE,
     Backend,
     Server,
-    _client,
-    _new_visitor,
-    _post,
+    fill_the_form,
+    new_visitor,
+    post_chat,
+    server_client,
 )
 from tests.processes import free_port
 
@@ -46,14 +48,14 @@ async def test_the_log_at_info_holds_no_identifier_and_no_message_text(tmp_path:
     try:
         async with asyncio.timeout(240):
             await server.start()
-            async with _client(server) as client:
-                visitor = await _new_visitor(client)
-                await _fill_the_form(client, visitor)
-                await _post(client, visitor, text=f"رقمي {OTHER_ID} وجوالي {OTHER_PHONE}")
-                await _post(client, visitor, text=SENTENCE, message_id="s1")
-                opened = await _post(client, visitor, text=HANDOVER, message_id="h1")
+            async with server_client(server) as client:
+                visitor = await new_visitor(client)
+                await fill_the_form(client, visitor)
+                await post_chat(client, visitor, text=f"رقمي {OTHER_ID} وجوالي {OTHER_PHONE}")
+                await post_chat(client, visitor, text=SENTENCE, message_id="s1")
+                opened = await post_chat(client, visitor, text=HANDOVER, message_id="h1")
                 assert opened, opened
-                await _post(client, visitor, text=f"{SENTENCE} {OTHER_ID}", message_id="h2")
+                await post_chat(client, visitor, text=f"{SENTENCE} {OTHER_ID}", message_id="h2")
                 # Not storable: the error path must not print it either.
                 body = json.dumps({"text": f"{SENTENCE} \ud800 {OTHER_PHONE}", "id": "bad"})
                 headers = {**visitor, "Content-Type": "application/json"}

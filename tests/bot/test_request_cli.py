@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.bidi import plain
+from tests.processes import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 NATIONAL_ID = "2098765437"  # a resident's iqama (check digit valid)
@@ -26,15 +27,8 @@ def env(tmp_path: Path) -> dict[str, str]:
 def chat(
     env: dict[str, str], org: str, user: str, lines: list[str]
 ) -> list[list[dict[str, object]]]:
-    result = subprocess.run(
-        [sys.executable, "bot.py", "chat", "--json", "--org", org, "--user", user],
-        input="\n".join(lines) + "\n",
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=120,
-    )
+    args = ["chat", "--json", "--org", org, "--user", user]
+    result = run_cli(args, env, "\n".join(lines) + "\n")
     assert result.returncode == 0, result.stderr
     outputs = [json.loads(line)["replies"] for line in result.stdout.splitlines()]
     assert len(outputs) == len(lines)

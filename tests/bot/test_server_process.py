@@ -14,15 +14,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import http.cookiejar
 import os
 import re
-import signal
-import subprocess
 import sys
-import time
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,117 +26,29 @@ import pytest
 import pytest_asyncio
 from sqlalchemy import select
 
-from bot.channels.web.visitor import COOKIE_NAME
-from storage.db import Database, sqlite_url
 from storage.models import Conversation, HandoverCase, Message
-from tests.processes import free_port, new_pg_database
+from tests.bot.server_process import (
+    HANDOVER,
+    Backend,
+    Server,
+    chat_history,
+    new_visitor,
+    post_chat,
+    server_client,
+)
+from tests.processes import ROOT, free_port, new_pg_database
 
-ROOT = Path(__file__).resolve().parents[2]
 PG_URL = os.environ.get("TAWASUL_TEST_DATABASE_URL")
 BACKENDS = ["sqlite", *(["postgresql"] if PG_URL else [])]
-SECRET = "server-process-test-secret"
-# Start-up trains the FAQ model: a few seconds here, allow for a slow, busy machine.
-STARTUP_TIMEOUT_S = 60.0
-# 200 visitors on a 2-core machine queue for seconds (each one's wait is not measured here).
-REQUEST_TIMEOUT = httpx.Timeout(60.0)
 
 GREETING = "السلام عليكم"
 QUESTION = "كم يوم ياخذ الطلب عشان تردون علي"  # review_period: answered with 👍/👎
 FAQ_ANSWER = "أسبوعين"  # what the review-period answer says
-HANDOVER = "ابي اكلم موظف"
 CASE_OPENED = "حوّلت محادثتك"
 CASE_ACK = "وصلت رسالتك"  # case-waiting: the message reached the researcher
 CASE_CLOSED = "أنهيت المحادثة"
 ARABIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 MARKER = re.compile(r"١٢٣[٠-٩]{3}")
-
-
-def _no_cookie_jar() -> http.cookiejar.CookieJar:
-    # One shared client serves many visitors: it must never keep anyone's cookie.
-    return http.cookiejar.CookieJar(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
-
-
-@dataclass
-class Backend:
-    name: str
-    data_dir: Path
-    database_url: str  # "" = SQLite under data_dir
-
-    def env(self, port: int) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("TAWASUL_", "TELEGRAM_"))}
-        env.update(
-            TAWASUL_ORG="little-hearts",
-            TAWASUL_LOCALE="ar",
-            TAWASUL_DATA_DIR=str(self.data_dir),
-            TAWASUL_DATABASE_URL=self.database_url,
-            TAWASUL_SECRET_KEY=SECRET,
-            TAWASUL_HTTP_HOST="127.0.0.1",
-            TAWASUL_HTTP_PORT=str(port),
-            PYTHONUNBUFFERED="1",
-        )
-        return env
-
-    def database(self) -> Database:
-        """A connection of the test's own to what the server stores."""
-        return Database(self.database_url or sqlite_url(self.data_dir))
-
-
-@dataclass
-class Server:
-    backend: Backend
-    port: int
-    log_path: Path
-    proc: subprocess.Popen[bytes] | None = None
-    started: list[subprocess.Popen[bytes]] = field(default_factory=list)
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def log_tail(self, chars: int = 4000) -> str:
-        try:
-            return self.log_path.read_text(errors="replace")[-chars:]
-        except OSError:
-            return ""
-
-    async def start(self) -> None:
-        assert self.proc is None or self.proc.poll() is not None, "already running"
-        with self.log_path.open("ab") as log:
-            self.proc = subprocess.Popen(
-                [sys.executable, "bot.py"],
-                cwd=ROOT,
-                env=self.backend.env(self.port),
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        self.started.append(self.proc)
-        deadline = time.monotonic() + STARTUP_TIMEOUT_S
-        async with httpx.AsyncClient(base_url=self.base_url, timeout=2.0) as client:
-            while True:
-                if self.proc.poll() is not None:
-                    pytest.fail(f"server exited with {self.proc.returncode}:\n{self.log_tail()}")
-                try:
-                    if (await client.get("/healthz")).status_code == 200:
-                        return
-                except httpx.TransportError:
-                    pass
-                if time.monotonic() > deadline:
-                    pytest.fail(f"server not healthy in {STARTUP_TIMEOUT_S} s:\n{self.log_tail()}")
-                await asyncio.sleep(0.1)
-
-    def kill(self) -> None:
-        """SIGKILL: no shutdown handler, no flush, no goodbye."""
-        assert self.proc is not None
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait(timeout=10)
-
-    def stop_all(self) -> None:
-        for proc in self.started:
-            if proc.poll() is None:
-                proc.kill()
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                proc.wait(timeout=10)
 
 
 @pytest_asyncio.fixture(params=BACKENDS)
@@ -177,61 +84,12 @@ def server(backend: Backend, tmp_path: Path) -> Iterator[Server]:
         srv.stop_all()
 
 
-# -- helpers ------------------------------------------------------------------------------
-
-
-async def _new_visitor(client: httpx.AsyncClient) -> dict[str, str]:
-    """Open the page as a new browser would; the headers that carry its cookie."""
-    response = await client.get("/")
-    assert response.status_code == 200
-    return {"Cookie": f"{COOKIE_NAME}={response.cookies[COOKIE_NAME]}"}
-
-
-async def _post(
-    client: httpx.AsyncClient,
-    headers: dict[str, str],
-    *,
-    text: str | None = None,
-    payload: str | None = None,
-    message_id: str | None = None,
-) -> list[dict[str, Any]]:
-    body: dict[str, str] = {"text": text} if text is not None else {"payload": payload or ""}
-    if message_id is not None:
-        body["id"] = message_id
-    response = await client.post("/api/chat", json=body, headers=headers)
-    assert response.status_code == 200, response.text
-    replies: list[dict[str, Any]] = response.json()["replies"]
-    return replies
-
-
-async def _history(client: httpx.AsyncClient, headers: dict[str, str]) -> list[dict[str, Any]]:
-    response = await client.get("/api/chat/history", headers=headers)
-    assert response.status_code == 200, response.text
-    messages: list[dict[str, Any]] = response.json()["messages"]
-    return messages
-
-
 def _pairs(messages: list[dict[str, Any]]) -> list[tuple[str, str]]:
     return [(m["direction"], m["text"]) for m in messages]
 
 
 def _expected(sent: str, replies: list[dict[str, Any]]) -> list[tuple[str, str]]:
     return [("in", sent), *(("out", r["text"]) for r in replies)]
-
-
-def _client(server: Server, max_connections: int = 20) -> httpx.AsyncClient:
-    return httpx.AsyncClient(
-        base_url=server.base_url,
-        timeout=REQUEST_TIMEOUT,
-        cookies=_no_cookie_jar(),
-        # Idle connections are dropped before uvicorn drops them (after 5 s): otherwise a
-        # request can go out on a connection the server is closing, a ReadError of the test's.
-        limits=httpx.Limits(
-            max_connections=max_connections,
-            max_keepalive_connections=max_connections,
-            keepalive_expiry=2.0,
-        ),
-    )
 
 
 # -- kill -9 mid-conversation -------------------------------------------------------------
@@ -244,19 +102,19 @@ async def test_kill_9_mid_conversation_loses_and_doubles_nothing(server: Server)
 
 async def _kill_9_scenario(server: Server) -> None:
     await server.start()
-    async with _client(server) as client:
-        visitor = await _new_visitor(client)
+    async with server_client(server) as client:
+        visitor = await new_visitor(client)
         expected: list[tuple[str, str]] = []
 
-        greeting = await _post(client, visitor, text=GREETING, message_id="m1")
+        greeting = await post_chat(client, visitor, text=GREETING, message_id="m1")
         assert greeting and greeting[0]["buttons"], greeting
         expected += _expected(GREETING, greeting)
-        answer = await _post(client, visitor, text=QUESTION, message_id="m2")
+        answer = await post_chat(client, visitor, text=QUESTION, message_id="m2")
         assert FAQ_ANSWER in answer[0]["text"]
         button = answer[0]["buttons"][0]
-        pressed = await _post(client, visitor, payload=button["payload"], message_id="m3")
+        pressed = await post_chat(client, visitor, payload=button["payload"], message_id="m3")
         expected += _expected(QUESTION, answer) + _expected(button["label"], pressed)
-        opened = await _post(client, visitor, text=HANDOVER, message_id="m4")
+        opened = await post_chat(client, visitor, text=HANDOVER, message_id="m4")
         assert CASE_OPENED in opened[0]["text"], opened
         expected += _expected(HANDOVER, opened)
 
@@ -264,7 +122,7 @@ async def _kill_9_scenario(server: Server) -> None:
         # at a time); SIGKILL as soon as three are answered, the rest still in flight.
         fired = {f"f{k}": f"رسالة للباحث رقم {k}".translate(ARABIC_DIGITS) for k in range(12)}
         tasks = {
-            mid: asyncio.create_task(_post(client, visitor, text=text, message_id=mid))
+            mid: asyncio.create_task(post_chat(client, visitor, text=text, message_id=mid))
             for mid, text in fired.items()
         }
         pending = set(tasks.values())
@@ -282,8 +140,8 @@ async def _kill_9_scenario(server: Server) -> None:
         assert answered, "no message was answered before the kill"
 
     await server.start()
-    async with _client(server) as client:
-        history = _pairs(await _history(client, visitor))
+    async with server_client(server) as client:
+        history = _pairs(await chat_history(client, visitor))
         # Everything answered before the kill is there, in order, with its replies.
         assert history[: len(expected)] == expected
         for mid, replies in answered.items():
@@ -294,23 +152,23 @@ async def _kill_9_scenario(server: Server) -> None:
 
         # An id recorded before the kill is not processed again: the question is not
         # answered twice (nor handed to the researcher).
-        assert await _post(client, visitor, text=QUESTION, message_id="m2") == []
+        assert await post_chat(client, visitor, text=QUESTION, message_id="m2") == []
         # The page retries what it never got an answer for (and, here, everything else too):
         # each id is processed at most once, so each message is there exactly once.
         for mid, text in fired.items():
-            replies = await _post(client, visitor, text=text, message_id=mid)
+            replies = await post_chat(client, visitor, text=text, message_id=mid)
             if mid in answered:
                 assert replies == []
-        history = _pairs(await _history(client, visitor))
+        history = _pairs(await chat_history(client, visitor))
         for text in fired.values():
             assert history.count(("in", text)) == 1, text
         assert len(history) == len(set(history)), history
 
         # Still with the researcher: an FAQ question is not answered by the bot ...
-        after = await _post(client, visitor, text=QUESTION, message_id="after-1")
+        after = await post_chat(client, visitor, text=QUESTION, message_id="after-1")
         assert all(CASE_ACK in r["text"] and FAQ_ANSWER not in r["text"] for r in after), after
         # ... and /cancel closes that same case (outside a handover it has nothing to cancel).
-        closed = await _post(client, visitor, text="/cancel", message_id="after-2")
+        closed = await post_chat(client, visitor, text="/cancel", message_id="after-2")
         assert CASE_CLOSED in closed[0]["text"], closed
 
     db = server.backend.database()
@@ -341,14 +199,14 @@ def _marker(n: int) -> str:
 
 
 async def _visitor_flow(client: httpx.AsyncClient, n: int) -> None:
-    visitor = await _new_visitor(client)
+    visitor = await new_visitor(client)
     question = f"كم يوم ياخذ الطلب؟ طلبي رقم {_marker(n)}"
-    start = await _post(client, visitor, text="/start", message_id=f"v{n}-1")
-    answer = await _post(client, visitor, text=question, message_id=f"v{n}-2")
+    start = await post_chat(client, visitor, text="/start", message_id=f"v{n}-1")
+    answer = await post_chat(client, visitor, text=question, message_id=f"v{n}-2")
     buttons = [b for r in answer for b in r["buttons"]]
     assert buttons, answer
-    pressed = await _post(client, visitor, payload=buttons[0]["payload"], message_id=f"v{n}-3")
-    history = _pairs(await _history(client, visitor))
+    pressed = await post_chat(client, visitor, payload=buttons[0]["payload"], message_id=f"v{n}-3")
+    history = _pairs(await chat_history(client, visitor))
     assert history == (
         _expected("/start", start)
         + _expected(question, answer)
@@ -362,7 +220,7 @@ async def test_200_concurrent_visitors_each_see_only_their_own_conversation(
     server: Server,
 ) -> None:
     await server.start()
-    async with _client(server, max_connections=VISITORS + 50) as client, asyncio.timeout(150):
+    async with server_client(server, max_connections=VISITORS + 50) as client, asyncio.timeout(150):
         results = await asyncio.gather(
             *(_visitor_flow(client, n) for n in range(VISITORS)), return_exceptions=True
         )

@@ -5,15 +5,14 @@ from __future__ import annotations
 import asyncio
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from handlers.staff_auth import authenticate
 from storage.db import Database, sqlite_url
+from tests.processes import run_cli
 
-ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "كلمة سر طويلة 123"
 
 
@@ -24,15 +23,7 @@ def env(tmp_path: Path) -> dict[str, str]:
 
 
 def run(env: dict[str, str], args: list[str], stdin: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "bot.py", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=120,
-    )
+    return run_cli(args, env, stdin)
 
 
 def signs_in(env: dict[str, str], username: str, password: str) -> bool:

@@ -12,9 +12,7 @@ from fastapi import FastAPI
 from bot.cli import main
 from handlers.staff_auth import deactivate
 from storage.db import Database
-from tests.bot.test_staff_web import app, client, csrf_of, sign_in
-
-__all__ = ["app"]  # the fixture
+from tests.bot.staff_stack import client, csrf_of, sign_in
 
 
 async def test_three_hundred_guesses_at_once_are_mostly_refused_before_hashing(

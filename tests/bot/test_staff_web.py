@@ -8,11 +8,9 @@ what an admin can (and the audit event the admin's look leaves), the case action
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
-import pytest_asyncio
 from fastapi import FastAPI
 from sqlalchemy import select
 
@@ -25,59 +23,22 @@ from handlers.types import Attachment, Incoming
 from storage.crypto import Vault
 from storage.db import Database
 from storage.models import AuditEvent, Conversation, RequestAttachment, SupportRequest
-from tests.bot.staff_stack import PASSWORD, add_member, staff_app, tr
-from tests.handlers.test_request_form import Chat, submit
+from tests.bot.staff_stack import (
+    ARABIC,
+    PASSWORD,
+    add_member,
+    arabic_page,
+    client,
+    csrf_of,
+    sign_in,
+    staff_app,
+    tr,
+)
+from tests.fakes.telegram import FakeTelegram
+from tests.handlers.chats import Chat, submit
 from tests.report_data import seed
-from tests.telegram_server import FakeTelegram
 
-ARABIC = re.compile(r"[\u0600-\u06FF]")
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
-
-
-@pytest_asyncio.fixture
-async def app(
-    database: Database, faq_service: FaqService
-) -> AsyncIterator[tuple[FastAPI, dict[str, Any]]]:
-    holder: dict[str, Any] = {}
-    application = staff_app(faq_service, holder, db=database)
-    async with application.router.lifespan_context(application):
-        await add_member(database, "sara", "researcher")
-        await add_member(database, "boss", "admin")
-        yield application, holder
-
-
-def client(app: FastAPI, ip: str = "127.0.0.1") -> httpx.AsyncClient:
-    return httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app, client=(ip, 4321)),
-        base_url="http://testserver",
-    )
-
-
-def csrf_of(html: str) -> str:
-    found = re.search(r'name="csrf" value="([^"]+)"', html)
-    assert found, "no CSRF field on the page"
-    return found.group(1)
-
-
-async def sign_in(
-    browser: httpx.AsyncClient, username: str, password: str = PASSWORD, next_url: str = ""
-) -> httpx.Response:
-    page = await browser.get("/staff/login", params={"next": next_url} if next_url else None)
-    assert page.status_code == 200
-    return await browser.post(
-        "/staff/login",
-        data={
-            "csrf": csrf_of(page.text),
-            "username": username,
-            "password": password,
-            "next": next_url,
-        },
-    )
-
-
-def arabic_page(response: httpx.Response, text: str) -> bool:
-    html = response.text
-    return '<html lang="ar" dir="rtl">' in html and text in html and bool(ARABIC.search(html))
 
 
 async def test_nothing_answers_without_a_session(app: tuple[FastAPI, dict[str, Any]]) -> None:

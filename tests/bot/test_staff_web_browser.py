@@ -28,15 +28,18 @@ from bot.i18n import Catalog
 from faq.service import FaqService
 from handlers.clock import FixedClock, SystemClock
 from handlers.surveys import SurveyPolicy, send_due
-from storage.db import Database
-from tests.bot.staff_stack import PASSWORD, SECRET, add_member, build_engine, staff_app
-from tests.bot.test_web_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, serve
-from tests.handlers.test_request_form import Chat, submit
-from tests.handlers.test_surveys import deliver_service
-
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="needs Debian's Chromium at /usr/bin/chromium (apt chromium)"
+from tests.bot.staff_stack import (
+    PASSWORD,
+    SECRET,
+    build_engine,
+    staff_app,
+    staff_database,
+    staff_sign_in,
 )
+from tests.browser import ARTIFACTS, needs_chromium, serve
+from tests.handlers.chats import Chat, deliver_service, submit
+
+pytestmark = needs_chromium
 
 VISITOR_BOT = ".turn.bot:not(.typing) .bubble"
 tr = Catalog("ar")
@@ -56,15 +59,9 @@ class Site:
 @pytest_asyncio.fixture
 async def seeded(tmp_path: Path, faq_service: FaqService) -> tuple[str, str, str]:
     """A database with a researcher and a request a web chat visitor filed."""
-    url = f"sqlite+aiosqlite:///{tmp_path / 'staff.db'}"
     visitor = "v" + secrets.token_hex(10)
-    db = Database(url)
-    await db.upgrade()
-    try:
-        await add_member(db, "sara", "researcher")
+    async with staff_database(tmp_path / "staff.db", sara="researcher") as (url, db):
         reference = await submit(Chat(build_engine(db, faq_service, SystemClock()), visitor))
-    finally:
-        await db.dispose()
     return url, visitor, reference
 
 
@@ -73,19 +70,6 @@ def site(seeded: tuple[str, str, str], faq_service: FaqService) -> Iterator[Site
     url, visitor, reference = seeded
     with serve(staff_app(faq_service, {}, url=url)) as base:
         yield Site(base, visitor, reference)
-
-
-@pytest_asyncio.fixture
-async def browser() -> AsyncIterator[Any]:
-    playwright_api = pytest.importorskip("playwright.async_api")
-    async with playwright_api.async_playwright() as playwright:
-        launched = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield launched
-        finally:
-            await launched.close()
 
 
 def _watch(page: Any, errors: list[str]) -> None:
@@ -254,20 +238,14 @@ async def test_a_researcher_answers_a_web_visitor_who_sees_it_without_reloading(
 @pytest_asyncio.fixture
 async def rated_site(tmp_path: Path, faq_service: FaqService) -> AsyncIterator[Site]:
     """A visitor whose request was served: the survey job has sent them the survey."""
-    url = f"sqlite+aiosqlite:///{tmp_path / 'staff.db'}"
     visitor = "v" + secrets.token_hex(10)
-    db = Database(url)
-    await db.upgrade()
-    try:
-        await add_member(db, "sara", "researcher")
+    async with staff_database(tmp_path / "staff.db", sara="researcher") as (url, db):
         clock = SystemClock()
         reference = await submit(Chat(build_engine(db, faq_service, clock), visitor))
         await deliver_service(db, clock, reference, actor="staff:sara")
         # A day on: past the delay and any quiet hours, whenever the suite runs.
         later = FixedClock(clock.now() + timedelta(days=1))
         assert await send_due(db, later, tr.t, SurveyPolicy()) == 1
-    finally:
-        await db.dispose()
     with serve(staff_app(faq_service, {}, url=url)) as base:
         yield Site(base, visitor, reference)
 
@@ -292,11 +270,7 @@ async def test_a_rating_in_the_web_chat_shows_in_the_staff_csat_chart(
 
     staff_ctx = await browser.new_context(viewport={"width": 1280, "height": 900}, locale="ar-SA")
     desk = await staff_ctx.new_page()
-    await desk.goto(site.base + "/staff/reports")
-    await desk.fill("#username", "sara")
-    await desk.fill("#password", PASSWORD)
-    await desk.click("button[type=submit]")
-    await desk.wait_for_url("**/staff/reports")
+    await staff_sign_in(desk, site.base + "/staff/reports", "sara", "**/staff/reports")
     assert "5.0 من 5 (إجابة واحدة)" in await desk.inner_text("[data-testid=csat-average]")
     # The distribution chart has one answer, at 5; the chart is drawn right to left.
     fives = desk.locator("[data-testid=chart-distribution] [data-label='5 ★']")

@@ -15,13 +15,7 @@ from faq.bidi import ltr
 from handlers.types import Incoming
 from storage.db import Database
 from storage.models import AuditEvent, HandoverCase
-from tests.bot.staff_stack import tr
-from tests.bot.test_staff_web import app, arabic_page, client, csrf_of, sign_in
-
-__all__ = ["app"]  # the fixture: the app over a real database, with sara and boss
-
-TYPED = "رقم هويتي 1000000008 وجوالي 0551234567 ابي اكلم موظف"
-CLEAR = ("1000000008", "0551234567", "+966551234567")
+from tests.bot.staff_stack import CLEAR, TYPED, arabic_page, client, csrf_of, sign_in, tr
 
 
 async def open_case(holder: dict[str, Any], database: Database) -> int:

@@ -17,17 +17,17 @@ import pytest_asyncio
 from faq.service import FaqService
 from handlers.clock import SystemClock
 from handlers.types import Incoming
-from storage.db import Database
-from tests.bot.staff_stack import PASSWORD, add_member, build_engine, staff_app
-from tests.bot.test_staff_web_browser import browser
-from tests.bot.test_staff_web_identifiers import CLEAR, TYPED
-from tests.bot.test_web_browser import ARTIFACTS, CHROMIUM, serve
-
-__all__ = ["browser"]  # the fixture: headless Chromium
-
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="needs Debian's Chromium at /usr/bin/chromium (apt chromium)"
+from tests.bot.staff_stack import (
+    CLEAR,
+    TYPED,
+    build_engine,
+    staff_app,
+    staff_database,
+    staff_sign_in,
 )
+from tests.browser import ARTIFACTS, needs_chromium, serve
+
+pytestmark = needs_chromium
 
 # Where each character of a run is drawn, from the left (a Range per character).
 _X_OF = """([selector, run]) => {
@@ -45,16 +45,10 @@ _X_OF = """([selector, run]) => {
 
 @pytest_asyncio.fixture
 async def url(tmp_path: Path, faq_service: FaqService) -> AsyncIterator[str]:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'staff.db'}"
-    db = Database(url)
-    await db.upgrade()
-    try:
-        await add_member(db, "sara", "researcher")
-        await add_member(db, "boss", "admin")
+    staff = {"sara": "researcher", "boss": "admin"}
+    async with staff_database(tmp_path / "staff.db", **staff) as (url, db):
         engine = build_engine(db, faq_service, SystemClock())
         await engine.handle(Incoming("web", "v1", "v1", text=TYPED))
-    finally:
-        await db.dispose()
     yield url
 
 
@@ -66,11 +60,9 @@ def base(url: str, faq_service: FaqService) -> Iterator[str]:
 
 async def signed_in(browser: Any, base: str, username: str) -> Any:
     page = await (await browser.new_context(locale="ar-SA")).new_page()
-    await page.goto(f"{base}/staff/login?next=/staff/cases/1")
-    await page.fill("#username", username)
-    await page.fill("#password", PASSWORD)
-    await page.click("button[type=submit]")
-    await page.wait_for_url("**/staff/cases/1")
+    await staff_sign_in(
+        page, f"{base}/staff/login?next=/staff/cases/1", username, "**/staff/cases/1"
+    )
     return page
 
 

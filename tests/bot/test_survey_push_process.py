@@ -28,8 +28,8 @@ from sqlalchemy import func, select
 from storage.db import Database, sqlite_url
 from storage.models import OutboxMessage, Survey
 from tests.campaign_data import FIRST_CHAT, quiet_free_profiles, seed_delivered_requests
+from tests.fakes.telegram import FakeTelegram
 from tests.processes import free_port, new_pg_database
-from tests.telegram_server import FakeTelegram
 
 ROOT = Path(__file__).resolve().parents[2]
 PG_URL = os.environ.get("TAWASUL_TEST_DATABASE_URL")

@@ -3,86 +3,23 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any
 
 import pytest
-import pytest_asyncio
 from sqlalchemy import insert, select
 
 from bot.channels.telegram.sender import split_text
-from bot.config import Settings
 from bot.i18n import Catalog
-from bot.server import background
-from bot.wiring import Core, open_core
+from bot.wiring import Core
 from faq.bidi import ltr
-from faq.service import FaqService
 from handlers.clock import SystemClock
 from handlers.requests import set_status
 from storage.models import ChannelIdentity, Message, OutboxMessage, SupportRequest
-from tests.telegram_server import FakeTelegram
-from tests.waiting import until as wait_until
+from tests.bot.telegram_users import User, labels, until
+from tests.fakes.telegram import FakeTelegram
 
 tr = Catalog("ar")
 AMINA = 7001
-
-
-@pytest_asyncio.fixture
-async def core(tg: FakeTelegram, tmp_path: Path, faq_service: FaqService) -> AsyncIterator[Core]:
-    settings = Settings.model_validate(
-        {
-            "data_dir": tmp_path,
-            "TELEGRAM_BOT_TOKEN": tg.token,
-            "TELEGRAM_API_BASE": tg.base_url,
-            "telegram_poll_timeout": 1,
-        }
-    )
-    async with open_core(settings, tr, faq=faq_service) as core, background(core):
-        yield core
-
-
-async def until(check: Callable[[], Any], timeout: float = 10.0) -> Any:
-    return await wait_until(check, timeout)
-
-
-class User:
-    """A Telegram user talking to the bot through the fake server."""
-
-    def __init__(self, tg: FakeTelegram, user_id: int) -> None:
-        self.tg, self.id = tg, user_id
-
-    @property
-    def inbox(self) -> list[dict[str, Any]]:
-        return self.tg.messages_to(self.id)
-
-    async def says(self, text: str, expect: int = 1) -> list[dict[str, Any]]:
-        before = len(self.inbox)
-        self.tg.user_sends_text(self.id, text)
-        await until(lambda: len(self.inbox) >= before + expect)
-        return self.inbox[before:]
-
-    async def presses(self, label: str, expect: int = 1) -> list[dict[str, Any]]:
-        message, data = self._button(label)
-        before = len(self.inbox)
-        self.tg.user_presses(self.id, message["message_id"], data)
-        await until(lambda: len(self.inbox) >= before + expect)
-        return self.inbox[before:]
-
-    def _button(self, label: str) -> tuple[dict[str, Any], str]:
-        for message in reversed(self.inbox):
-            rows = (message.get("reply_markup") or {}).get("inline_keyboard") or []
-            for button in (b for row in rows for b in row):
-                if button["text"] == label:
-                    return message, str(button["callback_data"])
-        raise AssertionError(f"no button {label!r}")
-
-
-def labels(message: dict[str, Any]) -> list[str]:
-    markup = message.get("reply_markup") or {}
-    rows = markup.get("inline_keyboard") or markup.get("keyboard") or []
-    return [b["text"] for row in rows for b in row]
 
 
 async def test_a_beneficiary_asks_and_files_a_request_on_telegram(

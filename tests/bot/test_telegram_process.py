@@ -9,58 +9,24 @@ answers 200 only after storing it, and Telegram delivers again what got no 200.
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
 import sqlite3
-import subprocess
-import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-import pytest_asyncio
 
-from tests.processes import free_port
-from tests.telegram_server import FakeTelegram
+from tests.fakes.telegram import FakeTelegram
+from tests.processes import BotProcess, free_port, telegram_env
 from tests.waiting import until as wait_until
 
-ROOT = Path(__file__).resolve().parents[2]
 USERS = list(range(8101, 8109))
 
 
-@pytest_asyncio.fixture
-async def tg() -> AsyncIterator[FakeTelegram]:
-    server = FakeTelegram()
-    server.webhook_max_attempts = 200  # Telegram keeps retrying for hours; a dead bot restarts
-    await server.start()
-    yield server
-    await server.stop()
-
-
-class BotProcess:
-    def __init__(self, env: dict[str, str]) -> None:
-        self.env = env
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, "bot.py"],
-            cwd=ROOT,
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-
-    def kill(self) -> None:
-        assert self.proc is not None
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(timeout=10)
+@pytest.fixture
+def tg(tg: FakeTelegram) -> FakeTelegram:
+    tg.webhook_max_attempts = 200  # Telegram keeps retrying for hours; a dead bot restarts
+    return tg
 
 
 async def until(check: Callable[[], Any], timeout: float = 60.0) -> Any:
@@ -78,14 +44,8 @@ async def test_kill_9_loses_no_delivered_update_and_handles_none_twice(
     tg: FakeTelegram, tmp_path: Path, mode: str
 ) -> None:
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TAWASUL_", "TELEGRAM_"))}
-    env.update(
-        TAWASUL_DATA_DIR=str(tmp_path / "var"),
-        TAWASUL_HTTP_PORT=str(port),
-        TAWASUL_LOG_LEVEL="warning",
-        TAWASUL_TELEGRAM_POLL_TIMEOUT="1",
-        TELEGRAM_BOT_TOKEN=tg.token,
-        TELEGRAM_API_BASE=tg.base_url,
+    env = telegram_env(
+        tmp_path / "var", port, tg.token, tg.base_url, TAWASUL_TELEGRAM_POLL_TIMEOUT="1"
     )
     if mode == "webhook":
         env["TAWASUL_TELEGRAM_WEBHOOK_URL"] = f"http://127.0.0.1:{port}/telegram/webhook"
@@ -122,14 +82,9 @@ async def test_a_webhook_call_without_the_secret_is_refused(
     import httpx
 
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TAWASUL_", "TELEGRAM_"))}
-    env.update(
-        TAWASUL_DATA_DIR=str(tmp_path / "var"),
-        TAWASUL_HTTP_PORT=str(port),
-        TAWASUL_LOG_LEVEL="warning",
-        TELEGRAM_BOT_TOKEN=tg.token,
-        TELEGRAM_API_BASE=tg.base_url,
-        TAWASUL_TELEGRAM_WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram/webhook",
+    webhook = f"http://127.0.0.1:{port}/telegram/webhook"
+    env = telegram_env(
+        tmp_path / "var", port, tg.token, tg.base_url, TAWASUL_TELEGRAM_WEBHOOK_URL=webhook
     )
     bot = BotProcess(env)
     bot.start()

@@ -10,15 +10,14 @@ from typing import Any
 import pytest_asyncio
 from sqlalchemy import select
 
-from bot.config import Settings
 from bot.i18n import Catalog
-from bot.server import background
-from bot.wiring import Core, open_core
+from bot.wiring import Core
 from faq.service import FaqService
 from handlers.clock import SystemClock
 from handlers.staff_inbox import add_staff
 from storage.models import HandoverCase, Message
-from tests.telegram_server import FakeTelegram
+from tests.bot.telegram_users import running_core
+from tests.fakes.telegram import FakeTelegram
 from tests.waiting import until as wait_until
 
 tr = Catalog("ar")
@@ -28,17 +27,13 @@ AMINA, HUDA, STRANGER = 7001, 9001, 9002
 
 @pytest_asyncio.fixture
 async def core(tg: FakeTelegram, tmp_path: Path, faq_service: FaqService) -> AsyncIterator[Core]:
-    settings = Settings.model_validate(
-        {
-            "data_dir": tmp_path,
-            "TELEGRAM_BOT_TOKEN": tg.token,
-            "TELEGRAM_API_BASE": tg.base_url,
-            "TELEGRAM_STAFF_CHAT_ID": STAFF_CHAT,
-            "telegram_poll_timeout": 1,
-            "telegram_per_chat_interval": 0.1,
-        }
-    )
-    async with open_core(settings, tr, faq=faq_service) as core, background(core):
+    async with running_core(
+        tg,
+        tmp_path,
+        faq_service,
+        TELEGRAM_STAFF_CHAT_ID=STAFF_CHAT,
+        telegram_per_chat_interval=0.1,
+    ) as core:
         yield core
 
 

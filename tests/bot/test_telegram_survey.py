@@ -2,42 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest_asyncio
 from sqlalchemy import select, update
 
-from bot.config import Settings
 from bot.i18n import Catalog
-from bot.server import background
-from bot.wiring import Core, open_core
-from faq.service import FaqService
+from bot.wiring import Core
 from handlers.clock import SystemClock
 from handlers.quiet import QuietHours
 from handlers.surveys import SurveyPolicy, send_due
 from storage.models import Survey
-from tests.bot.test_telegram import User, labels, until
-from tests.telegram_server import FakeTelegram
+from tests.bot.telegram_users import User, labels, until
+from tests.fakes.telegram import FakeTelegram
 
 tr = Catalog("ar")
 AMINA = 7001
 # The test may run at any hour: no quiet hours here (tests/handlers/test_quiet.py has them).
 ALWAYS = SurveyPolicy(quiet=QuietHours(windows=()))
-
-
-@pytest_asyncio.fixture
-async def core(tg: FakeTelegram, tmp_path: Path, faq_service: FaqService) -> AsyncIterator[Core]:
-    settings = Settings.model_validate(
-        {
-            "data_dir": tmp_path,
-            "TELEGRAM_BOT_TOKEN": tg.token,
-            "TELEGRAM_API_BASE": tg.base_url,
-            "telegram_poll_timeout": 1,
-        }
-    )
-    async with open_core(settings, tr, faq=faq_service) as core, background(core):
-        yield core
 
 
 async def test_a_closed_case_is_surveyed_and_rated_once_on_telegram(

@@ -5,8 +5,6 @@ hard-coded «مستفيد», and the staff inbox, its reports and exports, and `
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -22,12 +20,10 @@ from faq.profile import load_profile_dir, missing_phrases
 from faq.service import FaqService
 from handlers.types import Incoming
 from storage.db import Database
-from tests.bot.staff_stack import add_member, staff_app
-from tests.bot.test_staff_web import client, sign_in
-from tests.handlers.test_request_form import Chat
-from tests.handlers.test_terms import file_request
+from tests.bot.staff_stack import add_member, client, sign_in, staff_app
+from tests.handlers.chats import Chat, file_request
+from tests.processes import run_cli
 
-ROOT = Path(__file__).resolve().parents[2]
 NAMED = {"ar": "مستفيد", "en": "beneficiar"}
 RESEARCHER = {"ar": "باحث", "en": "researcher"}
 # The one place the default words are defined, and the staff account role «باحث».
@@ -129,14 +125,7 @@ async def test_the_staff_inbox_names_the_associations_people(
 def test_the_report_command_names_the_configured_associations_people(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TAWASUL_")}
     env.update(TAWASUL_DATA_DIR=str(tmp_path / "var"), TAWASUL_ORG="health-coop")
-    result = subprocess.run(
-        [sys.executable, "bot.py", "report"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=120,
-    )
+    result = run_cli(["report"], env)
     assert result.returncode == 0, result.stderr
     assert "تقرير رضا الأعضاء والطلبات" in result.stdout
     assert "مستفيد" not in result.stdout

@@ -6,66 +6,25 @@ and keeps screenshots (desktop and phone width) under test-artifacts/ for a huma
 
 from __future__ import annotations
 
-import contextlib
-import socket
-import threading
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractAsyncContextManager
-from pathlib import Path
 from typing import Any
 
 import pytest
-import pytest_asyncio
-import uvicorn
-from fastapi import FastAPI
 
 from bot.channels.web.app import create_app
 from bot.i18n import Catalog
 from handlers.types import ChatEngine
+from tests.browser import ARTIFACTS, needs_chromium, serve
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ORG_NAME = "جمعية القلوب الصغيرة لرعاية مرضى القلب من الأطفال"
 BOT = ".turn.bot:not(.typing) .bubble"
 ME = ".turn.me .bubble"
 ACTIVE_CHIP = ".chip:not([disabled])"
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="needs Debian's Chromium at /usr/bin/chromium (apt chromium)"
-)
+pytestmark = needs_chromium
 
 EngineFactory = Callable[[], AbstractAsyncContextManager[ChatEngine]]
-
-
-@contextlib.contextmanager
-def serve(app: FastAPI) -> Iterator[str]:
-    """The app on 127.0.0.1 at a free port, in uvicorn on its own thread and event loop."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    try:
-        for _ in range(200):
-            if server.started or not thread.is_alive():
-                break
-            threading.Event().wait(0.05)
-        assert server.started, "uvicorn did not start"
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
 
 
 @pytest.fixture
@@ -78,19 +37,6 @@ def base_url(chat_engine_factory: EngineFactory) -> Iterator[str]:
     )
     with serve(app) as url:
         yield url
-
-
-@pytest_asyncio.fixture
-async def browser() -> AsyncIterator[Any]:
-    playwright_api = pytest.importorskip("playwright.async_api")
-    async with playwright_api.async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield browser
-        finally:
-            await browser.close()
 
 
 async def _idle(page: Any) -> None:

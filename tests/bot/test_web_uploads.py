@@ -9,8 +9,6 @@ leaves nothing on disk and nothing in the conversation.
 from __future__ import annotations
 
 import re
-import struct
-import zlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -37,33 +35,12 @@ from handlers.requests import set_status
 from handlers.types import Incoming
 from storage.db import Database
 from storage.models import AuditEvent, RequestAttachment, SupportRequest
-from tests.bot.staff_stack import add_member, staff_app, tr
-from tests.bot.test_staff_web import sign_in
-from tests.handlers.test_request_form import NATIONAL_ID
+from tests.bot.attached import EXE, PDF, png_bytes
+from tests.bot.staff_stack import add_member, sign_in, staff_app, tr
+from tests.handlers.chats import NATIONAL_ID
 
 ARABIC = re.compile(r"[\u0600-\u06FF]")
 UPLOAD = {"X-Tawasul-Upload": "1"}
-
-
-def png_bytes(width: int = 24, height: int = 16) -> bytes:
-    """A real PNG (teal), made here so the tests ship no binary files."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    row = b"\x00" + b"\x0f\x76\x6e" * width
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(row * height))
-        + chunk(b"IEND", b"")
-    )
-
-
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 200
 
 
 @pytest_asyncio.fixture

@@ -9,7 +9,7 @@ paperclip button (desktop and 390 px) go to test-artifacts/.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,15 +19,12 @@ import pytest_asyncio
 from bot.channels.web.uploads import MAX_UPLOAD_BYTES, WebUploads
 from bot.i18n import Catalog
 from faq.service import FaqService
-from storage.db import Database
-from tests.bot.staff_stack import PASSWORD, add_member, staff_app
-from tests.bot.test_web_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, serve
-from tests.bot.test_web_uploads import EXE, png_bytes
-from tests.handlers.test_request_form import NATIONAL_ID
+from tests.bot.attached import EXE, png_bytes
+from tests.bot.staff_stack import staff_app, staff_database, staff_sign_in
+from tests.browser import ARTIFACTS, needs_chromium, serve
+from tests.handlers.chats import NATIONAL_ID
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="needs Debian's Chromium at /usr/bin/chromium (apt chromium)"
-)
+pytestmark = needs_chromium
 
 BOT = ".turn.bot:not(.typing):not(.notice) .bubble"
 ME = ".turn.me .bubble"
@@ -37,14 +34,8 @@ tr = Catalog("ar")
 
 @pytest_asyncio.fixture
 async def database_url(tmp_path: Path) -> str:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'uploads.db'}"
-    db = Database(url)
-    await db.upgrade()
-    try:
-        await add_member(db, "boss", "admin")
-    finally:
-        await db.dispose()
-    return url
+    async with staff_database(tmp_path / "uploads.db", boss="admin") as (url, _):
+        return url
 
 
 @pytest.fixture
@@ -53,19 +44,6 @@ def base(database_url: str, faq_service: FaqService, tmp_path: Path) -> Iterator
     app = staff_app(faq_service, {}, url=database_url, files=uploads, uploads=uploads)
     with serve(app) as url:
         yield url
-
-
-@pytest_asyncio.fixture
-async def browser() -> AsyncIterator[Any]:
-    playwright_api = pytest.importorskip("playwright.async_api")
-    async with playwright_api.async_playwright() as playwright:
-        launched = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield launched
-        finally:
-            await launched.close()
 
 
 async def _answered(page: Any, count: int) -> str:
@@ -163,11 +141,7 @@ async def test_a_visitor_attaches_a_png_and_an_admin_downloads_it(browser: Any, 
 
     staff = await browser.new_context(viewport={"width": 1280, "height": 900}, locale="ar-SA")
     desk = await staff.new_page()
-    await desk.goto(base + "/staff/login")
-    await desk.fill("#username", "boss")
-    await desk.fill("#password", PASSWORD)
-    await desk.click("button[type=submit]")
-    await desk.wait_for_url("**/staff/cases")
+    await staff_sign_in(desk, base + "/staff/login", "boss", "**/staff/cases")
     await desk.goto(f"{base}/staff/requests/{reference}")
     files = desk.locator("#attachments li")
     assert await files.count() == 1

@@ -11,34 +11,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import os
 import sqlite3
-import subprocess
-import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest_asyncio
 
 from bot.channels.telegram.client import MAX_TEXT
 from bot.channels.telegram.inbound import CUT_MARK
 from bot.channels.telegram.webhook import SECRET_HEADER, WEBHOOK_PATH
-from tests.processes import free_port
-from tests.telegram_server import FakeTelegram
+from tests.fakes.telegram import FakeTelegram
+from tests.processes import BotProcess, free_port, telegram_env
 
-ROOT = Path(__file__).resolve().parents[2]
 SECRET = "webhook-secret-for-tests"
 USER = 8401
-
-
-@pytest_asyncio.fixture
-async def tg() -> AsyncIterator[FakeTelegram]:
-    server = FakeTelegram()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 def _update(update_id: int, text: str) -> dict[str, Any]:
@@ -76,23 +62,17 @@ async def test_hostile_bodies_never_get_a_5xx_nor_fill_the_database(
 ) -> None:
     port = free_port()
     data_dir = tmp_path / "var"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TAWASUL_", "TELEGRAM_"))}
-    env.update(
-        TAWASUL_DATA_DIR=str(data_dir),
-        TAWASUL_HTTP_PORT=str(port),
+    env = telegram_env(
+        data_dir,
+        port,
+        tg.token,
+        tg.base_url,
         TAWASUL_LOG_LEVEL="WARNING",  # Python's own spelling works too
-        TELEGRAM_BOT_TOKEN=tg.token,
-        TELEGRAM_API_BASE=tg.base_url,
         TAWASUL_TELEGRAM_WEBHOOK_URL=f"http://127.0.0.1:{port}{WEBHOOK_PATH}",
         TAWASUL_TELEGRAM_WEBHOOK_SECRET=SECRET,
     )
-    proc = subprocess.Popen(
-        [sys.executable, "bot.py"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    bot = BotProcess(env)
+    bot.start()
     headers = {SECRET_HEADER: SECRET, "Content-Type": "application/json"}
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
@@ -113,8 +93,7 @@ async def test_hostile_bodies_never_get_a_5xx_nor_fill_the_database(
             assert await post(lone) == 200
             assert await post(json.dumps(_update(2, "ب" * 20_000)).encode()) == 200
     finally:
-        proc.kill()
-        proc.wait(timeout=10)
+        bot.stop()
     reasons = [r for (r,) in _rows(data_dir, "SELECT reason FROM rejected_inbound ORDER BY id")]
     assert reasons == ["nested too deeply", "not an update: ValidationError"]
     texts = [t for (t,) in _rows(data_dir, "SELECT text FROM messages WHERE direction='in'")]

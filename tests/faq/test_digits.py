@@ -15,7 +15,7 @@ from faq.bidi import LRI, PDI, ltr, unwrap
 from faq.digits import LRM, localize_digits, with_digits
 from faq.profile import Profile, ProfileError
 from handlers.types import Attachment
-from tests.handlers.test_request_form import NATIONAL_ID, Chat
+from tests.handlers.chats import NATIONAL_ID, Chat
 
 tr = Catalog("ar")
 WESTERN = re.compile("[0-9]")

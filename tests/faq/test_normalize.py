@@ -58,8 +58,11 @@ def test_random_junk_never_crashes() -> None:
     rng = random.Random(7)
     for _ in range(200):
         junk = "".join(chr(rng.randrange(0, 0x10FFFF)) for _ in range(rng.randrange(0, 60)))
-        normalize(junk)
-        tokens(junk)
+        out = normalize(junk)
+        assert isinstance(out, str)
+        assert out == out.strip()
+        assert "  " not in out
+        assert tokens(junk) == out.split()
 
 
 def test_tokens() -> None:

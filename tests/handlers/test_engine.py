@@ -8,9 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from bot.config import PROFILES_DIR
 from bot.i18n import Catalog
-from faq.profile import missing_phrases
 from faq.service import FaqService
 from handlers.clock import FixedClock
 from handlers.conversation import Dialog
@@ -21,18 +19,6 @@ from storage.db import Database
 from storage.models import AuditEvent, HandoverCase, Message, OutboxMessage
 
 tr = Catalog("ar")
-# A Sunday, 10:00 in Riyadh
-SUNDAY_MORNING = datetime(2026, 11, 22, 7, 0, tzinfo=UTC)
-
-
-@pytest.fixture(scope="module")
-def faq() -> FaqService:
-    return FaqService.from_dir(PROFILES_DIR / "little-hearts", missing_phrases(tr.t))
-
-
-@pytest.fixture
-def clock() -> FixedClock:
-    return FixedClock(SUNDAY_MORNING)
 
 
 @pytest.fixture

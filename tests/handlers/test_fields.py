@@ -13,17 +13,10 @@ import pytest
 from bot.i18n import LOCALES_DIR, Catalog
 from handlers import fields
 from handlers.fields import Invalid, Valid
+from tests.handlers.strategies import luhn_complete
 
 _ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 _PERSIAN = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
-
-
-def luhn_complete(prefix: str) -> str:
-    """``prefix`` (9 digits) followed by the one check digit that makes it Luhn-valid."""
-    for check in "0123456789":
-        if fields.luhn_ok(prefix + check):
-            return prefix + check
-    raise AssertionError("unreachable: one digit always completes a Luhn number")
 
 
 def random_ids(first: str, n: int, seed: int) -> list[str]:

@@ -17,27 +17,24 @@ from sqlalchemy import select
 
 from bot.i18n import Catalog
 from faq.bidi import ltr
-from faq.normalize import to_ascii_digits
 from faq.service import FaqService
 from handlers.clock import FixedClock
 from handlers.engine import Engine
-from handlers.requests import set_status
 from handlers.staff_inbox import StaffInbox
 from handlers.surveys import send_due
 from storage.crypto import Vault
 from storage.db import Database
-from storage.models import Base, HandoverCase, Message, OutboxMessage, SupportRequest, Survey
-from tests.handlers.test_request_form import (
+from storage.models import HandoverCase, Message, OutboxMessage, SupportRequest, Survey
+from tests.handlers.chats import (
     KEY,
     NATIONAL_ID,
+    POLICY,
     Chat,
-    faq,
     fill_until_summary,
     form_engine,
+    move,
 )
-from tests.handlers.test_surveys import POLICY, clock
-
-__all__ = ["clock", "faq"]  # the shared fixtures
+from tests.handlers.stored import copies_in
 
 tr = Catalog("ar")
 STAFF_CHAT = "-100777"
@@ -61,18 +58,7 @@ def engine(database: Database, faq: FaqService, clock: FixedClock) -> Engine:
 
 async def clear_copies(database: Database) -> list[str]:
     """Every stored value, in every table, that holds one of SECRETS however written."""
-    hits: list[str] = []
-    async with database.reading() as s:
-        for table in Base.metadata.sorted_tables:
-            for row in (await s.execute(select(table))).mappings():
-                for column, value in row.items():
-                    if isinstance(value, dict | list):
-                        value = json.dumps(value, ensure_ascii=False)
-                    if not isinstance(value, str):
-                        continue
-                    squeezed = _SEPARATORS.sub("", to_ascii_digits(value))
-                    hits += [f"{table.name}.{column}: {value!r}" for x in SECRETS if x in squeezed]
-    return hits
+    return await copies_in(database, SECRETS, _SEPARATORS)
 
 
 async def texts_in(database: Database) -> list[str]:
@@ -120,21 +106,6 @@ async def test_numbers_in_a_question_and_a_handover_are_masked_for_staff_and_kep
             {"kind": "phone", "value": "+966" + OTHER_PHONE},
         ],
     ]
-
-
-async def move(
-    database: Database, clock: FixedClock, reference: str, status: str, note: str | None = None
-) -> None:
-    await set_status(
-        database,
-        clock,
-        tr.t,
-        reference=reference,
-        status=status,
-        note=note,
-        actor="staff:huda",
-        surveys=POLICY,
-    )
 
 
 @pytest.mark.parametrize("channel", CHANNELS)

@@ -35,7 +35,7 @@ from bot.config import PROFILES_DIR
 from bot.i18n import Catalog
 from faq.normalize import to_ascii_digits
 from faq.profile import missing_phrases
-from faq.service import FaqService, load_bank
+from faq.service import FaqService
 from handlers import identifiers, surveys
 from handlers.clock import FixedClock
 from handlers.completion import CORRECTABLE
@@ -45,8 +45,16 @@ from handlers.replies import Reply
 from handlers.turn import Context, RequestView, Turn
 from handlers.types import Attachment, Incoming
 from storage.db import Database
-from tests.handlers.test_properties_fields import MOBILES, NATIONAL_IDS, write
-from tests.handlers.test_request_form import SUNDAY, form_engine
+from tests.handlers.chats import SUNDAY, form_engine
+from tests.handlers.strategies import (
+    COMMANDS,
+    MOBILES,
+    NATIONAL_IDS,
+    PAYLOADS,
+    QUESTIONS,
+    WORDS,
+    write,
+)
 
 tr = Catalog("ar")
 MODES = {None, "idle", "handover"}
@@ -77,18 +85,9 @@ def build_dialog(clock: FixedClock) -> Dialog:
     return form_engine(cast(Database, None), little_hearts(), clock).dialog
 
 
-def catalog_words() -> list[str]:
-    keys = ["chat-menu-words"] + [
-        f"form-words-{k}" for k in ("back", "cancel", "done", "continue", "restart")
-    ]
-    return [w.strip() for k in keys for w in tr(k).split(",") if w.strip()]
-
-
 # --- what a person sends -------------------------------------------------------------------
 
 ANY_TEXT = st.text(st.characters(exclude_categories=()), max_size=80)
-WORDS = st.sampled_from(catalog_words())
-QUESTIONS = st.sampled_from(sorted({q for q, _ in load_bank()}))
 NAMES = st.sampled_from(["سارة محمد العتيبي", "محمد علي", "نورة", "Sara Ali", "عبدالله بن سعد"])
 CITIES = st.sampled_from(["جدة", "الرياض", "riyadh", "مكه", "بلدة صغيرة", "x"])
 NUMBERS = st.text(st.sampled_from("0123456789٠١٢٣٤٥٦٧٨٩ -+"), min_size=1, max_size=16)
@@ -102,54 +101,6 @@ LONG = st.builds(
     st.sampled_from([999, 1000, 1001, 3999, 4000, 4001, 5000]),
 )
 TEXTS = st.one_of(ANY_TEXT, WORDS, QUESTIONS, NAMES, CITIES, NUMBERS, EMOJI, DESCRIPTIONS, LONG)
-COMMANDS = st.sampled_from(
-    ["/start", "/cancel", "/menu", "/help", "/foo", "/start@TawasulBot", "/CANCEL", "/"]
-)
-PAYLOADS = st.one_of(
-    st.sampled_from(
-        [
-            "menu:main",
-            "menu:ask",
-            "rate:up",
-            "rate:down",
-            "form:continue",
-            "form:restart",
-            "form:cancel",
-            "form:back",
-            "form:done",
-            "form:edit",
-            "form:confirm",
-            "form:accept",
-            "form:refuse",
-            "complete-cancel",
-            "intent:how_to_apply",
-            "intent:request_status",
-            "handover:request",
-        ]
-    ),
-    st.builds(
-        lambda prefix, rest: prefix + rest,
-        st.sampled_from(
-            [
-                "intent:",
-                "handover:",
-                "complete:",
-                "complete-field:",
-                "form:type:",
-                "form:city:",
-                "form:edit:",
-                "sv:",
-                "sv:1:",
-            ]
-        ),
-        st.one_of(
-            st.integers(-3, 10**20).map(str),
-            st.sampled_from([*CORRECTABLE, "skip", "5", "0", "attachments", "national_id"]),
-            st.text(max_size=12),
-        ),
-    ),
-    st.text(max_size=40),
-)
 ANSWERS = {
     "name": ["سارة محمد العتيبي", "نورة عبدالله"],
     "city": ["جدة", "الطائف"],

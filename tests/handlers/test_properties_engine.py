@@ -11,7 +11,6 @@ a generated identifier in clear.
 from __future__ import annotations
 
 import itertools
-import json
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -20,18 +19,23 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from faq.normalize import to_ascii_digits
 from faq.service import FaqService
 from handlers.clock import FixedClock
 from handlers.engine import Engine
 from handlers.types import Attachment, Incoming
 from storage.db import Database
-from storage.models import Base, Conversation
-from tests.handlers.test_properties_dialog import COMMANDS, PAYLOADS, QUESTIONS, WORDS
-from tests.handlers.test_properties_fields import MOBILES, NATIONAL_IDS, write
-from tests.handlers.test_request_form import SUNDAY, Chat, faq, form_engine
-
-__all__ = ["faq"]  # the shared fixture
+from storage.models import Conversation
+from tests.handlers.chats import SUNDAY, Chat, form_engine
+from tests.handlers.stored import copies_in
+from tests.handlers.strategies import (
+    COMMANDS,
+    MOBILES,
+    NATIONAL_IDS,
+    PAYLOADS,
+    QUESTIONS,
+    WORDS,
+    write,
+)
 
 _SQUEEZE = re.compile(r"[\s\-\u2010-\u2015\u2212.\u00a0\u200e\u200f\u2066-\u2069]")
 # Lone surrogates are left out: SQLite refuses them, and what to do with such an update
@@ -42,19 +46,7 @@ _chats = itertools.count()
 
 async def stored_copies(database: Database, secrets: set[str]) -> list[str]:
     """Every stored value, in every table, that holds one of ``secrets`` however written."""
-    hits: list[str] = []
-    async with database.reading() as s:
-        for table in Base.metadata.sorted_tables:
-            for row in (await s.execute(select(table))).mappings():
-                for column, value in row.items():
-                    if isinstance(value, dict | list):
-                        value = json.dumps(value, ensure_ascii=False)
-                    if isinstance(value, str):
-                        squeezed = _SQUEEZE.sub("", to_ascii_digits(value))
-                        hits += [
-                            f"{table.name}.{column}: {value!r}" for x in secrets if x in squeezed
-                        ]
-    return hits
+    return await copies_in(database, secrets, _SQUEEZE)
 
 
 async def say(chat: Chat, **fields: object) -> None:

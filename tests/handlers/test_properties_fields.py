@@ -19,7 +19,7 @@ from bot.i18n import Catalog
 from faq.normalize import to_ascii_digits
 from handlers import fields
 from handlers.fields import Invalid, Valid
-from tests.handlers.test_fields import luhn_complete
+from tests.handlers.strategies import MOBILES, NATIONAL_IDS, write
 
 tr = Catalog("ar")
 ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
@@ -47,29 +47,6 @@ TYPED = st.text(
 TEXTS = st.one_of(ANY_TEXT, TYPED)
 # Texts made of what numbers are written with, where the digits' script matters most.
 NUMBERISH = st.text(st.sampled_from("0123456789 +-.()_/\u00a0٠١٢٣٤٥٦٧٨٩" + INVISIBLE), max_size=20)
-
-NATIONAL_IDS = st.builds(
-    lambda first, body: luhn_complete(first + body),
-    st.sampled_from("12"),
-    st.text(st.sampled_from("0123456789"), min_size=8, max_size=8),
-)
-# Prefixes the numbering plan gives to mobiles throughout their range.
-MOBILE_PREFIXES = ("50", "51", "53", "54", "55", "56", "58", "59")
-MOBILES = st.builds(
-    lambda prefix, rest: prefix + rest,
-    st.sampled_from(MOBILE_PREFIXES),
-    st.text(st.sampled_from("0123456789"), min_size=7, max_size=7),
-)  # the nine national digits
-SEPARATORS = st.sampled_from(["", "", " ", "-", ".", "\u00a0", "\u2010", " - ", "\u200f"])
-
-
-def write(digits: str, draw: Callable[[st.SearchStrategy[str]], str]) -> str:
-    """``digits`` as someone may type them: grouped at random, in any of three scripts."""
-    out = []
-    for ch in digits:
-        script = draw(st.sampled_from(["0123456789", "٠١٢٣٤٥٦٧٨٩", "۰۱۲۳۴۵۶۷۸۹"]))
-        out.append(script[int(ch)] + draw(SEPARATORS))
-    return draw(st.sampled_from(["", " ", "\u200e"])) + "".join(out).rstrip()
 
 
 def arabic_digits(text: str) -> str:

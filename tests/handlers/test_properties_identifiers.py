@@ -14,7 +14,11 @@ from hypothesis import strategies as st
 from faq.normalize import to_ascii_digits
 from handlers import fields
 from handlers.identifiers import find_identifiers, mask_identifiers
-from tests.handlers.test_properties_fields import MOBILES, NATIONAL_IDS, write
+from tests.handlers.strategies import (
+    MOBILES,
+    NATIONAL_IDS,
+    write,
+)
 
 AROUND = st.text(st.sampled_from("ابتثجحخ هويتي رقم جوالي؟،"), max_size=15)
 

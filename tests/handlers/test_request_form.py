@@ -3,26 +3,17 @@
 from __future__ import annotations
 
 import base64
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from bot.config import PROFILES_DIR
-from bot.i18n import Catalog, speaking
-from faq.profile import missing_phrases
-from faq.service import FaqService
-from handlers import fields
 from handlers.clock import Clock, FixedClock
-from handlers.conversation import Dialog
 from handlers.dates import format_date
 from handlers.engine import Engine
-from handlers.form_prompts import FormConfig
-from handlers.replies import Reply
-from handlers.request_form import RequestForm
 from handlers.requests import TransitionError, set_status
-from handlers.types import Attachment, Incoming
+from handlers.types import Attachment
 from storage.crypto import Vault
 from storage.db import Database
 from storage.models import (
@@ -35,88 +26,15 @@ from storage.models import (
     SupportRequest,
 )
 from tests.bidi import plain
-
-tr = Catalog("ar")
-KEY = bytes(range(32))
-NATIONAL_ID = "1098765439"
-SUNDAY = datetime(2026, 11, 22, 7, 0, tzinfo=UTC)
-
-
-@pytest.fixture(scope="module")
-def faq() -> FaqService:
-    return FaqService.from_dir(PROFILES_DIR / "little-hearts", missing_phrases(tr.t))
-
-
-@pytest.fixture
-def clock() -> FixedClock:
-    return FixedClock(SUNDAY)
-
-
-def form_engine(database: Database, faq: FaqService, clock: Clock) -> Engine:
-    """The engine with the request form, as bot/wiring.py builds it (a test key)."""
-    profile = faq.profile
-    said = speaking(tr, profile)
-    config = FormConfig(
-        form_name=profile.request_form,
-        services=profile.services,
-        period=profile.review_period.phrase,
-        declaration=profile.declaration or "",
-        declaration_version="v-test",
-        draft_ttl=timedelta(days=7),
-        cities=fields.cities_near(profile.city),
-    )
-    form = RequestForm(said.t, Vault(KEY), config, clock.now)
-    return Engine(database, Dialog(faq, said.t, clock, form=form), clock)
-
-
-@pytest.fixture
-def engine(database: Database, faq: FaqService, clock: FixedClock) -> Engine:
-    return form_engine(database, faq, clock)
-
-
-class Chat:
-    """One beneficiary typing into the engine, remembering the last buttons offered."""
-
-    def __init__(self, engine: Engine, chat: str = "amina", channel: str = "web") -> None:
-        self.engine, self.chat, self.channel = engine, chat, channel
-        self.last: list[Reply] = []
-
-    async def say(self, text: str = "", **kw: object) -> list[Reply]:
-        incoming = Incoming(self.channel, self.chat, self.chat, text=text, **kw)  # type: ignore[arg-type]
-        self.last = await self.engine.handle(incoming)
-        return self.last
-
-    async def press(self, label: str) -> list[Reply]:
-        button = next(b for r in self.last for b in r.buttons if plain(b.label) == plain(label))
-        return await self.say(payload=button.payload)
-
-    @property
-    def text(self) -> str:
-        return "\n".join(r.text for r in self.last)
-
-
-async def fill_until_summary(chat: Chat, *, national_id: str = NATIONAL_ID) -> None:
-    await chat.say("ابي اقدم طلب مساعدة")
-    assert "1️⃣" in chat.text
-    for answer in ("سارة محمد العتيبي", national_id, "٠٥٥٨٧٦٤٣٢١"):
-        await chat.say(answer)
-    await chat.press("جدة")
-    await chat.press("علاج أمراض القلب للأطفال")
-    await chat.say("بنتي عمرها سنتين وعندها ثقب في القلب وتحتاج عملية")
-    await chat.say(
-        attachments=(Attachment("file-1", "photo", 120_000, "report.jpg", "image/jpeg"),)
-    )
-    assert "المجموع: 1" in chat.text
-    await chat.press("✔️ تم")
-    assert "📋" in chat.text
-
-
-async def submit(chat: Chat) -> str:
-    await fill_until_summary(chat)
-    await chat.press("✅ البيانات صحيحة")
-    await chat.press("أقرّ وأوافق")
-    assert "رقم طلبك" in chat.text
-    return plain(chat.text).split("رقم طلبك: ")[1].split()[0]
+from tests.handlers.chats import (
+    KEY,
+    NATIONAL_ID,
+    SUNDAY,
+    Chat,
+    fill_until_summary,
+    submit,
+    tr,
+)
 
 
 async def test_the_form_files_a_request_with_a_reference_and_the_review_period(

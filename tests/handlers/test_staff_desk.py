@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy import select
 
 from bot.i18n import Catalog
-from faq.service import FaqService
 from handlers.clock import FixedClock
 from handlers.engine import Engine
 from handlers.requests import TransitionError
@@ -34,23 +33,12 @@ from storage.models import (
     Staff,
     Survey,
 )
-from tests.handlers.test_request_form import KEY, NATIONAL_ID, SUNDAY, Chat, form_engine, submit
+from tests.handlers.chats import KEY, NATIONAL_ID, SUNDAY, Chat, submit
 
 # The profile fixture, shared with the request form tests.
-from tests.handlers.test_request_form import faq as faq
 
 tr = Catalog("ar")
 PASSWORD = "كلمة سر طويلة 123"
-
-
-@pytest.fixture
-def clock() -> FixedClock:
-    return FixedClock(SUNDAY)
-
-
-@pytest.fixture
-def engine(database: Database, faq: FaqService, clock: FixedClock) -> Engine:
-    return form_engine(database, faq, clock)
 
 
 @pytest.fixture

@@ -10,10 +10,7 @@ from handlers.requests import BENEFICIARY_FACING, set_status
 from handlers.types import Attachment
 from storage.db import Database
 from tests.bidi import plain
-from tests.handlers.test_request_form import Chat, submit, tr
-from tests.handlers.test_surveys import clock, engine, faq, submit_as
-
-__all__ = ["clock", "engine", "faq"]  # fixtures shared with the survey tests
+from tests.handlers.chats import Chat, submit, submit_as, tr
 
 # The fixtures start on Sunday 22 November 2026.
 TODAY = "22 نوفمبر 2026 م"

@@ -5,54 +5,24 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from sqlalchemy import select
 
-from bot.i18n import Catalog
-from faq.service import FaqService
-from handlers.clock import Clock, FixedClock
+from handlers.clock import FixedClock
 from handlers.engine import Engine
-from handlers.requests import set_status
 from handlers.staff_inbox import StaffInbox, add_staff
 from handlers.survey_campaign import push_campaign
-from handlers.surveys import SurveyPolicy, remind_and_expire, send_due
+from handlers.surveys import remind_and_expire, send_due
 from storage.db import Database
 from storage.models import HandoverCase, OutboxMessage, Staff, SupportRequest, Survey
-from tests.handlers.test_request_form import Chat, faq, form_engine, submit
-
-__all__ = ["faq"]  # the module-scoped FAQ fixture, shared with the form tests
-
-tr = Catalog("ar")
-# Sunday 10:00 in Riyadh
-SUNDAY = datetime(2026, 11, 22, 7, 0, tzinfo=UTC)
-POLICY = SurveyPolicy()
-
-
-@pytest.fixture
-def clock() -> FixedClock:
-    return FixedClock(SUNDAY)
-
-
-@pytest.fixture
-def engine(database: Database, faq: FaqService, clock: FixedClock) -> Engine:
-    return form_engine(database, faq, clock)
-
-
-async def deliver_service(
-    database: Database, clock: Clock, reference: str, actor: str = "staff:huda"
-) -> None:
-    """Staff take the request through to service_delivered, which schedules its survey."""
-    for status in ("under_review", "accepted", "service_delivered"):
-        await set_status(
-            database,
-            clock,
-            tr.t,
-            reference=reference,
-            status=status,
-            note=None,
-            actor=actor,
-            surveys=POLICY,
-        )
+from tests.handlers.chats import (
+    POLICY,
+    SUNDAY,
+    Chat,
+    deliver_service,
+    submit,
+    submit_as,
+    tr,
+)
 
 
 async def survey_arrives(chat: Chat, database: Database, clock: FixedClock) -> None:
@@ -277,18 +247,6 @@ async def test_a_campaign_surveys_each_request_once_even_when_run_again(
         database, clock, tr.t, POLICY, status="service_delivered", since=SUNDAY + timedelta(days=1)
     )
     assert later == 0
-
-
-async def submit_as(engine: Engine, name: str) -> str:
-    """A request from another person (each needs a national ID of their own)."""
-    ids = {"amina": "1098765439", "omar": "1000000008", "sara": "2000000006"}
-    chat = Chat(engine, name)
-    from tests.handlers.test_request_form import fill_until_summary
-
-    await fill_until_summary(chat, national_id=ids[name])
-    await chat.press("✅ البيانات صحيحة")
-    await chat.press("أقرّ وأوافق")
-    return chat.text
 
 
 async def test_three_processes_sending_at_once_send_each_survey_once(

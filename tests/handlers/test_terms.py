@@ -22,7 +22,7 @@ from handlers.requests import set_status
 from handlers.surveys import SurveyPolicy, send_due
 from storage.db import Database
 from storage.models import SupportRequest
-from tests.handlers.test_request_form import NATIONAL_ID, Chat, form_engine
+from tests.handlers.chats import NATIONAL_ID, Chat, file_request, form_engine, shown
 
 tr = Catalog("ar")
 SUNDAY = datetime(2026, 11, 22, 7, 0, tzinfo=UTC)
@@ -36,32 +36,10 @@ def faq_of(slug: str) -> FaqService:
     return FaqService.from_dir(PROFILES_DIR / slug, missing_phrases(tr.t))
 
 
-def shown(chat: Chat) -> str:
-    """Everything the person sees: the texts and the buttons' labels."""
-    return "\n".join([r.text for r in chat.last] + [b.label for r in chat.last for b in r.buttons])
-
-
 async def to_city_step(chat: Chat) -> None:
     await chat.say(payload="intent:how_to_apply")
     for answer in ("سارة محمد العتيبي", NATIONAL_ID, "0558764321"):
         await chat.say(answer)
-
-
-async def file_request(chat: Chat, seen: list[str]) -> None:
-    """Through the form with the first city and the first request type, seeing each reply."""
-    await chat.say(payload="intent:how_to_apply")
-    seen.append(shown(chat))
-    for answer in ("سارة محمد العتيبي", NATIONAL_ID, "0558764321"):
-        await chat.say(answer)
-        seen.append(shown(chat))
-    for _step in ("city", "type"):
-        await chat.say(payload=chat.last[-1].buttons[0].payload)
-        seen.append(shown(chat))
-    await chat.say("أحتاج موعداً في العيادة لمتابعة حالة ابني الصحية")
-    seen.append(shown(chat))
-    for label in ("form-done", "form-confirm", "form-accept"):
-        await chat.press(tr(label))
-        seen.append(shown(chat))
 
 
 @pytest.mark.parametrize("slug", ["health-coop", "little-hearts"])

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import base64
 import functools
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import ExitStack, asynccontextmanager
 from datetime import UTC, datetime
@@ -35,8 +34,8 @@ from handlers.engine import Engine
 from handlers.hours import Schedule
 from storage.db import Database
 from storage.models import Base
-from tests.bot.test_web_browser import CHROMIUM, CHROMIUM_ARGS, serve
-from tests.conftest import BACKENDS, PG_URL
+from tests.browser import CHROMIUM, NO_CHROMIUM, chromium, serve
+from tests.conftest import BACKENDS, pg_schema_database
 
 catalog = Catalog("ar")
 # A Sunday, 10:00 in Riyadh: inside working hours everywhere, outside quiet hours.
@@ -85,15 +84,8 @@ async def migrated(
         yield db
         await db.dispose()
         return
-    assert PG_URL is not None
-    db = Database(PG_URL, schema=f"j_{uuid.uuid4().hex[:12]}")
-    await db.create_schema()
-    await db.upgrade()
-    try:
+    async with pg_schema_database("j") as db:
         yield db
-    finally:
-        await db.drop_schema()
-        await db.dispose()
 
 
 @pytest_asyncio.fixture(loop_scope="module")
@@ -161,13 +153,6 @@ def web_chats(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebChats]:
 async def browser() -> AsyncIterator[Any]:
     """One headless Chromium for every web journey; each journey gets a context of its own."""
     if not CHROMIUM.exists():
-        pytest.skip("needs Debian's Chromium at /usr/bin/chromium (apt chromium)")
-    playwright_api = pytest.importorskip("playwright.async_api")
-    async with playwright_api.async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield browser
-        finally:
-            await browser.close()
+        pytest.skip(NO_CHROMIUM)
+    async with chromium() as launched:
+        yield launched

@@ -118,21 +118,16 @@ async def test_two_dispatchers_never_send_a_row_twice(database: Database) -> Non
     for chat in range(20):
         await queue(database, str(1000 + chat), *(f"m{i}" for i in range(3)))
     sender = RecordingSender()
-    first = Dispatcher(
-        database,
-        {"telegram": sender},
-        SystemClock(),
-        limits={"telegram": FAST},
-        idle_poll=0.05,
-        batch=7,
-    )
-    second = Dispatcher(
-        database,
-        {"telegram": sender},
-        SystemClock(),
-        limits={"telegram": FAST},
-        idle_poll=0.05,
-        batch=7,
+    first, second = (
+        Dispatcher(
+            database,
+            {"telegram": sender},
+            SystemClock(),
+            limits={"telegram": FAST},
+            idle_poll=0.05,
+            batch=7,
+        )
+        for _ in range(2)
     )
     stop = asyncio.Event()
     tasks = [asyncio.create_task(d.run(stop)) for d in (first, second)]

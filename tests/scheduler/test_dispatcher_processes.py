@@ -24,8 +24,8 @@ from sqlalchemy import func, insert, select
 
 from storage.db import Database
 from storage.models import OutboxMessage
+from tests.fakes.telegram import FakeTelegram
 from tests.processes import free_port, new_pg_database
-from tests.telegram_server import FakeTelegram
 
 ROOT = Path(__file__).resolve().parents[2]
 PG_URL = os.environ.get("TAWASUL_TEST_DATABASE_URL")

@@ -26,10 +26,7 @@ from scheduler.jobs import (
 )
 from storage.db import Database
 from storage.models import AuditEvent, Conversation, HandoverCase, OutboxMessage
-from tests.handlers.test_request_form import Chat, submit
-from tests.handlers.test_surveys import clock, engine, faq
-
-__all__ = ["clock", "engine", "faq"]  # fixtures shared with the survey tests
+from tests.handlers.chats import Chat, submit
 
 tr = Catalog("ar")
 POLICY = SurveyPolicy()

@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import pytest
-import pytest_asyncio
 from aiogram import Bot, Dispatcher
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import (
     TelegramBadRequest,
     TelegramConflictError,
@@ -35,47 +31,10 @@ from aiogram.types import (
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 
-from tests.telegram_server import FakeTelegram
+from tests.fakes.clients import eventually, make_bot, receiver
+from tests.fakes.telegram import FakeTelegram
 
 USER = 501
-
-
-@pytest_asyncio.fixture
-async def tg() -> AsyncIterator[FakeTelegram]:
-    server = FakeTelegram()
-    await server.start()
-    yield server
-    await server.stop()
-
-
-def make_bot(tg: FakeTelegram, token: str | None = None) -> Bot:
-    api = TelegramAPIServer.from_base(tg.base_url)
-    return Bot(token or tg.token, session=AiohttpSession(api=api))
-
-
-@pytest_asyncio.fixture
-async def bot(tg: FakeTelegram) -> AsyncIterator[Bot]:
-    bot = make_bot(tg)
-    yield bot
-    await bot.session.close()
-
-
-async def receiver(
-    handler: Callable[[web.Request], Awaitable[web.StreamResponse]],
-) -> tuple[web.AppRunner, str]:
-    app = web.Application()
-    app.router.add_post("/hook", handler)
-    runner = web.AppRunner(app, shutdown_timeout=0.5)
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", 0).start()
-    return runner, f"http://127.0.0.1:{runner.addresses[0][1]}/hook"
-
-
-async def eventually(check: Callable[[], bool], timeout: float = 3.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, "condition not reached in time"
-        await asyncio.sleep(0.01)
 
 
 async def test_get_me_and_bad_token(tg: FakeTelegram, bot: Bot) -> None:

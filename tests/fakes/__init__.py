@@ -1,0 +1,1 @@
+"""Fakes of the outside services the tests and benchmarks talk to."""

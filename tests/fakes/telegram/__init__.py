@@ -1,0 +1,30 @@
+"""A fake Telegram Bot API server for tests and benchmarks.
+
+It speaks the Bot API wire format (``{base}/bot{token}/{method}``, JSON or form bodies,
+``{"ok": ..., "result"|"error_code"/"description"/"parameters"}`` answers) closely enough that
+real aiogram 3 works against it, listens on 127.0.0.1 only, and lets a test play the users
+(``user_sends_text`` …), inspect what the bot did (``sent``, ``calls`` …) and inject the
+failures Telegram produces (429 with ``retry_after``, 403 blocked, 5xx, duplicate deliveries,
+webhook retries, flood limits).
+
+Usage::
+
+    tg = FakeTelegram()
+    base = await tg.start()
+    bot = Bot(tg.token, session=AiohttpSession(api=TelegramAPIServer.from_base(base)))
+    tg.user_sends_text(42, "السلام عليكم")
+    updates = await bot.get_updates(timeout=1)
+
+Everything except ``start``/``stop`` is synchronous and must be called from the event loop's
+thread (the one the server runs on).
+
+The modules: ``wire`` (method names, errors, parameter decoding), ``checks`` (what Telegram
+refuses in texts and keyboards), ``state`` (chats, messages, files, the update queue and the
+simulated users), ``faults`` (injected errors, blocked chats), ``limits`` (flood limits),
+``methods`` (the Bot API methods), ``delivery`` (getUpdates and webhooks), ``server`` (the
+aiohttp app and the class that puts them together).
+"""
+
+from tests.fakes.telegram.server import FakeTelegram
+
+__all__ = ["FakeTelegram"]
