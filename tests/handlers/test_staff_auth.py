@@ -7,6 +7,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from bot.i18n import Catalog
 from handlers.clock import FixedClock
@@ -22,12 +23,15 @@ from handlers.staff_auth import (
     deactivate,
     list_staff,
     set_password,
+    staff_member,
 )
 from handlers.staff_inbox import add_staff
 from storage.db import Database
+from storage.models import Staff
 
 SUNDAY = datetime(2026, 11, 22, 7, 0, tzinfo=UTC)
 ar = Catalog("ar")
+PASSWORD = "كلمة سر طويلة 123"
 
 
 def test_the_policy_refuses_short_and_long_passwords_in_arabic() -> None:
@@ -86,3 +90,45 @@ async def test_the_throttle_slows_a_guessed_account_but_not_its_owner_elsewhere(
 
 async def _yes() -> bool:
     return True
+
+
+async def test_passwords_are_argon2_and_sessions_end_with_a_new_password(
+    database: Database,
+) -> None:
+    clock = FixedClock(SUNDAY)
+    await add_staff(database, clock, username="sara", name="سارة", role="researcher")
+    await set_password(database, "sara", PASSWORD)
+    member = await authenticate(database, "sara", PASSWORD)
+    assert member is not None
+    async with database.reading() as s:
+        stored = (await s.execute(select(Staff.password_hash))).scalar_one()
+    assert stored is not None and stored.startswith("$argon2id$") and PASSWORD not in stored
+    assert await authenticate(database, "sara", "wrong password!") is None
+    assert await authenticate(database, "nobody", PASSWORD) is None
+    with pytest.raises(PasswordRejected):
+        await set_password(database, "sara", "short")
+    await set_password(database, "sara", "a brand new password")
+    current = await staff_member(database, member.id)
+    assert current is not None and current.stamp != member.stamp
+    async with database.transaction() as s:
+        row = await s.get(Staff, member.id)
+        assert row is not None
+        row.active = False
+    assert await staff_member(database, member.id) is None
+    assert await authenticate(database, "sara", "a brand new password") is None
+
+
+def test_the_throttle_counts_failures_per_key_over_a_window() -> None:
+    clock = FixedClock(SUNDAY)
+    throttle = LoginThrottle(clock, limit=5, window=timedelta(minutes=15))
+    for _ in range(4):
+        throttle.failed("user:sara", "ip:1")
+    assert throttle.wait_seconds("user:sara", "ip:1") == 0
+    throttle.failed("user:sara", "ip:1")
+    assert throttle.wait_seconds("user:sara", "ip:2") == 15 * 60
+    assert throttle.wait_seconds("user:other", "ip:1") == 15 * 60
+    assert throttle.wait_seconds("user:other", "ip:2") == 0
+    clock.advance(timedelta(minutes=14))
+    assert throttle.wait_seconds("user:sara") == 60
+    clock.advance(timedelta(minutes=1))
+    assert throttle.wait_seconds("user:sara", "ip:1") == 0

@@ -1,4 +1,4 @@
-"""The staff desk's use cases (handlers/staff_desk.py) and sign-in, on real databases."""
+"""The staff desk's use cases (handlers/staff_desk.py), on real databases."""
 
 from __future__ import annotations
 
@@ -10,16 +10,14 @@ from sqlalchemy import select
 from bot.i18n import Catalog
 from handlers.clock import FixedClock
 from handlers.engine import Engine
+from handlers.errors import Refusal
 from handlers.requests import TransitionError
 from handlers.staff_auth import (
-    LoginThrottle,
-    PasswordRejected,
     StaffMember,
     authenticate,
     set_password,
-    staff_member,
 )
-from handlers.staff_desk import MAX_REPLY_CHARS, Refusal, StaffDesk
+from handlers.staff_desk import MAX_REPLY_CHARS, StaffDesk
 from handlers.staff_inbox import add_staff
 from handlers.types import Incoming
 from storage.crypto import Vault
@@ -30,12 +28,9 @@ from storage.models import (
     HandoverCase,
     Message,
     OutboxMessage,
-    Staff,
     Survey,
 )
 from tests.handlers.chats import KEY, NATIONAL_ID, SUNDAY, Chat, submit
-
-# The profile fixture, shared with the request form tests.
 
 tr = Catalog("ar")
 PASSWORD = "كلمة سر طويلة 123"
@@ -227,44 +222,6 @@ async def test_needs_info_names_what_is_missing_and_tells_the_beneficiary(
     assert view.transitions[-1].actor == "staff:sara"
     with pytest.raises(TransitionError):
         await desk.change_status(reference, "service_delivered", None, sara)
-
-
-async def test_passwords_are_argon2_and_sessions_end_with_a_new_password(
-    database: Database, clock: FixedClock
-) -> None:
-    member = await staff(database, clock, "sara", "researcher")
-    async with database.reading() as s:
-        stored = (await s.execute(select(Staff.password_hash))).scalar_one()
-    assert stored is not None and stored.startswith("$argon2id$") and PASSWORD not in stored
-    assert await authenticate(database, "sara", "wrong password!") is None
-    assert await authenticate(database, "nobody", PASSWORD) is None
-    with pytest.raises(PasswordRejected):
-        await set_password(database, "sara", "short")
-    await set_password(database, "sara", "a brand new password")
-    current = await staff_member(database, member.id)
-    assert current is not None and current.stamp != member.stamp
-    async with database.transaction() as s:
-        row = await s.get(Staff, member.id)
-        assert row is not None
-        row.active = False
-    assert await staff_member(database, member.id) is None
-    assert await authenticate(database, "sara", "a brand new password") is None
-
-
-def test_the_throttle_counts_failures_per_key_over_a_window() -> None:
-    clock = FixedClock(SUNDAY)
-    throttle = LoginThrottle(clock, limit=5, window=timedelta(minutes=15))
-    for _ in range(4):
-        throttle.failed("user:sara", "ip:1")
-    assert throttle.wait_seconds("user:sara", "ip:1") == 0
-    throttle.failed("user:sara", "ip:1")
-    assert throttle.wait_seconds("user:sara", "ip:2") == 15 * 60
-    assert throttle.wait_seconds("user:other", "ip:1") == 15 * 60
-    assert throttle.wait_seconds("user:other", "ip:2") == 0
-    clock.advance(timedelta(minutes=14))
-    assert throttle.wait_seconds("user:sara") == 60
-    clock.advance(timedelta(minutes=1))
-    assert throttle.wait_seconds("user:sara", "ip:1") == 0
 
 
 async def test_with_a_staff_group_the_web_actions_show_in_the_cases_topic(
