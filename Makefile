@@ -29,8 +29,10 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# On every core (pytest-xdist): most of the suite's time is real processes, browsers and
+# databases waiting on each other, not one CPU.
 pytest: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_faq_dev.py
