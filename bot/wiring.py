@@ -7,15 +7,12 @@ their own settings, database and clock.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
-from aiogram import Bot
-
-from bot.channels.telegram.client import Translate, make_bot
-from bot.channels.telegram.sender import StaffSender, TelegramSender
 from bot.config import Settings
 from bot.errors import NotMigrated
 from bot.i18n import Catalog, speaking
@@ -35,6 +32,11 @@ from handlers.surveys import SurveyPolicy
 from scheduler.dispatcher import Dispatcher, Limits, Sender
 from storage.crypto import Vault, load_or_create_master_key
 from storage.db import Database, sqlite_url
+
+if TYPE_CHECKING:
+    from aiogram import Bot
+
+Translate = Callable[..., str]
 
 
 @dataclass
@@ -150,6 +152,11 @@ def _telegram(
 ) -> tuple[Bot, Dispatcher, StaffInbox | None]:
     """The bot, its outbox dispatcher and, with a staff group, the staff inbox."""
     assert settings.telegram_bot_token
+    # Imported only with a token: aiogram's models take seconds to build, which every
+    # command-line run (chat, request, staff …) would otherwise pay for nothing.
+    from bot.channels.telegram.client import make_bot
+    from bot.channels.telegram.sender import StaffSender, TelegramSender
+
     bot = make_bot(settings.telegram_bot_token, settings.telegram_api_base)
     senders: dict[str, Sender] = {"telegram": TelegramSender(bot, catalog.t)}
     staff: StaffInbox | None = None
