@@ -29,11 +29,7 @@ _RESPONSIBILITY = re.compile(r"مسووليه\s+(\S+)|المسووليه\s+(\S+)
 def step(steps: list[str], use: str) -> str | None:
     """The first step that has one of the keywords of ``use``, tidied."""
     needles = keywords(use)
-    for s in steps:
-        norm = normalize(s)
-        if any(n in norm for n in needles):
-            return tidy(s)
-    return None
+    return next((tidy(s) for s in steps if any(n in normalize(s) for n in needles)), None)
 
 
 def review_period(steps: list[str]) -> tuple[ReviewPeriod | None, str | None]:
