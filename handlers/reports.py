@@ -206,10 +206,9 @@ def _median(durations: list[timedelta]) -> timedelta | None:
 
 
 async def csat(session: Session, period: Period) -> Csat:
-    distribution = dict.fromkeys(RATINGS, 0)
-    for rating, n in await queries.rating_counts(session, period.since, period.until):
-        if rating in distribution:
-            distribution[rating] = n
+    rows = await queries.rating_counts(session, period.since, period.until)
+    counted = {rating: n for rating, n in rows}
+    distribution = {r: counted.get(r, 0) for r in RATINGS}
     count = sum(distribution.values())
     total = sum(r * n for r, n in distribution.items())
     return Csat(distribution, count, total / count if count else None)

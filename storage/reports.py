@@ -69,15 +69,9 @@ async def status_counts(
 
 
 def _first_transition(to: Collection[str]) -> Subquery:
-    return (
-        select(
-            RequestTransition.request_id.label("request_id"),
-            func.min(RequestTransition.at).label("at"),
-        )
-        .where(RequestTransition.to_status.in_(to))
-        .group_by(RequestTransition.request_id)
-        .subquery()
-    )
+    request_id = RequestTransition.request_id
+    first = select(request_id.label("request_id"), func.min(RequestTransition.at).label("at"))
+    return first.where(RequestTransition.to_status.in_(to)).group_by(request_id).subquery()
 
 
 async def decision_times(
