@@ -121,8 +121,7 @@ class Answers:
     def _channels(self) -> None:
         channels = self.facts.channels
         if not channels:
-            self.add("channels", self.text("answer-contacts"), None)
-            self.missing.append("channels")
+            self.generic("channels", "answer-contacts")
             return
         answer = f"{self.text('answer-channels')}\n{_bullets(channels)}\n\n"
         self.add("channels", answer + self.text("answer-contacts"), self.sections.title("channels"))

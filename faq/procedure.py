@@ -29,22 +29,21 @@ _RESPONSIBILITY = re.compile(r"مسووليه\s+(\S+)|المسووليه\s+(\S+)
 def step(steps: list[str], use: str) -> str | None:
     """The first step that has one of the keywords of ``use``, tidied."""
     needles = keywords(use)
-    for s in steps:
-        norm = normalize(s)
-        if any(n in norm for n in needles):
-            return tidy(s)
-    return None
+    return next((tidy(s) for s in steps if any(n in normalize(s) for n in needles)), None)
 
 
 def review_period(steps: list[str]) -> tuple[ReviewPeriod | None, str | None]:
-    for s in steps:
-        norm = normalize(s)
-        if not re.search(any_of("review_time"), norm) or not re.search(any_of("review_act"), norm):
-            continue
-        m = _REVIEW_PHRASE.search(s)
-        phrase = tidy(m.group(1)) if m else tidy(s)
-        return ReviewPeriod(days=period_days(phrase), phrase=phrase), s
-    return None, None
+    found = next((s for s in steps if _says_review_time(normalize(s))), None)
+    if found is None:
+        return None, None
+    m = _REVIEW_PHRASE.search(found)
+    phrase = tidy(m.group(1)) if m else tidy(found)
+    return ReviewPeriod(days=period_days(phrase), phrase=phrase), found
+
+
+def _says_review_time(norm: str) -> bool:
+    """A step that says how long the review takes ("تتم دراسة الطلب خلال 10 أيام")."""
+    return all(re.search(any_of(use), norm) for use in ("review_time", "review_act"))
 
 
 @lru_cache(maxsize=1)

@@ -35,9 +35,7 @@ class Completing(DialogReplies):
     def _start_completing(self, state: State, request_id: int, ctx: Context) -> Turn:
         request = next((r for r in ctx.requests if r.id == request_id), None)
         if request is None or request.status != RequestStatus.NEEDS_INFO:
-            return Turn(
-                state, [Reply(self.tr("requests-nothing-to-complete"), self.menu_buttons())]
-            )
+            return Turn(state, [self.with_menu(self.tr("requests-nothing-to-complete"))])
         state["complete"] = {"request_id": request.id, "reference": request.reference}
         return Turn(state, [self._completion_prompt(request)])
 
@@ -80,7 +78,7 @@ class Completing(DialogReplies):
     ) -> Turn:
         state.pop("complete", None)
         if request is None or incoming.payload == "complete-cancel" or command == "/cancel":
-            return Turn(state, [Reply(self.tr("complete-cancelled"), self.menu_buttons())])
+            return Turn(state, [self.with_menu(self.tr("complete-cancelled"))])
         return self._on_command(state, command or "/menu")
 
     def _written_answer(self, state: State, request: RequestView, text: str, payload: str) -> Turn:
@@ -112,7 +110,7 @@ class Completing(DialogReplies):
         """Back under review: the status message, with its date, like any other."""
         date = format_date(self.clock.now(), self.tr)
         text = self.tr(message, reference=ltr(request.reference), date=date)
-        return Reply(text, self.menu_buttons())
+        return self.with_menu(text)
 
 
 def describe_request(request: RequestView, tr: Translate) -> str:

@@ -86,21 +86,24 @@ class DialogReplies:
         if command == "/start":
             return Turn(state, [self._greeting("")])
         if command == "/help":
-            return Turn(state, [Reply(self.tr("chat-help", self._args), self.menu_buttons())])
+            return Turn(state, [self.with_menu(self.tr("chat-help", self._args))])
         if command == "/cancel":
-            return Turn(state, [Reply(self.tr("chat-nothing-to-cancel"), self.menu_buttons())])
+            return Turn(state, [self.with_menu(self.tr("chat-nothing-to-cancel"))])
         return Turn(state, [self.welcome()])
 
     def menu_buttons(self) -> tuple[Button, ...]:
         return tuple(Button(self.tr(label), payload) for label, payload in MENU)
 
+    def with_menu(self, text: str) -> Reply:
+        return Reply(text, self.menu_buttons())
+
     def welcome(self) -> Reply:
-        return Reply(self.tr("chat-welcome", self._args), self.menu_buttons())
+        return self.with_menu(self.tr("chat-welcome", self._args))
 
     def _answer(self, intent: str) -> Reply:
         text = self.faq.answer_text(intent) or ""
         if self.faq.action(intent) in _MENU_ACTIONS:
-            return Reply(text, self.menu_buttons())
+            return self.with_menu(text)
         return Reply(
             text,
             (
@@ -113,15 +116,15 @@ class DialogReplies:
     def _greeting(self, text: str) -> Reply:
         """«وعليكم السلام» answers a salam only; any other greeting gets a welcome of its own."""
         if self._salam and self._salam in normalize(text) and "greeting" in self.faq.entries:
-            return Reply(self.faq.answer_text("greeting") or "", self.menu_buttons())
-        return Reply(self.tr("chat-greeting", self._args), self.menu_buttons())
+            return self.with_menu(self.faq.answer_text("greeting") or "")
+        return self.with_menu(self.tr("chat-greeting", self._args))
 
     def _is_greeting(self, text: str) -> bool:
         typed = normalize(text)
         return typed in self._greeting_words or text.casefold() in self._greeting_words
 
     def _small_talk(self) -> Reply:
-        return Reply(self.tr("chat-small-talk"), self.menu_buttons())
+        return self.with_menu(self.tr("chat-small-talk"))
 
     def _is_small_talk(self, text: str) -> bool:
         typed = normalize(text)

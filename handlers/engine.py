@@ -136,13 +136,9 @@ class Engine:
 
     async def _one_by_one(self, incomings: Sequence[Incoming]) -> tuple[list[list[Reply]], bool]:
         log.warning("a batch of %d updates failed; one by one", len(incomings))
-        results: list[list[Reply]] = []
-        queued = False
-        for incoming in incomings:
-            replies, one_queued = await self._transaction([incoming])
-            results.extend(replies)
-            queued = queued or one_queued
-        return results, queued
+        outcomes = [await self._transaction([incoming]) for incoming in incomings]
+        results = [reply for replies, _ in outcomes for reply in replies]
+        return results, any(queued for _, queued in outcomes)
 
     async def _transaction(self, incomings: Sequence[Incoming]) -> tuple[list[list[Reply]], bool]:
         now = self.clock.now()
@@ -361,11 +357,9 @@ def _file_names(data: dict[str, Any]) -> tuple[str, ...]:
 
 
 def _inbound_data(incoming: Incoming) -> dict[str, Any]:
-    data: dict[str, Any] = {}
-    if incoming.payload:
-        data["payload"] = incoming.payload
-    if incoming.external_id:
-        data["external_id"] = incoming.external_id
-    if incoming.attachments:
-        data["attachments"] = [a.to_dict() for a in incoming.attachments]
-    return data
+    data: dict[str, Any] = {
+        "payload": incoming.payload,
+        "external_id": incoming.external_id,
+        "attachments": [a.to_dict() for a in incoming.attachments],
+    }
+    return {key: value for key, value in data.items() if value}

@@ -60,9 +60,7 @@ def safe_cell(value: Cell) -> str:
     if value is None:
         return ""
     text = str(value)
-    if isinstance(value, str) and text.startswith(_FORMULA_START):
-        return "'" + text
-    return text
+    return "'" + text if isinstance(value, str) and text.startswith(_FORMULA_START) else text
 
 
 def encode_csv(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:

@@ -21,6 +21,13 @@ FIELDS = ("name", "national_id", "phone", "city", "type", "description", "attach
 STEPS = (*FIELDS, "summary", "declaration")
 IDENTIFIER_STEPS = ("national_id", "phone")
 CITY_BUTTONS = 6
+# The check of each step that takes typed text; the city's needs the configured cities,
+# and any other step is the description.
+_VALIDATORS: dict[str, Callable[[str], fields.Result]] = {
+    "name": fields.full_name,
+    "national_id": fields.national_id,
+    "phone": fields.mobile,
+}
 
 
 class Cipher(Protocol):
@@ -144,15 +151,9 @@ class FormPrompts:
         return next((key for key, words in self._words.items() if typed in words), None)
 
     def _validate(self, step: str, text: str) -> fields.Valid | fields.Invalid:
-        if step == "name":
-            return fields.full_name(text)
-        if step == "national_id":
-            return fields.national_id(text)
-        if step == "phone":
-            return fields.mobile(text)
         if step == "city":
             return fields.city(text, self.config.cities)
-        return fields.description(text)
+        return _VALIDATORS.get(step, fields.description)(text)
 
     @staticmethod
     def _redaction(step: str, text: str, result: fields.Valid | fields.Invalid) -> str | None:

@@ -108,10 +108,7 @@ def find_identifiers(text: str) -> list[Found]:
     """Every national ID and Saudi mobile number in ``text``, in order."""
     if not text:
         return []
-    found: list[Found] = []
-    for run in _RUN.finditer(text):
-        found.extend(_in_run(text, run.start(), run.end()))
-    return found
+    return [found for run in _RUN.finditer(text) for found in _in_run(text, run.start(), run.end())]
 
 
 def mask_identifiers(text: str, *, isolate: bool = True) -> str:

@@ -206,10 +206,9 @@ def _median(durations: list[timedelta]) -> timedelta | None:
 
 
 async def csat(session: Session, period: Period) -> Csat:
-    distribution = dict.fromkeys(RATINGS, 0)
-    for rating, n in await queries.rating_counts(session, period.since, period.until):
-        if rating in distribution:
-            distribution[rating] = n
+    rows = await queries.rating_counts(session, period.since, period.until)
+    counted = {rating: n for rating, n in rows}
+    distribution = {r: counted.get(r, 0) for r in RATINGS}
     count = sum(distribution.values())
     total = sum(r * n for r, n in distribution.items())
     return Csat(distribution, count, total / count if count else None)
@@ -274,14 +273,9 @@ async def time_to_decision(session: Session, period: Period) -> Durations:
 
 async def time_to_first_reply(session: Session, period: Period) -> Durations:
     """A handover case's opened_at → the first message a staff member wrote on it."""
-    durations: list[timedelta] = []
-    waiting = 0
-    for opened, at in await queries.first_reply_times(session, period.since, period.until):
-        if at is None:
-            waiting += 1
-        else:
-            durations.append(max(at - opened, timedelta()))
-    return Durations(len(durations), _median(durations), waiting)
+    rows = await queries.first_reply_times(session, period.since, period.until)
+    durations = [max(at - opened, timedelta()) for opened, at in rows if at is not None]
+    return Durations(len(durations), _median(durations), len(rows) - len(durations))
 
 
 async def build_report(

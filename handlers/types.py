@@ -7,7 +7,7 @@ Channel adapters (terminal, web chat, Telegram) translate their updates into an
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Literal, Protocol
 
@@ -31,13 +31,7 @@ class Attachment:
 
     def to_dict(self) -> dict[str, object]:
         """As kept in a draft, a transcript or a completion: JSON, nothing but the reference."""
-        return {
-            "file_id": self.file_id,
-            "kind": self.kind,
-            "size": self.size,
-            "name": self.name,
-            "mime": self.mime,
-        }
+        return asdict(self)
 
 
 @dataclass(frozen=True)

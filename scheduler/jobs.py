@@ -64,7 +64,7 @@ async def still_under_review(
                 continue
             reply = Reply(_still_under_review(request, tr, now))
             surveys.deliver(session, conversation, reply, policy=policy, now=now, kind="update")
-            _mark(session, "request.progress_update", f"request:{request.reference}", {}, now)
+            _mark(session, "request.progress_update", _subject(request), {}, now)
             count += 1
     return count
 
@@ -75,9 +75,7 @@ async def _progress_due(session: Session, every: timedelta, now: datetime) -> li
     )
     marks = await repo.last_marks(session, "request.progress_update")
     return [
-        r
-        for r in waiting
-        if requests.progress_update_due(r, marks.get(f"request:{r.reference}"), now, every)
+        r for r in waiting if requests.progress_update_due(r, marks.get(_subject(r)), now, every)
     ]
 
 
@@ -114,7 +112,7 @@ async def review_overdue(
                 text = _review_overdue(request, review_days, tr)
                 to_staff(session, staff_chat, {"text": text, "buttons": []}, now)
             details = {"days": review_days, "status": request.status}
-            _mark(session, "request.review_overdue", f"request:{request.reference}", details, now)
+            _mark(session, "request.review_overdue", _subject(request), details, now)
     return len(due)
 
 
@@ -126,7 +124,12 @@ async def _overdue(session: Session, review_days: int, now: datetime) -> list[Su
         submitted_before=requests.review_overdue_since(now, review_days),
     )
     marks = await repo.last_marks(session, "request.review_overdue")
-    return [r for r in undecided if f"request:{r.reference}" not in marks]
+    return [r for r in undecided if _subject(r) not in marks]
+
+
+def _subject(request: SupportRequest) -> str:
+    """How the audit trail names a request."""
+    return f"request:{request.reference}"
 
 
 def _review_overdue(request: SupportRequest, review_days: int, tr: Translate) -> str:

@@ -26,10 +26,7 @@ async def record_rejected(
 
 async def rejected(db: Database, channel: str) -> list[tuple[str | None, str]]:
     """(external id, reason) of what was rejected on a channel, oldest first."""
-    query = (
-        select(RejectedInbound.external_id, RejectedInbound.reason)
-        .where(RejectedInbound.channel == channel)
-        .order_by(RejectedInbound.id)
-    )
+    columns = select(RejectedInbound.external_id, RejectedInbound.reason)
+    query = columns.where(RejectedInbound.channel == channel).order_by(RejectedInbound.id)
     async with db.reading() as session:
         return [(e, r) for e, r in (await session.execute(query)).all()]

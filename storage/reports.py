@@ -39,19 +39,14 @@ async def rating_counts(
     session: Session, since: datetime, until: datetime
 ) -> Sequence[Row[int | None, int]]:
     """(rating, answers) for the surveys answered in the window."""
-    rows = await session.execute(
-        select(Survey.rating, func.count()).where(*_answered(since, until)).group_by(Survey.rating)
-    )
-    return rows.all()
+    query = select(Survey.rating, func.count()).where(*_answered(since, until))
+    return (await session.execute(query.group_by(Survey.rating))).all()
 
 
 async def sent_and_answered(session: Session, since: datetime, until: datetime) -> tuple[int, int]:
     """Surveys sent in the window, and how many of those were answered (whenever)."""
-    row = await session.execute(
-        select(func.count(Survey.id), func.count(Survey.answered_at)).where(
-            _within(Survey.sent_at, since, until)
-        )
-    )
+    counts = select(func.count(Survey.id), func.count(Survey.answered_at))
+    row = await session.execute(counts.where(_within(Survey.sent_at, since, until)))
     sent, answered = row.one()
     return int(sent), int(answered)
 
@@ -60,34 +55,23 @@ async def ratings(
     session: Session, since: datetime, until: datetime
 ) -> Sequence[Row[datetime | None, int | None]]:
     """(answered_at, rating) of every survey answered in the window."""
-    rows = await session.execute(
-        select(Survey.answered_at, Survey.rating).where(*_answered(since, until))
-    )
-    return rows.all()
+    query = select(Survey.answered_at, Survey.rating).where(*_answered(since, until))
+    return (await session.execute(query)).all()
 
 
 async def status_counts(
     session: Session, since: datetime, until: datetime
 ) -> Sequence[Row[str, int]]:
     """(status, requests) for the requests submitted in the window."""
-    rows = await session.execute(
-        select(SupportRequest.status, func.count())
-        .where(_within(SupportRequest.submitted_at, since, until))
-        .group_by(SupportRequest.status)
-    )
+    query = select(SupportRequest.status, func.count()).group_by(SupportRequest.status)
+    rows = await session.execute(query.where(_within(SupportRequest.submitted_at, since, until)))
     return rows.all()
 
 
 def _first_transition(to: Collection[str]) -> Subquery:
-    return (
-        select(
-            RequestTransition.request_id.label("request_id"),
-            func.min(RequestTransition.at).label("at"),
-        )
-        .where(RequestTransition.to_status.in_(to))
-        .group_by(RequestTransition.request_id)
-        .subquery()
-    )
+    request_id = RequestTransition.request_id
+    first = select(request_id.label("request_id"), func.min(RequestTransition.at).label("at"))
+    return first.where(RequestTransition.to_status.in_(to)).group_by(request_id).subquery()
 
 
 async def decision_times(

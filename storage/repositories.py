@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import String, Table, func, select
+from sqlalchemy import ColumnElement, String, Table, func, select
 from sqlalchemy import cast as sql_cast
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
@@ -89,13 +89,16 @@ async def conversations_for_update_many(
 
 
 async def _locked(session: AsyncSession, channel: str, chats: set[str]) -> list[Conversation]:
-    query = (
-        select(Conversation)
-        .where(Conversation.channel == channel, Conversation.chat_id.in_(sorted(chats)))
-        .order_by(Conversation.id)  # one lock order for every process
-        .with_for_update()
-    )
-    return list((await session.execute(query)).scalars())
+    where = (Conversation.channel == channel, Conversation.chat_id.in_(sorted(chats)))
+    return await locked_conversations(session, *where)
+
+
+async def locked_conversations(
+    session: AsyncSession, *where: ColumnElement[bool], skip_locked: bool = False
+) -> list[Conversation]:
+    """The conversations that match, locked in id order: one lock order for every process."""
+    query = select(Conversation).where(*where).order_by(Conversation.id)
+    return list((await session.execute(query.with_for_update(skip_locked=skip_locked))).scalars())
 
 
 async def conversation_for_update(
@@ -319,13 +322,8 @@ def set_state(conversation: Conversation, state: dict[str, Any]) -> None:
 async def with_drafts_for_update(session: AsyncSession) -> list[Conversation]:
     """The conversations that may hold a request form's draft, locked (others skip them)."""
     # A coarse text filter the JSON column allows on both databases; the form decides.
-    rows = await session.execute(
-        select(Conversation)
-        .where(sql_cast(Conversation.state, String).like('%"form"%'))
-        .order_by(Conversation.id)
-        .with_for_update(skip_locked=True)
-    )
-    return list(rows.scalars().all())
+    has_form = sql_cast(Conversation.state, String).like('%"form"%')
+    return await locked_conversations(session, has_form, skip_locked=True)
 
 
 def audit(
@@ -356,9 +354,6 @@ async def last_marks(session: AsyncSession, action: str) -> dict[str, datetime]:
 
 async def outbox_counts(session: AsyncSession, kind: str) -> dict[str, int]:
     """How many queued messages of a kind are in each state (pending, sending, sent, failed)."""
-    rows = await session.execute(
-        select(OutboxMessage.state, func.count())
-        .where(OutboxMessage.kind == kind)
-        .group_by(OutboxMessage.state)
-    )
+    query = select(OutboxMessage.state, func.count()).where(OutboxMessage.kind == kind)
+    rows = await session.execute(query.group_by(OutboxMessage.state))
     return {state: int(n) for state, n in rows.all()}

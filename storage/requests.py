@@ -146,11 +146,8 @@ async def listed_requests(
 
 async def request_types(session: AsyncSession) -> list[str]:
     """The types requests were filed under, in the order each first appeared."""
-    rows = await session.execute(
-        select(SupportRequest.type)
-        .group_by(SupportRequest.type)
-        .order_by(func.min(SupportRequest.id))
-    )
+    query = select(SupportRequest.type).group_by(SupportRequest.type)
+    rows = await session.execute(query.order_by(func.min(SupportRequest.id)))
     return [t for (t,) in rows.all()]
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from storage.db import Session
 from storage.models import CaseStatus, Conversation, HandoverCase, SupportRequest, Survey
+from storage.repositories import locked_conversations
 
 
 def set_state(conversation: Conversation, state: dict[str, Any]) -> None:
@@ -72,12 +73,8 @@ async def _locked(
 async def _lock_again(
     session: Session, survey_id: int, condition: ColumnElement[bool]
 ) -> Survey | None:
-    found = await session.execute(
-        select(Survey)
-        .where(Survey.id == survey_id, condition)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
+    query = select(Survey).where(Survey.id == survey_id, condition).with_for_update()
+    found = await session.execute(query.execution_options(populate_existing=True))
     return found.scalar_one_or_none()
 
 
@@ -138,13 +135,7 @@ async def campaign_targets(
 
 async def lock_conversations(session: Session, ids: Collection[int]) -> dict[int, Conversation]:
     """One query locks them all, in id order like the jobs."""
-    locked = await session.execute(
-        select(Conversation)
-        .where(Conversation.id.in_(ids))
-        .order_by(Conversation.id)
-        .with_for_update()
-    )
-    return {c.id: c for c in locked.scalars()}
+    return {c.id: c for c in await locked_conversations(session, Conversation.id.in_(ids))}
 
 
 # -- "rate the service" from the menu ----------------------------------------------------------

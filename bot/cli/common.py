@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, TextIO, TypeAlias
+from typing import TYPE_CHECKING, Protocol, TextIO, TypeAlias, TypeVar
 
 from bot.config import Settings
 from bot.errors import NotMigrated, UnknownOrg
@@ -24,6 +25,7 @@ EXIT_USAGE = 2  # what argparse returns for a bad argument
 # Every command is called the same way; its parser names it with `set_defaults(run=...)`.
 Command = Callable[[argparse.Namespace, Settings, Catalog, TextIO], int]
 Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+T = TypeVar("T")
 
 
 class Refused(Protocol):
@@ -82,3 +84,13 @@ def faq_service(
     from faq.service import FaqService
 
     return FaqService.from_dir(profile_dir(settings, org, profile), missing_phrases(tr.t))
+
+
+def on_database(settings: Settings, tr: Catalog, use: Callable[[Database], Awaitable[T]]) -> T:
+    """Run `use` on the configured database (see `database`) from a synchronous command."""
+
+    async def run() -> T:
+        async with database(settings, tr) as db:
+            return await use(db)
+
+    return asyncio.run(run())

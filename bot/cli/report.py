@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 from typing import TYPE_CHECKING, TextIO
 
-from bot.cli.common import EXIT_USAGE, Subparsers, complain, database
+from bot.cli.common import EXIT_USAGE, Subparsers, complain, on_database
 from bot.config import Settings
 from bot.i18n import Catalog
 
 if TYPE_CHECKING:
-    from handlers.reports import Period, Report
+    from handlers.reports import Period
 
 
 def register(sub: Subparsers) -> None:
@@ -54,11 +53,7 @@ def cmd_report(args: argparse.Namespace, settings: Settings, tr: Catalog, out: T
     if period is None:
         return EXIT_USAGE
 
-    async def read() -> Report:
-        async with database(settings, tr) as db:
-            return await build_report(db, period)
-
-    report = asyncio.run(read())
+    report = on_database(settings, tr, lambda db: build_report(db, period))
     if args.json:
         out.write(json.dumps(report.to_dict(), ensure_ascii=False) + "\n")
     else:

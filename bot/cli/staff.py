@@ -7,7 +7,7 @@ import asyncio
 import sys
 from typing import Any, TextIO
 
-from bot.cli.common import EXIT_FAILED, Subparsers, complain, database, refused
+from bot.cli.common import EXIT_FAILED, Subparsers, complain, database, on_database, refused
 from bot.config import Settings
 from bot.i18n import Catalog
 
@@ -81,15 +81,9 @@ def cmd_staff_password(
     if password is None:
         return EXIT_FAILED
 
-    async def change() -> bool:
-        try:
-            async with database(settings, tr) as db:
-                await set_password(db, args.username, password)
-            return True
-        except NoSuchStaff:
-            return False
-
-    if not asyncio.run(change()):
+    try:
+        on_database(settings, tr, lambda db: set_password(db, args.username, password))
+    except NoSuchStaff:
         return complain(tr("staffweb-no-such-staff", username=args.username))
     out.write(tr("staffweb-password-set", username=args.username) + "\n")
     return 0
@@ -110,11 +104,7 @@ def _staff_line(tr: Catalog, member: Any) -> str:
 def cmd_staff_list(args: argparse.Namespace, settings: Settings, tr: Catalog, out: TextIO) -> int:
     from handlers.staff_auth import list_staff
 
-    async def read() -> list[Any]:
-        async with database(settings, tr) as db:
-            return await list_staff(db)
-
-    for member in asyncio.run(read()):
+    for member in on_database(settings, tr, list_staff):
         out.write(_staff_line(tr, member) + "\n")
     return 0
 
@@ -124,15 +114,9 @@ def cmd_staff_deactivate(
 ) -> int:
     from handlers.staff_auth import NoSuchStaff, deactivate
 
-    async def run() -> bool | None:
-        try:
-            async with database(settings, tr) as db:
-                return await deactivate(db, args.username)
-        except NoSuchStaff:
-            return None
-
-    done = asyncio.run(run())
-    if done is None:
+    try:
+        done = on_database(settings, tr, lambda db: deactivate(db, args.username))
+    except NoSuchStaff:
         return complain(tr("staffweb-no-such-staff", username=args.username))
     message = "staff-deactivated" if done else "staff-already-inactive"
     out.write(tr(message, username=args.username) + "\n")

@@ -31,11 +31,8 @@ def _safe_next(target: str | None) -> str:
     if not target:
         return "/staff/cases"
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/staff") or "\\" in target:
-        return "/staff/cases"
-    if target.startswith("/staff/login"):
-        return "/staff/cases"
-    return target
+    outside = parts.scheme or parts.netloc or not target.startswith("/staff") or "\\" in target
+    return "/staff/cases" if outside or target.startswith("/staff/login") else target
 
 
 def login_page(

@@ -62,10 +62,9 @@ def _waited(since: datetime, now: datetime, tr: Translate) -> str:
     minutes = max(0, int((now - since).total_seconds() // 60))
     if minutes < 60:
         return tr("staffweb-minutes", n=minutes)
-    hours = minutes // 60
-    if hours < 48:
-        return tr("staffweb-hours", n=hours)
-    return tr("staffweb-days", n=hours // 24)
+    if minutes < 48 * 60:
+        return tr("staffweb-hours", n=minutes // 60)
+    return tr("staffweb-days", n=minutes // (24 * 60))
 
 
 def _base_context(request: Request, signed: Signed | None) -> dict[str, Any]:

@@ -58,9 +58,7 @@ def _inline_keyboard(choices: _Pairs, navigation: _Pairs) -> InlineKeyboardMarku
     per_row = 2 if all(len(b.text) <= 18 for b in inline) else 1
     rows = [inline[i : i + per_row] for i in range(0, len(inline), per_row)]
     nav_row = _inline_buttons(navigation)
-    if nav_row:
-        rows.append(nav_row)
-    return InlineKeyboardMarkup(inline_keyboard=rows)
+    return InlineKeyboardMarkup(inline_keyboard=[*rows, nav_row] if nav_row else rows)
 
 
 def _inline_buttons(pairs: _Pairs) -> list[InlineKeyboardButton]:

@@ -34,13 +34,11 @@ def _render(reply: Reply) -> str:
 
 async def _last_buttons(engine: ChatEngine, user: str) -> tuple[Reply | None, tuple[Button, ...]]:
     history = await engine.transcript(CHANNEL, user, limit=20)
-    for entry in reversed(history):
-        if entry.direction == "out":
-            buttons = tuple(
-                Button(lbl, p) for lbl, p in zip(entry.buttons, entry.payloads, strict=False)
-            )
-            return Reply(entry.text, buttons), buttons
-    return None, ()
+    last = next((entry for entry in reversed(history) if entry.direction == "out"), None)
+    if last is None:
+        return None, ()
+    buttons = tuple(Button(lbl, p) for lbl, p in zip(last.buttons, last.payloads, strict=False))
+    return Reply(last.text, buttons), buttons
 
 
 async def run_terminal(

@@ -25,9 +25,7 @@ async def healthz(request: Request) -> dict[str, str]:
 @router.head("/readyz", include_in_schema=False)
 async def readyz(request: Request) -> JSONResponse:
     health = chat_of(request).health
-    if health is None:  # no database behind this app's report: ready once started
-        ready = hasattr(request.app.state, "engine")
-    else:
-        ready = await health.ready()
+    # No database behind this app's report: ready once started.
+    ready = hasattr(request.app.state, "engine") if health is None else await health.ready()
     body = {"status": "ready" if ready else "unavailable"}
     return JSONResponse(body, status_code=200 if ready else 503)

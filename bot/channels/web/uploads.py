@@ -148,16 +148,19 @@ class _Collector:
 
     def _data(self, data: bytes, start: int, end: int) -> None:
         if self._part.field == "file":
-            self.data.extend(data[start:end])
-            if len(self.data) > MAX_UPLOAD_BYTES:
-                raise UploadRefused("web-upload-too-big", http_status=413)
+            _append(self.data, data[start:end], MAX_UPLOAD_BYTES, "web-upload-too-big", 413)
         elif self._part.field == "id":
-            self.message_id.extend(data[start:end])
-            if len(self.message_id) > _MAX_ID_BYTES:
-                raise UploadRefused("web-error-bad-request", http_status=400)
+            _append(self.message_id, data[start:end], _MAX_ID_BYTES, "web-error-bad-request", 400)
 
     def _end(self) -> None:
         self.ended = True
+
+
+def _append(part: bytearray, data: bytes, limit: int, message_id: str, status: int) -> None:
+    """Keep a part's bytes; refused as soon as they pass the part's limit."""
+    part.extend(data)
+    if len(part) > limit:
+        raise UploadRefused(message_id, http_status=status)
 
 
 @dataclass(frozen=True)

@@ -36,12 +36,8 @@ class VisitorCookie:
     def read(self, request: Request, *, renewing: bool = False) -> str | None:
         """The visitor's id, or None without a valid cookie."""
         raw = request.cookies.get(COOKIE_NAME)
-        if not raw:
-            return None
-        value = self._loads(raw, renewing)
-        if isinstance(value, str) and _VISITOR_ID.fullmatch(value):
-            return value
-        return None
+        value = self._loads(raw, renewing) if raw else None
+        return value if isinstance(value, str) and _VISITOR_ID.fullmatch(value) else None
 
     def require(self, request: Request) -> str:
         visitor = self.read(request)
