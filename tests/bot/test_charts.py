@@ -12,11 +12,11 @@ import pytest
 from bot.i18n import Catalog
 from bot.render import charts
 from handlers.reports import Csat, CsatBucket, Durations, Period, Report, ResponseRate
+from tests.browser import chromium, needs_chromium
 
 SVG = "{http://www.w3.org/2000/svg}"
 AR = Catalog("ar").t
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
 
 CSAT = Csat({1: 1, 2: 0, 3: 1, 4: 1, 5: 3}, 6, 23 / 6)
 DAYS = tuple(
@@ -179,17 +179,9 @@ def test_labels_and_titles_are_escaped() -> None:
     assert "<script>" not in svg
 
 
-needs_chromium = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="needs Debian's Chromium at /usr/bin/chromium"
-)
-
-
 @needs_chromium
 @pytest.mark.asyncio
 async def test_the_charts_render_right_to_left_in_chromium() -> None:
-    playwright_api = pytest.importorskip("playwright.async_api")
-    from tests.bot.test_web_browser import CHROMIUM_ARGS
-
     page_html = f"""<!doctype html>
 <html lang="ar" dir="rtl"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -201,49 +193,43 @@ async def test_the_charts_render_right_to_left_in_chromium() -> None:
 <figure id="status">{by_status("arabic")}</figure>
 </body></html>"""
     ARTIFACTS.mkdir(exist_ok=True)
-    async with playwright_api.async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+    async with chromium() as browser:
+        page = await browser.new_page(viewport={"width": 720, "height": 1200})
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        await page.set_content(page_html)
+        assert await page.locator("svg.chart").count() == 3
+        assert await page.locator("#distribution svg").get_attribute("aria-label") == (
+            "توزيع التقييمات من ١ إلى ٥"
         )
-        try:
-            page = await browser.new_page(viewport={"width": 720, "height": 1200})
-            errors: list[str] = []
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            await page.set_content(page_html)
-            assert await page.locator("svg.chart").count() == 3
-            assert await page.locator("#distribution svg").get_attribute("aria-label") == (
-                "توزيع التقييمات من ١ إلى ٥"
-            )
 
-            async def box(selector: str) -> dict[str, Any]:
-                found = await page.locator(selector).bounding_box()
-                assert found is not None, selector
-                return dict(found)
+        async def box(selector: str) -> dict[str, Any]:
+            found = await page.locator(selector).bounding_box()
+            assert found is not None, selector
+            return dict(found)
 
-            # What the reader sees: rating 1 on the right, the tallest bar is 5's.
-            one = await box('#distribution rect[data-label="١ ★"]')
-            five = await box('#distribution rect[data-label="٥ ★"]')
-            assert one["x"] > five["x"] and five["height"] == pytest.approx(3 * one["height"], 0.05)
-            # The earliest day is on the right of the line.
-            first = await box("#over-time circle.point >> nth=0")
-            last = await box("#over-time circle.point >> nth=-1")
-            assert first["x"] > last["x"]
-            # A status label ends at the right edge of its chart, its bar to its left.
-            chart = await box("#status svg")
-            label = await box("#status text.label >> nth=1")
-            bar = await box('#status rect[data-label="قيد الدراسة"]')
-            assert chart["x"] + chart["width"] - (label["x"] + label["width"]) < 40
-            assert bar["x"] + bar["width"] <= label["x"] + 1
-            assert await page.locator("#status text.label >> nth=1").text_content() == "قيد الدراسة"
-            await page.screenshot(path=str(ARTIFACTS / "report-charts.png"), full_page=True)
+        # What the reader sees: rating 1 on the right, the tallest bar is 5's.
+        one = await box('#distribution rect[data-label="١ ★"]')
+        five = await box('#distribution rect[data-label="٥ ★"]')
+        assert one["x"] > five["x"] and five["height"] == pytest.approx(3 * one["height"], 0.05)
+        # The earliest day is on the right of the line.
+        first = await box("#over-time circle.point >> nth=0")
+        last = await box("#over-time circle.point >> nth=-1")
+        assert first["x"] > last["x"]
+        # A status label ends at the right edge of its chart, its bar to its left.
+        chart = await box("#status svg")
+        label = await box("#status text.label >> nth=1")
+        bar = await box('#status rect[data-label="قيد الدراسة"]')
+        assert chart["x"] + chart["width"] - (label["x"] + label["width"]) < 40
+        assert bar["x"] + bar["width"] <= label["x"] + 1
+        assert await page.locator("#status text.label >> nth=1").text_content() == "قيد الدراسة"
+        await page.screenshot(path=str(ARTIFACTS / "report-charts.png"), full_page=True)
 
-            # At phone width the charts shrink with the page; nothing overflows sideways.
-            await page.set_viewport_size({"width": 360, "height": 740})
-            assert await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-            await page.screenshot(path=str(ARTIFACTS / "report-charts-phone.png"), full_page=True)
-            assert errors == []
-        finally:
-            await browser.close()
+        # At phone width the charts shrink with the page; nothing overflows sideways.
+        await page.set_viewport_size({"width": 360, "height": 740})
+        assert await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        await page.screenshot(path=str(ARTIFACTS / "report-charts-phone.png"), full_page=True)
+        assert errors == []
 
 
 def test_an_average_point_reads_with_one_decimal_like_the_page() -> None:

@@ -67,13 +67,13 @@ class TelegramPoller:
                 failures += 1
                 self.on_down()
                 log.warning("getUpdates failed (%s); retrying", type(exc).__name__)
-                await _sleep_unless(stop, _backoff(failures))
+                await _sleep_unless(stop, backoff(failures))
             except Exception:
                 # The engine could not store an update (the database is down, say): the
                 # offset stays, so Telegram delivers it again once we can take it.
                 failures += 1
                 log.exception("handling an update failed; it will be delivered again")
-                await _sleep_unless(stop, _backoff(failures))
+                await _sleep_unless(stop, backoff(failures))
 
     async def _poll(self) -> None:
         updates = await self.bot.get_updates(
@@ -113,8 +113,10 @@ class TelegramPoller:
             log.debug("answerCallbackQuery failed", exc_info=True)
 
 
-def _backoff(failures: int) -> float:
-    return float(min(30.0, 0.5 * 2**failures))
+def backoff(failures: int) -> float:
+    # The exponent stops growing at the cap: 2**1030 no longer fits a float, and an outage
+    # of a few hours would otherwise have ended polling with an OverflowError.
+    return min(30.0, 0.5 * 2.0 ** min(failures, 6))
 
 
 async def _sleep_unless(stop: asyncio.Event, seconds: float) -> None:
