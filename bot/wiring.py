@@ -7,7 +7,7 @@ their own settings, database and clock.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -29,14 +29,13 @@ from handlers.request_form import RequestForm
 from handlers.staff_desk import StaffDesk
 from handlers.staff_inbox import STAFF_CHANNEL, StaffInbox
 from handlers.surveys import SurveyPolicy
+from handlers.types import Translate
 from scheduler.dispatcher import Dispatcher, Limits, Sender
 from storage.crypto import Vault, load_or_create_master_key
 from storage.db import Database, sqlite_url
 
 if TYPE_CHECKING:
     from aiogram import Bot
-
-Translate = Callable[..., str]
 
 
 @dataclass

@@ -7,19 +7,17 @@ to the beneficiary joins the transcript and the outbox there, and the audit log 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from handlers.errors import Refusal
 from handlers.replies import Reply
 from handlers.surveys import SurveyPolicy, schedule_for_case
-from handlers.types import IMMEDIATE_CHANNELS
+from handlers.types import IMMEDIATE_CHANNELS, Translate
 from storage import cases as store
 from storage import repositories as repo
 from storage.db import Session
 from storage.models import CaseStatus, Conversation, HandoverCase, Staff
 
-Translate = Callable[..., str]
 # Staff hear of a case nobody claimed every this long while it waits.
 UNCLAIMED_AFTER = timedelta(hours=2)
 

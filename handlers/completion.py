@@ -7,10 +7,10 @@ from faq.bidi import ltr
 from faq.normalize import normalize
 from handlers.dates import format_date
 from handlers.dialog_replies import FORM_ANSWERABLE, MAX_MESSAGE_CHARS, DialogReplies
-from handlers.form_prompts import IDENTIFIER_STEPS, Translate
+from handlers.form_prompts import IDENTIFIER_STEPS
 from handlers.replies import Button, Reply, menu_button
 from handlers.turn import Context, RequestView, State, Turn
-from handlers.types import Incoming
+from handlers.types import Incoming, Translate
 from storage.models import RequestStatus
 
 MAX_NOTE_CHARS = 1000

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from hijridate import Gregorian
 
+from handlers.types import Translate
+
 RIYADH = ZoneInfo("Asia/Riyadh")
-Translate = Callable[..., str]
 
 
 def format_date(moment: datetime, tr: Translate, tz: ZoneInfo = RIYADH) -> str:

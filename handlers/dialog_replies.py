@@ -7,8 +7,6 @@ person (handlers/handover.py) and completing a request that needs information
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from faq.normalize import normalize
 from faq.service import FaqService
 from handlers.clock import Clock
@@ -17,8 +15,7 @@ from handlers.hours import Schedule
 from handlers.replies import Button, Reply, menu_button
 from handlers.request_form import RequestForm
 from handlers.turn import State, Turn
-
-Translate = Callable[..., str]
+from handlers.types import Translate
 
 MAX_MESSAGE_CHARS = 4000
 MENU = (

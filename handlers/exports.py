@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -23,10 +23,10 @@ from hijridate import Gregorian
 
 from handlers.dates import RIYADH
 from handlers.reports import Period
+from handlers.types import Translate
 from storage import exports as queries
 from storage.db import Session
 
-Translate = Callable[..., str]
 MASKED = "**********"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

@@ -15,8 +15,8 @@ from handlers import fields
 from handlers.dates import format_date
 from handlers.replies import Button, Reply
 from handlers.turn import State
+from handlers.types import Translate
 
-Translate = Callable[..., str]
 FIELDS = ("name", "national_id", "phone", "city", "type", "description", "attachments")
 STEPS = (*FIELDS, "summary", "declaration")
 IDENTIFIER_STEPS = ("national_id", "phone")

@@ -11,7 +11,6 @@ at the end.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -23,13 +22,12 @@ from handlers.errors import Refusal
 from handlers.references import normalize_reference
 from handlers.replies import Button, Reply
 from handlers.surveys import SurveyPolicy, schedule_for_request, staff_id_for
-from handlers.types import IMMEDIATE_CHANNELS
+from handlers.types import IMMEDIATE_CHANNELS, Translate
 from storage import repositories as repo
 from storage import requests as store
 from storage.db import Database, Session
 from storage.models import Conversation, RequestStatus, SupportRequest
 
-Translate = Callable[..., str]
 S = RequestStatus
 
 # Keyed by str as well: a status read from the database is a plain string.

@@ -35,7 +35,7 @@ from handlers.requests import TRANSITIONS, StatusChange, set_status
 from handlers.staff_auth import StaffMember
 from handlers.staff_inbox import beneficiary_label, mask_chat, to_staff
 from handlers.surveys import SurveyPolicy
-from handlers.types import IMMEDIATE_CHANNELS
+from handlers.types import IMMEDIATE_CHANNELS, Translate
 from storage import cases as case_store
 from storage import repositories as repo
 from storage import requests as request_store
@@ -51,7 +51,6 @@ from storage.models import (
     SupportRequest,
 )
 
-Translate = Callable[..., str]
 Tab = Literal["open", "mine", "unclaimed", "closed"]
 TABS: tuple[Tab, ...] = ("open", "mine", "unclaimed", "closed")
 # Telegram takes 4,096 characters a message; the "name from the team:" line comes first.

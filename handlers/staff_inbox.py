@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -22,6 +21,7 @@ from handlers.clock import Clock
 from handlers.errors import Refusal
 from handlers.replies import Button, Reply
 from handlers.surveys import SurveyPolicy
+from handlers.types import Translate
 from storage import cases as case_store
 from storage import repositories as repo
 from storage import requests as request_store
@@ -36,7 +36,6 @@ from storage.models import (
     SupportRequest,
 )
 
-Translate = Callable[..., str]
 STAFF_CHANNEL = "tgstaff"
 CARD_MESSAGES = 6
 

@@ -12,9 +12,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from handlers.replies import Button, Reply, menu_button
-from handlers.surveys import PAYLOAD, RATINGS, SurveyPolicy, Translate, question, subject_of
+from handlers.surveys import PAYLOAD, RATINGS, SurveyPolicy, question, subject_of
 from handlers.turn import State, in_form
-from handlers.types import Incoming
+from handlers.types import Incoming, Translate
 from storage import surveys as stored
 from storage.db import Session
 from storage.models import Conversation, RequestStatus, Survey

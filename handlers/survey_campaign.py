@@ -8,7 +8,8 @@ from datetime import datetime
 from typing import Any
 
 from handlers.clock import Clock
-from handlers.surveys import SurveyPolicy, Translate, deliver, question, send_time, set_waiting
+from handlers.surveys import SurveyPolicy, deliver, question, send_time, set_waiting
+from handlers.types import Translate
 from storage import surveys as stored
 from storage.db import Database, Session
 from storage.models import Conversation

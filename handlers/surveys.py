@@ -12,7 +12,6 @@ The job functions (`send_due`, `remind_and_expire`) open their own.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -21,14 +20,13 @@ from faq.bidi import ltr
 from handlers.clock import Clock
 from handlers.quiet import QuietHours
 from handlers.replies import Button, Reply
-from handlers.types import IMMEDIATE_CHANNELS
+from handlers.types import IMMEDIATE_CHANNELS, Translate
 from storage import repositories as repo
 from storage import staff_accounts
 from storage import surveys as stored
 from storage.db import Database, Session
 from storage.models import Conversation, HandoverCase, SupportRequest, Survey
 
-Translate = Callable[..., str]
 RATINGS = (1, 2, 3, 4, 5)
 PAYLOAD = "sv"
 
@@ -187,7 +185,7 @@ def set_waiting(conversation: Conversation, value: dict[str, Any] | None, survey
         state.pop("survey")
     else:
         state["survey"] = value
-    stored.set_state(conversation, state)
+    repo.set_state(conversation, state)
 
 
 async def _send(

@@ -6,12 +6,15 @@ Channel adapters (terminal, web chat, Telegram) translate their updates into an
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Literal, Protocol
 
 from handlers.replies import Reply
+
+# A catalog lookup (`Catalog.t`, or one wrapped for digits or terms): id and arguments in.
+Translate = Callable[..., str]
 
 # Channels whose replies travel back in the response to the request that carried the
 # message, and that redraw the transcript on the next visit (terminal, web chat): their

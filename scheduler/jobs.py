@@ -29,6 +29,7 @@ from handlers.replies import Reply
 from handlers.request_form import RequestForm
 from handlers.staff_inbox import to_staff
 from handlers.surveys import SurveyPolicy
+from handlers.types import Translate
 from storage import cases as case_store
 from storage import repositories as repo
 from storage import requests as request_store
@@ -36,7 +37,6 @@ from storage.db import Database, Session
 from storage.models import Conversation, HandoverCase, SupportRequest
 
 log = logging.getLogger(__name__)
-Translate = Callable[..., str]
 Job = Callable[[], Awaitable[None]]
 
 # The fixed ids: a second registration replaces the first instead of doubling it.

@@ -9,17 +9,10 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Row, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm.attributes import flag_modified
 
 from storage.db import Session
 from storage.models import CaseStatus, Conversation, HandoverCase, SupportRequest, Survey
 from storage.repositories import locked_conversations
-
-
-def set_state(conversation: Conversation, state: dict[str, Any]) -> None:
-    """Replace the conversation's state, marked as changed even where only a nested value is."""
-    conversation.state = state
-    flag_modified(conversation, "state")
 
 
 def _insert_all(session: Session, rows: list[dict[str, Any]]) -> postgresql.Insert | sqlite.Insert:

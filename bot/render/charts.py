@@ -20,9 +20,9 @@ from typing import Literal
 from xml.sax.saxutils import escape, quoteattr
 
 from handlers.reports import RATINGS, Csat, CsatBucket, Report, format_average
+from handlers.types import Translate
 
 Digits = Literal["western", "arabic"]
-Translate = Callable[..., str]
 
 WIDTH = 480
 HEIGHT = 260

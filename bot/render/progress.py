@@ -4,10 +4,10 @@ when the output goes to a file or a pipe (a cron job's log)."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from typing import TextIO
 
-Translate = Callable[..., str]
+from handlers.types import Translate
+
 WIDTH = 24
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import timedelta
 
 from handlers.dates import format_date
 from handlers.reports import Csat, Durations, Period, Report, ResponseRate, format_average
+from handlers.types import Translate
 
-Translate = Callable[..., str]
 BAR_WIDTH = 20
 FULL, EMPTY = "█", "░"
 

@@ -22,6 +22,7 @@ from bot.staff_web.session import Signed, signed_in
 from bot.staff_web.state import backend_if_any, config_of, tr_of
 from handlers.dates import format_date, format_time
 from handlers.errors import Refusal
+from handlers.types import Translate
 
 MAX_FORM_BYTES = 64 * 1024
 
@@ -39,7 +40,6 @@ _SECURITY_HEADERS = {
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 Handler = Callable[[Request, Signed], Awaitable[Response]]
-Translate = Callable[..., str]
 
 
 def _when(tr: Translate, moment: datetime | None) -> str:

@@ -3,7 +3,6 @@ what the bot asks Telegram for."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from aiogram import Bot
@@ -25,11 +24,12 @@ from aiogram.methods import (
 )
 from aiogram.types import BotCommand
 
+from handlers.types import Translate
+
 # Telegram's limit on a message's text, both ways.
 MAX_TEXT = 4096
 COMMANDS = ("start", "menu", "help", "cancel")
 ALLOWED_UPDATES = ["message", "callback_query"]
-Translate = Callable[..., str]
 
 
 def make_bot(token: str, api_base: str | None) -> Bot:

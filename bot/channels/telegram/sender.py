@@ -16,9 +16,10 @@ from aiogram.exceptions import (
     TelegramServerError,
 )
 
-from bot.channels.telegram.client import MAX_TEXT, Translate
+from bot.channels.telegram.client import MAX_TEXT
 from bot.channels.telegram.keyboards import markup
 from handlers.staff_inbox import StaffInbox
+from handlers.types import Translate
 from scheduler.dispatcher import SENT_PARTS, Permanent, RetryLater, Transient
 
 

@@ -27,11 +27,10 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.exc import InterfaceError, OperationalError
 
-from bot.channels.telegram.client import Translate
 from bot.channels.telegram.inbound import route_update
 from bot.channels.web.body_limit import read_at_most
 from handlers.staff_inbox import StaffInbox
-from handlers.types import ChatEngine
+from handlers.types import ChatEngine, Translate
 
 log = logging.getLogger(__name__)
 
