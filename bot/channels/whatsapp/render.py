@@ -108,8 +108,11 @@ def template(
 
 def read_receipt(wamid: str, typing: bool = False) -> dict[str, Any]:
     """Marks a message read, and shows "typing…" until the answer (or 25 s) if asked."""
-    receipt: dict[str, Any] = {"messaging_product": "whatsapp", "status": "read"}
-    receipt["message_id"] = wamid
+    receipt: dict[str, Any] = {
+        "messaging_product": "whatsapp",
+        "status": "read",
+        "message_id": wamid,
+    }
     if typing:
         receipt["typing_indicator"] = {"type": "text"}
     return receipt
