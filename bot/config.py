@@ -10,6 +10,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
 PROFILES_DIR = ROOT / "profiles"
+# Meta's template names: lower case letters, digits and underscores.
+_TEMPLATE = r"^[a-z0-9_]{1,512}$"
 
 
 class Settings(BaseSettings):
@@ -44,6 +46,37 @@ class Settings(BaseSettings):
     telegram_per_second: int = Field(default=30, ge=1)
     telegram_per_chat_interval: float = Field(default=1.0, ge=0)
     telegram_group_per_minute: int = Field(default=20, ge=1)
+    # WhatsApp (Cloud API), when a token and a phone number id are given: Meta's own names.
+    whatsapp_access_token: str | None = Field(
+        default=None, validation_alias="WHATSAPP_ACCESS_TOKEN"
+    )
+    whatsapp_phone_number_id: str | None = Field(
+        default=None, validation_alias="WHATSAPP_PHONE_NUMBER_ID", pattern=r"^[0-9]{1,32}$"
+    )
+    whatsapp_app_secret: str | None = Field(default=None, validation_alias="WHATSAPP_APP_SECRET")
+    whatsapp_verify_token: str | None = Field(
+        default=None, validation_alias="WHATSAPP_VERIFY_TOKEN"
+    )
+    # The Graph API's base, version included; pointing it elsewhere is how a proxy or the
+    # tests' fake server is used.
+    whatsapp_api_base: str = Field(
+        default="https://graph.facebook.com/v23.0",
+        validation_alias="WHATSAPP_API_BASE",
+        pattern=r"^https?://[^\s/]+(/[^\s]*)?$",
+    )
+    # Meta's default throughput per business number (20 for a number shared with the
+    # WhatsApp Business app), and the spacing of messages to one person.
+    whatsapp_per_second: int = Field(default=80, ge=1, le=1000)
+    whatsapp_per_recipient_interval: float = Field(default=1.0, ge=0)
+    # Media ids expire: fetch the photos and documents people send into the data directory
+    # as they arrive (off: fetched from Meta when staff open them).
+    whatsapp_keep_media: bool = True
+    # Approved message templates for outside the 24-hour window (docs/channels.md has the
+    # text to submit to Meta for each).
+    whatsapp_template_language: str = Field(default="ar", pattern=r"^[a-z]{2}(_[A-Z]{2})?$")
+    whatsapp_template_status: str = Field(default="tawasul_status_update", pattern=_TEMPLATE)
+    whatsapp_template_survey: str = Field(default="tawasul_survey_invite", pattern=_TEMPLATE)
+    whatsapp_template_message: str = Field(default="tawasul_new_message", pattern=_TEMPLATE)
     # Seconds after which an outbox message claimed by a process that died mid-send is sent
     # by another (PostgreSQL; on SQLite a restarting bot takes its own back at once).
     outbox_reclaim_after: float = Field(default=120.0, ge=1.0)
@@ -74,6 +107,15 @@ class Settings(BaseSettings):
             if not re.fullmatch(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?", origin):
                 raise ValueError(f"not an origin (scheme://host[:port]): {origin!r}")
         return value
+
+    @field_validator("whatsapp_api_base")
+    @classmethod
+    def _no_trailing_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @property
+    def whatsapp_enabled(self) -> bool:
+        return bool(self.whatsapp_access_token and self.whatsapp_phone_number_id)
 
     def embed_origin_list(self) -> tuple[str, ...]:
         return tuple(self.embed_origins.replace(",", " ").split())

@@ -20,6 +20,8 @@ class ChannelState(StrEnum):
     UP = "up"
     RETRYING = "retrying"
     OFF = "off"
+    # The channel refused our credentials: its sends wait until someone fixes them.
+    STOPPED = "stopped"
 
 
 @dataclass

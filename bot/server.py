@@ -28,6 +28,9 @@ from bot.channels.telegram.poller import TelegramPoller
 from bot.channels.telegram.webhook import Reject, WebhookServices, webhook_router
 from bot.channels.web.app import create_app
 from bot.channels.web.uploads import FileSources, WebUploads
+from bot.channels.whatsapp.files import WhatsAppFiles
+from bot.channels.whatsapp.services import WhatsAppServices
+from bot.channels.whatsapp.webhook import webhook_router as whatsapp_router
 from bot.config import Settings
 from bot.health import ChannelState, Health, retry_until_done
 from bot.i18n import Catalog, speaking
@@ -68,18 +71,22 @@ async def background(core: Core, health: Health | None = None) -> AsyncIterator[
 
 @asynccontextmanager
 async def _telegram(core: Core, health: Health) -> AsyncIterator[None]:
-    if core.bot is None or core.dispatcher is None:
+    """The outbox dispatcher (for every channel that pushes) and Telegram's start-up."""
+    _whatsapp_health(core, health)
+    if core.dispatcher is None:
         health.set("telegram", ChannelState.OFF)
         yield
         return
-    health.set("telegram", ChannelState.RETRYING)
     stop = asyncio.Event()
-    tasks = [
-        asyncio.create_task(core.dispatcher.run(stop), name="outbox-dispatcher"),
+    tasks = [asyncio.create_task(core.dispatcher.run(stop), name="outbox-dispatcher")]
+    if core.bot is not None:
+        health.set("telegram", ChannelState.RETRYING)
         # Beside the web app, never in its way: an unreachable Bot API is retried here
         # while the web chat and the staff inbox serve.
-        asyncio.create_task(_start_telegram(core, health, stop), name="telegram-start"),
-    ]
+        start = _start_telegram(core, health, stop)
+        tasks.append(asyncio.create_task(start, name="telegram-start"))
+    else:
+        health.set("telegram", ChannelState.OFF)
     try:
         yield
     finally:
@@ -89,6 +96,19 @@ async def _telegram(core: Core, health: Health) -> AsyncIterator[None]:
         for task in tasks[1:]:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+
+
+def _whatsapp_health(core: Core, health: Health) -> None:
+    sender = core.whatsapp_sender
+    if sender is None:
+        health.set("whatsapp", ChannelState.OFF)
+        return
+    health.set("whatsapp", ChannelState.UP)
+
+    def on_state(up: bool) -> None:
+        health.set("whatsapp", ChannelState.UP if up else ChannelState.STOPPED)
+
+    sender.on_state = on_state
 
 
 async def _start_telegram(core: Core, health: Health, stop: asyncio.Event) -> None:
@@ -215,10 +235,14 @@ def build_app(settings: Settings, catalog: Catalog, faq: FaqService) -> FastAPI:
         uploads=uploads,
         openapi=settings.openapi,
     )
-    app.state.staff = app.state.telegram = None
+    app.state.staff = app.state.telegram = app.state.whatsapp = None
     if settings.telegram_bot_token and settings.telegram_webhook_url:
         secret = webhook_secret(settings)
         app.include_router(webhook_router(secret, catalog.t, settings.telegram_staff_chat_id))
+    if settings.whatsapp_enabled:
+        app.include_router(
+            whatsapp_router(settings.whatsapp_app_secret, settings.whatsapp_verify_token, catalog.t)
+        )
     return app
 
 
@@ -228,7 +252,22 @@ def _staff_backend(
     if core.desk is None:
         return None
     telegram = TelegramFiles(core.bot) if core.bot is not None else None
-    return StaffBackend(core.desk, FileSources(telegram, uploads), throttle)
+    files = FileSources(telegram, _whatsapp_files(core), uploads)
+    return StaffBackend(core.desk, files, throttle)
+
+
+def _whatsapp_files(core: Core) -> WhatsAppFiles | None:
+    if core.whatsapp is None:
+        return None
+    return WhatsAppFiles(core.whatsapp, core.settings.data_dir / "uploads" / "whatsapp")
+
+
+def _whatsapp_services(core: Core) -> WhatsAppServices | None:
+    if core.whatsapp is None:
+        return None
+    keep = _whatsapp_files(core) if core.settings.whatsapp_keep_media else None
+    wake = core.dispatcher.wake if core.dispatcher is not None else None
+    return WhatsAppServices(core.whatsapp, core.db, core.engine.clock, files=keep, wake=wake)
 
 
 @asynccontextmanager
@@ -245,9 +284,12 @@ async def _running(
     async with open_core(settings, catalog, faq=faq) as core, background(core, health):
         app.state.staff = staff_backend(core)
         app.state.telegram = WebhookServices(core.bot, core.staff, _rejecter(core))
+        app.state.whatsapp = whatsapp = _whatsapp_services(core)
         health.database = core.db.ping
         try:
             yield core.engine
         finally:
-            app.state.staff = app.state.telegram = None
+            app.state.staff = app.state.telegram = app.state.whatsapp = None
             health.database = None
+            if whatsapp is not None:
+                await whatsapp.aclose()

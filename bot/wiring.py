@@ -19,7 +19,7 @@ from bot.i18n import Catalog, speaking
 from faq.digits import with_digits
 from faq.profile import missing_phrases
 from faq.service import FaqService
-from handlers import fields
+from handlers import fields, staff_alerts
 from handlers.clock import Clock, SystemClock
 from handlers.conversation import Dialog
 from handlers.engine import Engine
@@ -30,12 +30,16 @@ from handlers.staff_desk import StaffDesk
 from handlers.staff_inbox import STAFF_CHANNEL, StaffInbox
 from handlers.surveys import SurveyPolicy
 from handlers.types import Translate
+from handlers.windows import ServiceWindow
 from scheduler.dispatcher import Dispatcher, Limits, Sender
 from storage.crypto import Vault, load_or_create_master_key
 from storage.db import Database, sqlite_url
 
 if TYPE_CHECKING:
     from aiogram import Bot
+
+    from bot.channels.whatsapp.api import CloudApi
+    from bot.channels.whatsapp.sender import WhatsAppSender
 
 
 @dataclass
@@ -51,6 +55,9 @@ class Core:
     desk: StaffDesk | None = None  # the staff web inbox's use cases
     # Survey timing and quiet hours, from the profile.
     surveys: SurveyPolicy = field(default_factory=SurveyPolicy)
+    # WhatsApp's Cloud API and its outbox sender, when WHATSAPP_ACCESS_TOKEN is set
+    whatsapp: CloudApi | None = None
+    whatsapp_sender: WhatsAppSender | None = None
 
 
 def database_for(settings: Settings) -> Database:
@@ -103,6 +110,8 @@ async def open_core(
         finally:
             if core.bot is not None:
                 await core.bot.session.close()
+            if core.whatsapp is not None:
+                await core.whatsapp.close()
     finally:
         await db.dispose()
 
@@ -124,9 +133,16 @@ def build_core(
     # What beneficiaries read comes in the profile's digits; the catalog itself is shared.
     tr = with_digits(catalog.t, faq.profile.digits)
     dialog = Dialog(faq, tr, clock, schedule, form)
-    bot, dispatcher, staff = None, None, None
+    senders: dict[str, Sender] = {}
+    limits: dict[str, Limits] = {}
+    bot, staff = None, None
     if settings.telegram_bot_token:
-        bot, dispatcher, staff = _telegram(settings, catalog, db, clock, tr, surveys)
+        bot, staff = _telegram(settings, catalog, db, clock, tr, surveys, senders, limits)
+    whatsapp = None
+    if settings.whatsapp_enabled:
+        staff_chat = staff.staff_chat if staff is not None else None
+        whatsapp = _whatsapp(settings, faq, db, clock, tr, staff_chat, senders, limits)
+    dispatcher = _dispatcher(settings, db, senders, limits, clock) if senders else None
     wake = dispatcher.wake if dispatcher is not None else None
     engine = Engine(db, dialog, clock, on_commit=wake, staff=staff)
     desk = StaffDesk(
@@ -138,7 +154,10 @@ def build_core(
         on_commit=wake,
         staff_chat=staff.staff_chat if staff is not None else None,
     )
-    return Core(settings, catalog, faq, db, engine, dispatcher, bot, staff, desk, surveys)
+    core = Core(settings, catalog, faq, db, engine, dispatcher, bot, staff, desk, surveys)
+    if whatsapp is not None:
+        core.whatsapp, core.whatsapp_sender = whatsapp
+    return core
 
 
 def _telegram(
@@ -148,8 +167,10 @@ def _telegram(
     clock: Clock,
     tr: Translate,
     surveys: SurveyPolicy,
-) -> tuple[Bot, Dispatcher, StaffInbox | None]:
-    """The bot, its outbox dispatcher and, with a staff group, the staff inbox."""
+    senders: dict[str, Sender],
+    limits: dict[str, Limits],
+) -> tuple[Bot, StaffInbox | None]:
+    """The bot and, with a staff group, the staff inbox; their senders and limits."""
     assert settings.telegram_bot_token
     # Imported only with a token: aiogram's models take seconds to build, which every
     # command-line run (chat, request, staff …) would otherwise pay for nothing.
@@ -157,26 +178,78 @@ def _telegram(
     from bot.channels.telegram.sender import StaffSender, TelegramSender
 
     bot = make_bot(settings.telegram_bot_token, settings.telegram_api_base)
-    senders: dict[str, Sender] = {"telegram": TelegramSender(bot, catalog.t)}
-    staff: StaffInbox | None = None
-    if settings.telegram_staff_chat_id is not None:
-        staff = StaffInbox(db, clock, tr, str(settings.telegram_staff_chat_id), surveys)
-        senders[STAFF_CHANNEL] = StaffSender(bot, staff)
-    return bot, _dispatcher(settings, db, senders, clock), staff
-
-
-def _dispatcher(
-    settings: Settings, db: Database, senders: dict[str, Sender], clock: Clock
-) -> Dispatcher:
-    limits = Limits(
+    # One token, one budget: the beneficiaries' chats and the staff group share it.
+    shared = Limits(
         per_chat_interval=settings.telegram_per_chat_interval,
         per_second=settings.telegram_per_second,
         group_per_minute=settings.telegram_group_per_minute,
     )
+    senders["telegram"], limits["telegram"] = TelegramSender(bot, catalog.t), shared
+    staff: StaffInbox | None = None
+    if settings.telegram_staff_chat_id is not None:
+        staff = StaffInbox(db, clock, tr, str(settings.telegram_staff_chat_id), surveys)
+        senders[STAFF_CHANNEL], limits[STAFF_CHANNEL] = StaffSender(bot, staff), shared
+    return bot, staff
+
+
+def _whatsapp(
+    settings: Settings,
+    faq: FaqService,
+    db: Database,
+    clock: Clock,
+    tr: Translate,
+    staff_chat: str | None,
+    senders: dict[str, Sender],
+    limits: dict[str, Limits],
+) -> tuple[CloudApi, WhatsAppSender]:
+    """The Cloud API client and its outbox sender, within the number's limits."""
+    from bot.channels.whatsapp.api import CloudApi
+    from bot.channels.whatsapp.sender import WhatsAppSender
+    from bot.channels.whatsapp.templates import Templates
+
+    assert settings.whatsapp_access_token and settings.whatsapp_phone_number_id
+    api = CloudApi(
+        settings.whatsapp_api_base,
+        settings.whatsapp_phone_number_id,
+        settings.whatsapp_access_token,
+    )
+    templates = Templates(
+        language=settings.whatsapp_template_language,
+        status=settings.whatsapp_template_status,
+        survey=settings.whatsapp_template_survey,
+        message=settings.whatsapp_template_message,
+        org_name=faq.profile.name,
+    )
+
+    async def on_halt(reason: str) -> None:
+        await staff_alerts.alert(db, clock, staff_chat, tr("wa-auth-failed", reason=reason))
+
+    sender = WhatsAppSender(
+        api,
+        ServiceWindow(db, clock),
+        templates,
+        tr,
+        on_halt=on_halt,
+    )
+    senders["whatsapp"] = sender
+    limits["whatsapp"] = Limits(
+        per_chat_interval=settings.whatsapp_per_recipient_interval,
+        per_second=settings.whatsapp_per_second,
+    )
+    return api, sender
+
+
+def _dispatcher(
+    settings: Settings,
+    db: Database,
+    senders: dict[str, Sender],
+    limits: dict[str, Limits],
+    clock: Clock,
+) -> Dispatcher:
     return Dispatcher(
         db,
         senders,
         clock,
-        limits={"telegram": limits, STAFF_CHANNEL: limits},
+        limits=limits,
         reclaim_after=timedelta(seconds=settings.outbox_reclaim_after),
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from handlers import windows
 from handlers.errors import Refusal
 from handlers.replies import Reply
 from handlers.surveys import SurveyPolicy, schedule_for_case
@@ -70,8 +71,10 @@ async def reply(
     text: str,
     tr: Translate,
     now: datetime,
-) -> None:
-    """A staff member's words to the beneficiary, on the beneficiary's own channel.
+) -> bool:
+    """A staff member's words to the beneficiary, on the beneficiary's own channel; False
+    when they can't reach the person now (WhatsApp's 24-hour window has closed: a
+    template invites them, and the reply follows when they answer).
 
     Whoever answers an unclaimed case first has claimed it. The message joins the
     transcript and the outbox in the caller's transaction; a channel that redraws the
@@ -82,6 +85,7 @@ async def reply(
     conversation = await session.get(Conversation, case.conversation_id)
     assert conversation is not None
     _say(session, conversation, case, tr("staff-says", name=staff.display_name, text=text), now)
+    return await windows.is_open(session, conversation.channel, conversation.chat_id, now)
 
 
 async def close(

@@ -16,7 +16,7 @@ from faq.normalize import normalize
 from handlers.completion import Completing
 from handlers.dialog_replies import FORM_ANSWERABLE, MAX_MESSAGE_CHARS
 from handlers.handover import Handover
-from handlers.replies import MENU_PAYLOAD, Button, Reply, menu_button
+from handlers.replies import MENU_PAYLOAD, WINDOW_PAYLOAD, Button, Reply, menu_button
 from handlers.survey_answers import survey_action
 from handlers.turn import Context, State, Turn, in_form
 from handlers.types import Incoming
@@ -40,6 +40,9 @@ class Dialog(Completing, Handover):
     def handle(self, state: State, incoming: Incoming, ctx: Context | None = None) -> Turn:
         # A deep copy: the caller's state must stay as it was (the engine compares them).
         state = copy.deepcopy(state)
+        if incoming.payload == WINDOW_PAYLOAD:
+            # A template's button: the person is back, and what waited for them follows.
+            return Turn(state)
         ctx = ctx or Context()
         text = incoming.text.strip()
         command = self._command(text)

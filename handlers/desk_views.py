@@ -71,6 +71,9 @@ class CaseView:
     case: CaseRow
     messages: tuple[MessageView, ...]
     requests: tuple[RequestRow, ...]
+    # A free-form reply can't reach the person now (WhatsApp, 24 hours after their last
+    # message): the page says so before staff write one.
+    window_closed: bool = False
 
     @property
     def has_identifiers(self) -> bool:

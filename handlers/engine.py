@@ -29,7 +29,8 @@ from handlers.form_prompts import Cipher
 from handlers.replies import Reply
 from handlers.staff_inbox import StaffInbox
 from handlers.turn import Context, RequestView, Turn
-from handlers.types import IMMEDIATE_CHANNELS, Incoming, TranscriptEntry
+from handlers.types import IMMEDIATE_CHANNELS, WINDOW_CHANNELS, Incoming, TranscriptEntry
+from storage import outbox
 from storage import repositories as repo
 from storage import requests as request_store
 from storage.db import Database, Session
@@ -198,10 +199,11 @@ class Engine:
         text = await _inbound_text(step)
         self._record(step, text, case_id)
         repo.set_state(conversation, turn.state)
-        conversation.updated_at = now
+        conversation.updated_at = conversation.last_inbound_at = now
         staff_queued = await self._tell_staff(step, text, case_id)
+        released = await _reopen_window(session, conversation, now)
         delivered = incoming.channel in self.immediate
-        return turn, (bool(turn.replies) and not delivered) or staff_queued
+        return turn, (bool(turn.replies) and not delivered) or staff_queued or released
 
     async def _apply_requests(
         self,
@@ -326,6 +328,14 @@ class Engine:
                 )
             )
         return entries
+
+
+async def _reopen_window(session: Session, conversation: Conversation, now: datetime) -> bool:
+    """The person wrote on a channel with a service window: what waited for it goes now."""
+    if conversation.channel not in WINDOW_CHANNELS:
+        return False
+    await outbox.release_held(session, conversation.channel, conversation.chat_id, now)
+    return True
 
 
 async def _inbound_text(step: _Step) -> str:

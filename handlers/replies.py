@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 
 # The payload of the "🏠 menu" button (catalog `nav-menu`) that every state may offer.
 MENU_PAYLOAD = "menu:main"
+# The payload of a WhatsApp template's quick-reply button ("show the message"): the person
+# is back within the 24-hour window, and the messages held for it follow by themselves.
+WINDOW_PAYLOAD = "window:open"
 
 
 @dataclass(frozen=True)

@@ -240,10 +240,13 @@ async def _tell_beneficiary(
     conversation = await session.get(Conversation, request.conversation_id)
     if status not in BENEFICIARY_FACING or conversation is None:
         return False
+    message = _status_message(request, status, note, tr, now).to_dict()
+    # The facts a channel's short form of the message needs (a WhatsApp template's fields).
+    facts = {"reference": request.reference or "", "status": tr(f"status-{status}")}
     repo.record_reply(
         session,
         conversation,
-        _status_message(request, status, note, tr, now).to_dict(),
+        {**message, "facts": facts},
         author="staff",
         case_id=None,
         now=now,

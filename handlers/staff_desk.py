@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from faq.bidi import ltr
-from handlers import cases, fields
+from handlers import cases, fields, windows
 from handlers.clock import Clock
 from handlers.desk_views import (
     AttachmentView,
@@ -147,10 +147,14 @@ class StaffDesk:
             )
             filed = await request_store.requests_of(session, case.beneficiary_id)
             names = await request_store.latest_request_names(session, [case.beneficiary_id])
+            reachable = await windows.is_open(
+                session, conversation.channel, conversation.chat_id, self.clock.now()
+            )
         return CaseView(
             self._row(row, own[case.id], names),
             tuple(message_view(m) for m in recent),
             tuple(request_row(r, conversation.channel) for r in filed),
+            window_closed=not reachable,
         )
 
     async def reveal_identifiers(self, case_id: int, me: StaffMember) -> list[RevealedIdentifier]:

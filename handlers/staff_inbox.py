@@ -215,7 +215,8 @@ class StaffInbox:
             return None
         if case.status == CaseStatus.CLOSED:
             return self.tr("staff-case-closed-already", case=case.id)
-        await cases.reply(session, case, staff, text, self.tr, now)
+        if not await cases.reply(session, case, staff, text, self.tr, now):
+            return self.tr("wa-window-closed")
         return None
 
     async def _button(self, session: Session, staff: Staff, data: str, now: datetime) -> str | None:

@@ -20,6 +20,9 @@ Translate = Callable[..., str]
 # message, and that redraw the transcript on the next visit (terminal, web chat): their
 # outbox rows are recorded as already delivered.
 IMMEDIATE_CHANNELS = frozenset({"terminal", "web"})
+# Channels that take free-form messages only for a while after the person's last message
+# (WhatsApp's 24-hour customer-service window); templates go outside it.
+WINDOW_CHANNELS = frozenset({"whatsapp"})
 
 
 @dataclass(frozen=True)

@@ -30,12 +30,28 @@ class RetryLater(Exception):
 
     `sent_parts`: how many parts of a message sent in several (a long text) had already
     gone out; the retry starts after them instead of sending them again.
+
+    `whole_channel`: the limit is the sender's own (WhatsApp's 130429 for the number, an
+    access token that stopped working), so every chat of the channel waits, not just this one.
     """
 
-    def __init__(self, retry_after: float, sent_parts: int = 0) -> None:
+    def __init__(
+        self, retry_after: float, sent_parts: int = 0, *, whole_channel: bool = False
+    ) -> None:
         super().__init__(f"retry after {retry_after}s")
         self.retry_after = retry_after
         self.sent_parts = sent_parts
+        self.whole_channel = whole_channel
+
+
+class Held(Exception):
+    """The message can't go now and waits for the person (WhatsApp's 24-hour window): a
+    template went in its place; the row is released when they write again. `body`: the
+    row's body from now on (it remembers that the template went)."""
+
+    def __init__(self, body: dict[str, Any]) -> None:
+        super().__init__("held until the person writes again")
+        self.body = body
 
 
 class Transient(Exception):
@@ -51,7 +67,9 @@ class Permanent(Exception):
 
 
 class Sender(Protocol):
-    async def send(self, chat_id: str, body: dict[str, Any]) -> None: ...
+    async def send(self, chat_id: str, body: dict[str, Any]) -> str | None:
+        """Send one message; the channel's id of it when the channel reports delivery."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -74,6 +92,7 @@ class _Pace:
     recent: deque[float] = field(default_factory=deque)
     group_recent: dict[str, deque[float]] = field(default_factory=dict)
     paused_until: dict[str, float] = field(default_factory=dict)
+    paused_all_until: float = 0.0
     in_flight: int = 0
     chats_in_flight: set[str] = field(default_factory=set)
 
@@ -93,7 +112,11 @@ class _Pace:
 
     def wait_for(self, chat_id: str, now: float) -> float:
         """Seconds until a message to this chat is allowed; 0 when it may go now."""
-        waits = [self.paused_until.get(chat_id, 0.0) - now, self.next_room(now)]
+        waits = [
+            self.paused_until.get(chat_id, 0.0) - now,
+            self.paused_all_until - now,
+            self.next_room(now),
+        ]
         if chat_id in self.chats_in_flight:
             waits.append(0.01)
         if chat_id.startswith("-"):
@@ -130,14 +153,17 @@ class _Outcome:
     """What became of one claimed row: sent, retry after `delay` seconds, or failed."""
 
     row: dict[str, Any]
-    state: Literal["sent", "retry", "failed"]
+    state: Literal["sent", "retry", "failed", "held"]
     delay: float = 0.0
     error: str | None = None
     attempt: bool = False  # counts as a delivery attempt (a held-back row doesn't)
     body: dict[str, Any] | None = None  # the row's body from now on, when it changed
+    external_id: str | None = None  # the channel's id of the message sent
 
 
 MAX_ATTEMPTS = 8
+# Failures that mean the person can't be reached on the channel at all.
+UNREACHABLE = frozenset({"blocked", "undeliverable"})
 # In a body: how many of its parts a previous attempt already delivered.
 SENT_PARTS = "sent_parts"
 # A row claimed longer ago than this by a process that never finished it is taken back.
@@ -259,15 +285,15 @@ class Dispatcher:
     async def _attempt(self, row: dict[str, Any]) -> _Outcome:
         sender = self.senders[row["channel"]]
         try:
-            await sender.send(row["chat_id"], row["body"])
+            external_id = await sender.send(row["chat_id"], row["body"])
         except RetryLater as exc:
-            self._pace[row["channel"]].paused_until[row["chat_id"]] = (
-                self._monotonic() + exc.retry_after
-            )
+            self._pause(row, exc)
             outcome = _Outcome(row, "retry", delay=exc.retry_after, error=str(exc), attempt=True)
             if exc.sent_parts:
                 outcome.body = {**row["body"], SENT_PARTS: exc.sent_parts}
             return outcome
+        except Held as exc:
+            return _Outcome(row, "held", body=exc.body)
         except Permanent as exc:
             return _Outcome(row, "failed", error=exc.reason)
         except Exception as exc:  # Transient and anything unexpected: retry with backoff
@@ -276,7 +302,15 @@ class Dispatcher:
                 return _Outcome(row, "failed", error=f"gave up after {attempts} attempts: {exc!r}")
             backoff = min(300.0, 2.0**attempts)
             return _Outcome(row, "retry", delay=backoff, error=repr(exc), attempt=True)
-        return _Outcome(row, "sent")
+        return _Outcome(row, "sent", external_id=external_id)
+
+    def _pause(self, row: dict[str, Any], exc: RetryLater) -> None:
+        pace = self._pace[row["channel"]]
+        until = self._monotonic() + exc.retry_after
+        if exc.whole_channel:
+            pace.paused_all_until = max(pace.paused_all_until, until)
+        else:
+            pace.paused_until[row["chat_id"]] = until
 
     # -- database --------------------------------------------------------------------------
 
@@ -297,11 +331,16 @@ class Dispatcher:
             return
         now = self.clock.now()
         sent = [o.row["id"] for o in outcomes if o.state == "sent"]
+        named = {o.row["id"]: o.external_id for o in outcomes if o.external_id}
         async with self.db.transaction() as session:
             if sent:
                 await outbox.mark_sent(session, sent, now)
+            if named:
+                await outbox.name_sent(session, named)
             for o in outcomes:
-                if o.state == "retry":
+                if o.state == "held":
+                    await outbox.hold(session, o.row["id"], o.body or o.row["body"])
+                elif o.state == "retry":
                     due_at = now + timedelta(seconds=o.delay)
                     await outbox.reschedule(
                         session, o.row["id"], due_at, error=o.error, attempt=o.attempt, body=o.body
@@ -311,7 +350,7 @@ class Dispatcher:
 
     async def _fail(self, session: Session, row: dict[str, Any], reason: str) -> None:
         await outbox.mark_failed(session, row["id"], reason)
-        if reason == "blocked":
+        if reason in UNREACHABLE:
             await outbox.mark_unreachable(session, row["channel"], row["chat_id"])
 
     def _monotonic(self) -> float:

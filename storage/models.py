@@ -46,6 +46,25 @@ class RequestStatus(StrEnum):
     CLOSED = "closed"
 
 
+class OutboxState(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    # A free-form WhatsApp message outside the 24-hour window: a template went instead,
+    # and the message follows when the beneficiary writes again.
+    HELD = "held"
+
+
+class DeliveryStatus(StrEnum):
+    """What the channel reported of a sent message; they arrive in any order."""
+
+    SENT = "sent"
+    DELIVERED = "delivered"
+    READ = "read"
+    FAILED = "failed"
+
+
 class UTCDateTime(TypeDecorator[datetime]):
     impl = DateTime(timezone=True)
     cache_ok = True
@@ -111,6 +130,9 @@ class Conversation(Base):
     state: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    # The beneficiary's latest message on this chat: WhatsApp takes free-form messages
+    # only within 24 hours of it (a template otherwise).
+    last_inbound_at: Mapped[datetime | None]
 
 
 class HandoverCase(Base):
@@ -183,6 +205,8 @@ class OutboxMessage(Base):
         Index("ix_outbox_due", "state", "due_at"),
         # The dispatcher looks for each chat's oldest unsent message.
         Index("ix_outbox_chat", "channel", "chat_id", "id"),
+        # A delivery status names the message by the channel's own id (WhatsApp's wamid).
+        Index("ix_outbox_external", "channel", "external_id"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -198,6 +222,11 @@ class OutboxMessage(Base):
     created_at: Mapped[datetime]
     # When a dispatcher took it; a row claimed long ago by a dead process is taken back.
     claimed_at: Mapped[datetime | None]
+    # The channel's id of the message sent, and what the channel last said of it
+    # (DeliveryStatus: sent → delivered → read, or failed), for the staff inbox's ticks.
+    external_id: Mapped[str | None] = mapped_column(String(128))
+    delivery: Mapped[str | None] = mapped_column(String(16))
+    delivery_at: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
 
 

@@ -13,7 +13,13 @@ from typing import Any, cast
 from sqlalchemy import Table, Update, bindparam, exists, or_, select, update
 
 from storage.db import Session
-from storage.models import ChannelIdentity, OutboxMessage
+from storage.models import (
+    ChannelIdentity,
+    Conversation,
+    DeliveryStatus,
+    OutboxMessage,
+    OutboxState,
+)
 
 OUTBOX = cast(Table, OutboxMessage.__table__)
 MAX_ERROR_CHARS = 500
@@ -121,3 +127,111 @@ async def mark_unreachable(session: Session, channel: str, chat_id: str) -> None
         .where(ChannelIdentity.channel == channel, ChannelIdentity.external_user_id == chat_id)
         .values(reachable=False)
     )
+
+
+async def name_sent(session: Session, external_ids: dict[int, str]) -> None:
+    """The channel's id of each sent row (WhatsApp's wamid), which its statuses will name."""
+    await session.execute(
+        update(OUTBOX).where(OUTBOX.c.id == bindparam("row_id")).values(external_id=bindparam("x")),
+        [{"row_id": row_id, "x": x} for row_id, x in external_ids.items()],
+    )
+
+
+async def hold(session: Session, row_id: int, body: dict[str, Any]) -> None:
+    """Out of the queue until the person writes again (`release_held`)."""
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == row_id)
+        .values(state=OutboxState.HELD, body=body, claimed_at=None)
+    )
+
+
+async def release_held(session: Session, channel: str, chat_id: str, now: datetime) -> None:
+    """The person wrote: what waited for them goes now, in its order."""
+    await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.channel == channel,
+            OutboxMessage.chat_id == chat_id,
+            OutboxMessage.state == OutboxState.HELD,
+        )
+        .values(state=OutboxState.PENDING, due_at=now)
+    )
+
+
+# A status only moves a message forward: a late "delivered" never undoes a "read".
+_RANK = {DeliveryStatus.SENT: 1, DeliveryStatus.DELIVERED: 2, DeliveryStatus.READ: 3}
+
+
+async def sent_by_external_id(
+    session: Session, channel: str, external_id: str
+) -> OutboxMessage | None:
+    """The sent row a channel's status names, locked for the status's update."""
+    query = (
+        select(OutboxMessage)
+        .where(OutboxMessage.channel == channel, OutboxMessage.external_id == external_id)
+        .with_for_update()
+    )
+    return (await session.execute(query)).scalars().first()
+
+
+def record_delivery(row: OutboxMessage, status: DeliveryStatus, at: datetime) -> bool:
+    """The row's delivery state after `status`; False when the status changes nothing
+    (a duplicate, or one older than what is known)."""
+    if row.delivery == DeliveryStatus.FAILED:
+        return False
+    if status != DeliveryStatus.FAILED:
+        known = _RANK.get(DeliveryStatus(row.delivery), 0) if row.delivery else 0
+        if _RANK[status] <= known:
+            return False
+    row.delivery, row.delivery_at = status, at
+    return True
+
+
+def send_again(row: OutboxMessage, body: dict[str, Any], due_at: datetime) -> None:
+    """A sent message the channel later reported undelivered, queued once more."""
+    row.state, row.body, row.due_at = OutboxState.PENDING, body, due_at
+    row.external_id = row.delivery = row.delivery_at = None
+    row.attempts += 1
+
+
+async def window_opened_at(session: Session, channel: str, chat_id: str) -> datetime | None:
+    """When the person last wrote on this chat: the start of WhatsApp's 24-hour window."""
+    query = select(Conversation.last_inbound_at).where(
+        Conversation.channel == channel, Conversation.chat_id == chat_id
+    )
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def close_window(session: Session, channel: str, chat_id: str) -> None:
+    """The channel says the window is closed (WhatsApp's 131047): believe it over our clock."""
+    await session.execute(
+        update(Conversation)
+        .where(Conversation.channel == channel, Conversation.chat_id == chat_id)
+        .values(last_inbound_at=None)
+    )
+
+
+async def latest_with_options(
+    session: Session, channel: str, chat_id: str
+) -> tuple[Conversation, dict[str, Any]] | None:
+    """The chat's conversation and the body of its latest message that offered options."""
+    conversation = (
+        await session.execute(
+            select(Conversation)
+            .where(Conversation.channel == channel, Conversation.chat_id == chat_id)
+            .with_for_update()
+        )
+    ).scalar_one_or_none()
+    if conversation is None:
+        return None
+    bodies = await session.execute(
+        select(OutboxMessage.body)
+        .where(OutboxMessage.conversation_id == conversation.id)
+        .order_by(OutboxMessage.id.desc())
+        .limit(20)
+    )
+    for body in bodies.scalars():
+        if body.get("buttons"):
+            return conversation, body
+    return None

@@ -223,7 +223,9 @@ def add_outbox(
         channel=conversation.channel,
         chat_id=conversation.chat_id,
         kind=kind,
-        body=body,
+        # What the message is about travels with it: a channel that can only send
+        # approved templates at times (WhatsApp) picks one by it.
+        body={"topic": kind, **body},
         state="sent" if delivered else "pending",
         due_at=due_at,
         attempts=0,
