@@ -13,6 +13,10 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tests.fakes.whatsapp import FakeWhatsApp
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -61,8 +65,10 @@ def run_cli(
 
 
 def clean_env(**settings: str) -> dict[str, str]:
-    """This process's environment without its TAWASUL_/TELEGRAM_ settings, plus `settings`."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TAWASUL_", "TELEGRAM_"))}
+    """This process's environment without its TAWASUL_/TELEGRAM_/WHATSAPP_ settings, plus
+    `settings`."""
+    prefixes = ("TAWASUL_", "TELEGRAM_", "WHATSAPP_")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
     env.update(settings)
     return env
 
@@ -77,6 +83,21 @@ def telegram_env(
         "TAWASUL_LOG_LEVEL": "warning",
         "TELEGRAM_BOT_TOKEN": token,
         "TELEGRAM_API_BASE": api_base,
+    }
+    return clean_env(**(base | settings))
+
+
+def whatsapp_env(data_dir: Path, port: int, wa: FakeWhatsApp, **settings: str) -> dict[str, str]:
+    """bot.py against the fake Cloud API `wa`: its data dir, its port, warnings only."""
+    base = {
+        "TAWASUL_DATA_DIR": str(data_dir),
+        "TAWASUL_HTTP_PORT": str(port),
+        "TAWASUL_LOG_LEVEL": "warning",
+        "WHATSAPP_ACCESS_TOKEN": wa.token,
+        "WHATSAPP_PHONE_NUMBER_ID": wa.phone_number_id,
+        "WHATSAPP_APP_SECRET": wa.app_secret,
+        "WHATSAPP_VERIFY_TOKEN": "verify-me",
+        "WHATSAPP_API_BASE": wa.base_url,
     }
     return clean_env(**(base | settings))
 
