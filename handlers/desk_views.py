@@ -43,6 +43,9 @@ class MessageView:
     masked: bool = False
     # A bare command the beneficiary sent ("start" for /start): staff read what it did.
     command: str | None = None
+    # What the channel reported of a message out (sent, delivered, read, failed; held: it
+    # waits for WhatsApp's window); None where the channel reports nothing.
+    delivery: str | None = None
 
 
 _COMMAND = re.compile(r"/([A-Za-z_]{1,32})(?:@\w+)?(?:\s+\S+)?")
@@ -158,7 +161,7 @@ def request_row(r: SupportRequest, channel: str) -> RequestRow:
     )
 
 
-def message_view(m: Message) -> MessageView:
+def message_view(m: Message, delivery: str | None = None) -> MessageView:
     return MessageView(
         id=m.id,
         direction=m.direction,
@@ -168,4 +171,5 @@ def message_view(m: Message) -> MessageView:
         attachments=len(m.data.get("attachments") or []),
         masked=m.identifiers_enc is not None,
         command=command_of(m.text) if m.direction == "in" else None,
+        delivery=delivery if m.direction == "out" else None,
     )

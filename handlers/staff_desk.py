@@ -150,9 +150,11 @@ class StaffDesk:
             reachable = await windows.is_open(
                 session, conversation.channel, conversation.chat_id, self.clock.now()
             )
+            since = recent[0].created_at if recent else self.clock.now()
+            said = await case_store.deliveries(session, conversation.id, since)
         return CaseView(
             self._row(row, own[case.id], names),
-            tuple(message_view(m) for m in recent),
+            tuple(message_view(m, said.get((m.created_at, m.text))) for m in recent),
             tuple(request_row(r, conversation.channel) for r in filed),
             window_closed=not reachable,
         )

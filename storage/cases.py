@@ -13,6 +13,7 @@ from storage.models import (
     Conversation,
     HandoverCase,
     Message,
+    OutboxMessage,
     Staff,
 )
 
@@ -154,3 +155,23 @@ async def unclaimed_for_update(
         .with_for_update(skip_locked=True)
     )
     return list(rows.scalars().all())
+
+
+async def deliveries(
+    session: AsyncSession, conversation_id: int, since: datetime
+) -> dict[tuple[datetime, str], str]:
+    """What the channel said of each message sent since `since`, by (time, text): a
+    transcript line and its outbox row are written together, with the same time and text.
+    The latest word per message: `held`, `failed`, or the delivery status."""
+    rows = await session.execute(
+        select(OutboxMessage.created_at, OutboxMessage.body, OutboxMessage.state)
+        .add_columns(OutboxMessage.delivery)
+        .where(OutboxMessage.conversation_id == conversation_id, OutboxMessage.created_at >= since)
+        .order_by(OutboxMessage.id)
+    )
+    found: dict[tuple[datetime, str], str] = {}
+    for at, body, state, delivery in rows.all():
+        word = state if state in ("held", "failed") else delivery
+        if word:
+            found[(at, str(body.get("text", "")))] = word
+    return found

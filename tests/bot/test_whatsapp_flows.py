@@ -14,8 +14,18 @@ import httpx
 import pytest
 from sqlalchemy import select, update
 
+from handlers.clock import SystemClock
+from handlers.survey_campaign import push_campaign
+from handlers.surveys import SurveyPolicy
 from storage.models import Conversation, HandoverCase, SupportRequest
-from tests.bot.whatsapp_stack import USER, WhatsAppStack, options, seen, whatsapp_stack
+from tests.bot.whatsapp_stack import (
+    USER,
+    WhatsAppStack,
+    catalog,
+    options,
+    seen,
+    whatsapp_stack,
+)
 from tests.conftest import PG_URL
 
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 2000
@@ -208,3 +218,52 @@ async def test_a_voice_note_gets_the_polite_answer_and_a_failed_download_crashes
     assert reply.text
     [reply] = await stack.says("السلام عليكم")
     assert reply.type == "interactive"
+
+
+async def test_a_survey_outside_the_window_is_invited_by_template_then_asked(
+    stack: WhatsAppStack,
+) -> None:
+    reference = await file_request(stack)
+    me = await stack.staff_member()
+    for status in ("accepted", "service_delivered"):
+        await stack.desk.change_status(reference, status, None, me)
+        await stack.answers(1)
+    await close_window(stack, hours=48)
+    today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    queued = await push_campaign(
+        stack.db, SystemClock(), catalog.t, SurveyPolicy(), status="service_delivered", since=today
+    )
+    assert queued == 1
+    stack.app.state.whatsapp.wake()
+    [invite] = await stack.answers(1)
+    assert seen(invite) == "template:tawasul_survey_invite"
+    button = invite.payload["template"]["components"][-1]
+    assert button["sub_type"] == "quick_reply"
+    await stack.wa.user_taps(USER, button["parameters"][0]["payload"], "ابدأ التقييم")
+    [question] = await stack.answers(1)
+    ratings = [title for _, title in options(question)]
+    assert len(ratings) >= 5, ratings
+    [thanks] = await stack.press(ratings[0].split()[0])
+    assert thanks.text
+
+
+async def test_the_staff_inbox_shows_what_whatsapp_said_of_each_reply(
+    stack: WhatsAppStack,
+) -> None:
+    stack.wa.auto_statuses = ["sent", "delivered", "read"]
+    await stack.says("ابي اكلم موظف")
+    async with stack.db.reading() as s:
+        case_id = (await s.execute(select(HandoverCase.id))).scalar_one()
+    await stack.desk.reply(case_id, await stack.staff_member(), "وصلتني رسالتك")
+    await stack.answers(1)
+    await stack.wa.flush()
+
+    async def ticks() -> list[str | None]:
+        view = await stack.desk.case(case_id)
+        return [m.delivery for m in view.messages if m.direction == "out"]
+
+    for _ in range(100):
+        if (await ticks())[-1] == "read":
+            break
+        await asyncio.sleep(0.05)
+    assert (await ticks())[-1] == "read"
