@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import asyncio
 import base64
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import uvicorn
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.config import Settings
 from bot.i18n import Catalog, speaking
@@ -53,16 +54,43 @@ class WhatsAppStack:
         return f"{self.url}/whatsapp/webhook"
 
     async def answers(self, count: int, to: str = USER, timeout: float = 20.0) -> list[SentMessage]:
-        """Wait until `to` has got `count` more messages than before; those messages."""
+        """Wait until `to` has got `count` more messages than before, and nothing due is
+        left in the outbox; the messages that came."""
         before = len(self.wa.messages_to(to))
         await until(lambda: len(self.wa.messages_to(to)) >= before + count, timeout)
+        await self.drained()
         return self.wa.messages_to(to)[before:]
 
     async def says(self, text: str, to: str = USER, replies: int = 1) -> list[SentMessage]:
         before = len(self.wa.messages_to(to))
         await self.wa.user_says(to, text)
         await until(lambda: len(self.wa.messages_to(to)) >= before + replies, 20.0)
+        await self.drained()
         return self.wa.messages_to(to)[before:]
+
+    async def after(
+        self, action: Awaitable[Any], count: int = 1, to: str = USER
+    ) -> list[SentMessage]:
+        """What `to` got from `action` (a message Meta delivers): `count` messages at least."""
+        before = len(self.wa.messages_to(to))
+        await action
+        await until(lambda: len(self.wa.messages_to(to)) >= before + count, 20.0)
+        await self.drained()
+        return self.wa.messages_to(to)[before:]
+
+    async def drained(self, timeout: float = 20.0) -> None:
+        """Until no message is due in the outbox: what a turn queued has reached the fake."""
+        async with asyncio.timeout(timeout):
+            while await self._due():
+                await asyncio.sleep(0.02)
+
+    async def _due(self) -> int:
+        query = select(func.count()).where(
+            OutboxMessage.state.in_(("pending", "sending")),
+            OutboxMessage.due_at <= datetime.now(UTC),
+        )
+        async with self.db.reading() as s:
+            return int((await s.execute(query)).scalar_one())
 
     async def outbox(self) -> list[OutboxMessage]:
         async with self.db.reading() as s:
@@ -87,6 +115,7 @@ class WhatsAppStack:
         else:
             await self.wa.user_picks(to, *chosen[0])
         await until(lambda: len(self.wa.messages_to(to)) >= before + replies, 20.0)
+        await self.drained()
         return self.wa.messages_to(to)[before:]
 
     async def staff_member(self) -> StaffMember:

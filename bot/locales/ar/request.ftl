@@ -109,7 +109,7 @@ status-changed = الطلب { $reference }: من «{ $from }» إلى «{ $to }�
        *[no] .
     }
 
-form-contact-not-yours = هذا رقم شخص آخر 🙂 شارك رقم جوالك أنت بالزر، أو اكتبه.
+form-contact-not-yours = هذا رقم شخص آخر 🙂 اكتب رقم جوالك أنت، أو شارك رقمك أنت.
 tg-share-phone = 📱 مشاركة رقمي
 tg-command-start = البداية والترحيب
 tg-command-menu = القائمة الرئيسية

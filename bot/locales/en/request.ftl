@@ -107,7 +107,7 @@ status-changed = Request { $reference }: "{ $from }" → "{ $to }"{ $notified ->
        *[no] .
     }
 
-form-contact-not-yours = That is someone else's number 🙂 Share your own with the button, or type it.
+form-contact-not-yours = That is someone else's number 🙂 Type your own, or share your own.
 tg-share-phone = 📱 Share my number
 tg-command-start = Start and welcome
 tg-command-menu = Main menu
