@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 from handlers.clock import SystemClock
 from handlers.survey_campaign import push_campaign
 from handlers.surveys import SurveyPolicy
-from storage.models import Conversation, HandoverCase, SupportRequest
+from storage.models import ChannelIdentity, Conversation, HandoverCase, SupportRequest
 from tests.bot.whatsapp_stack import (
     USER,
     WhatsAppStack,
@@ -262,3 +262,44 @@ async def test_the_staff_inbox_shows_what_whatsapp_said_of_each_reply(
             break
         await asyncio.sleep(0.05)
     assert (await ticks())[-1] == "read"
+
+
+async def test_131047_in_the_answer_to_a_send_goes_as_a_template_at_once(
+    stack: WhatsAppStack,
+) -> None:
+    await stack.says("ابي اكلم موظف")
+    async with stack.db.reading() as s:
+        case_id = (await s.execute(select(HandoverCase.id))).scalar_one()
+    stack.wa.fail_next(131047)
+    await stack.desk.reply(case_id, await stack.staff_member(), "رد بعد يومين")
+    [template] = await stack.answers(1)
+    assert seen(template) == "template:tawasul_new_message"
+    assert [r.state for r in await stack.outbox()][-1] == "held"
+
+
+@pytest.mark.parametrize(
+    ("code", "state", "unreachable"),
+    [(131026, "failed", True), (131051, "failed", False), (131048, "pending", False)],
+)
+async def test_meta_refusals_end_as_the_code_says(
+    stack: WhatsAppStack, code: int, state: str, unreachable: bool
+) -> None:
+    stack.wa.fail_next(code)
+    await stack.wa.user_says(USER, "السلام عليكم")
+
+    async def settled_state() -> str:
+        return [r.state for r in await stack.outbox()][-1]
+
+    await stack.settled(lambda: any(c.error == code for c in stack.wa.calls))
+    for _ in range(100):
+        if await settled_state() != "sending":
+            break
+        await asyncio.sleep(0.02)
+    assert await settled_state() == state
+    if state == "pending":  # held back by Meta: tried again in an hour, not now
+        due = (await stack.outbox())[-1].due_at
+        assert due > datetime.now(UTC) + timedelta(minutes=50)
+    assert stack.wa.sent == []
+    async with stack.db.reading() as s:
+        reachable = (await s.execute(select(ChannelIdentity.reachable))).scalar_one()
+    assert reachable is not unreachable
