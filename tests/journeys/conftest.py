@@ -6,7 +6,8 @@ on SQLite and, with TAWASUL_TEST_DATABASE_URL, on PostgreSQL. The database is mi
 once per module like tests/conftest.py's `database` and emptied before each journey (a
 migration per journey would cost more than all the journeys together). The web
 journeys also run in headless Chromium against the real web chat: one browser for the
-whole module, one web chat server per association, started when first needed.
+whole module, one web chat server per association, started when first needed. The
+WhatsApp journeys share one fake Cloud API server per module (`whatsapp_fake`).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from storage.db import Database
 from storage.models import Base
 from tests.browser import CHROMIUM, NO_CHROMIUM, chromium, serve
 from tests.conftest import BACKENDS, pg_schema_database
+from tests.fakes.whatsapp import FakeWhatsApp
 
 catalog = Catalog("ar")
 # A Sunday, 10:00 in Riyadh: inside working hours everywhere, outside quiet hours.
@@ -156,3 +158,19 @@ async def browser() -> AsyncIterator[Any]:
         pytest.skip(NO_CHROMIUM)
     async with chromium() as launched:
         yield launched
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def whatsapp_fake() -> AsyncIterator[FakeWhatsApp]:
+    """One fake Cloud API for the module; each journey speaks from a number of its own."""
+    wa = FakeWhatsApp()
+    # As on Meta: a free-form message reaches only someone who wrote in the last 24 hours.
+    wa.require_window = True
+    # The journeys check what a person sees, not Meta's 80 messages a second (the
+    # benchmark does): played back to back they would exceed it.
+    wa.per_second = 10**6
+    await wa.start()
+    try:
+        yield wa
+    finally:
+        await wa.stop()
