@@ -6,6 +6,7 @@ their own settings, database and clock.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -140,20 +141,14 @@ def build_core(
         bot, staff = _telegram(settings, catalog, db, clock, tr, surveys, senders, limits)
     whatsapp = None
     if settings.whatsapp_enabled:
-        staff_chat = staff.staff_chat if staff is not None else None
-        whatsapp = _whatsapp(settings, faq, db, clock, tr, staff_chat, senders, limits)
+        group = staff.staff_chat if staff is not None else None
+        whatsapp = _whatsapp(settings, faq, db, clock, tr, group, senders, limits)
     dispatcher = _dispatcher(settings, db, senders, limits, clock) if senders else None
     wake = dispatcher.wake if dispatcher is not None else None
     engine = Engine(db, dialog, clock, on_commit=wake, staff=staff)
-    desk = StaffDesk(
-        db,
-        clock,
-        tr,
-        build_vault(settings),
-        surveys,
-        on_commit=wake,
-        staff_chat=staff.staff_chat if staff is not None else None,
-    )
+    staff_chat = staff.staff_chat if staff is not None else None
+    vault = build_vault(settings)
+    desk = StaffDesk(db, clock, tr, vault, surveys, on_commit=wake, staff_chat=staff_chat)
     core = Core(settings, catalog, faq, db, engine, dispatcher, bot, staff, desk, surveys)
     if whatsapp is not None:
         core.whatsapp, core.whatsapp_sender = whatsapp
@@ -207,36 +202,23 @@ def _whatsapp(
     from bot.channels.whatsapp.sender import WhatsAppSender
     from bot.channels.whatsapp.templates import Templates
 
-    assert settings.whatsapp_access_token and settings.whatsapp_phone_number_id
-    api = CloudApi(
-        settings.whatsapp_api_base,
-        settings.whatsapp_phone_number_id,
-        settings.whatsapp_access_token,
-    )
-    templates = Templates(
-        language=settings.whatsapp_template_language,
-        status=settings.whatsapp_template_status,
-        survey=settings.whatsapp_template_survey,
-        message=settings.whatsapp_template_message,
-        org_name=faq.profile.name,
-    )
-
-    async def on_halt(reason: str) -> None:
-        await staff_alerts.alert(db, clock, staff_chat, tr("wa-auth-failed", reason=reason))
-
-    sender = WhatsAppSender(
-        api,
-        ServiceWindow(db, clock),
-        templates,
-        tr,
-        on_halt=on_halt,
-    )
+    api = CloudApi.from_settings(settings)
+    templates = Templates.from_settings(settings, faq.profile.name)
+    # A token Meta refuses stops the channel: staff hear it once, in the staff group.
+    alert = functools.partial(_alert_staff, db, clock, staff_chat, tr)
+    sender = WhatsAppSender(api, ServiceWindow(db, clock), templates, tr, on_halt=alert)
     senders["whatsapp"] = sender
     limits["whatsapp"] = Limits(
         per_chat_interval=settings.whatsapp_per_recipient_interval,
         per_second=settings.whatsapp_per_second,
     )
     return api, sender
+
+
+async def _alert_staff(
+    db: Database, clock: Clock, staff_chat: str | None, tr: Translate, reason: str
+) -> None:
+    await staff_alerts.alert(db, clock, staff_chat, tr("wa-auth-failed", reason=reason))
 
 
 def _dispatcher(

@@ -10,7 +10,10 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from storage.models import Message, SupportRequest
+from handlers import windows
+from storage import cases as case_store
+from storage.db import Session
+from storage.models import Conversation, Message, SupportRequest
 
 
 @dataclass(frozen=True)
@@ -173,3 +176,13 @@ def message_view(m: Message, delivery: str | None = None) -> MessageView:
         command=command_of(m.text) if m.direction == "in" else None,
         delivery=delivery if m.direction == "out" else None,
     )
+
+
+async def channel_word(
+    session: Session, conversation: Conversation, recent: list[Message], now: datetime
+) -> tuple[dict[tuple[datetime, str], str], bool]:
+    """What the channel said of each recent message out (WhatsApp's ticks, by time and
+    text), and whether a free-form reply reaches the person now (the 24-hour window)."""
+    since = recent[0].created_at if recent else now
+    said = await case_store.deliveries(session, conversation.id, since)
+    return said, await windows.is_open(session, conversation.channel, conversation.chat_id, now)

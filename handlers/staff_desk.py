@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from faq.bidi import ltr
-from handlers import cases, fields, windows
+from handlers import cases, fields
 from handlers.clock import Clock
 from handlers.desk_views import (
     AttachmentView,
@@ -25,6 +25,7 @@ from handlers.desk_views import (
     Revealed,
     RevealedIdentifier,
     TransitionView,
+    channel_word,
     message_view,
     request_row,
     waiting_since,
@@ -147,11 +148,7 @@ class StaffDesk:
             )
             filed = await request_store.requests_of(session, case.beneficiary_id)
             names = await request_store.latest_request_names(session, [case.beneficiary_id])
-            reachable = await windows.is_open(
-                session, conversation.channel, conversation.chat_id, self.clock.now()
-            )
-            since = recent[0].created_at if recent else self.clock.now()
-            said = await case_store.deliveries(session, conversation.id, since)
+            said, reachable = await channel_word(session, conversation, recent, self.clock.now())
         return CaseView(
             self._row(row, own[case.id], names),
             tuple(message_view(m, said.get((m.created_at, m.text))) for m in recent),

@@ -13,6 +13,8 @@ from typing import Any
 
 import httpx
 
+from bot.config import Settings
+
 # Meta serves media up to 100 MB (documents); the staff pages take what the form takes.
 MAX_MEDIA_BYTES = 25 * 1024 * 1024
 TIMEOUT = httpx.Timeout(10.0, connect=5.0)
@@ -33,6 +35,15 @@ class Media:
 
 
 class CloudApi:
+    @classmethod
+    def from_settings(cls, settings: Settings) -> CloudApi:
+        assert settings.whatsapp_access_token and settings.whatsapp_phone_number_id
+        return cls(
+            settings.whatsapp_api_base,
+            settings.whatsapp_phone_number_id,
+            settings.whatsapp_access_token,
+        )
+
     def __init__(
         self, base: str, phone_number_id: str, token: str, *, transport: Any = None
     ) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.channels.whatsapp.render import template
+from bot.config import Settings
 from handlers.replies import WINDOW_PAYLOAD
 
 _SURVEY_TOPICS = frozenset({"survey", "campaign"})
@@ -24,6 +25,16 @@ class Templates:
     survey: str
     message: str
     org_name: str
+
+    @classmethod
+    def from_settings(cls, settings: Settings, org_name: str) -> Templates:
+        return cls(
+            language=settings.whatsapp_template_language,
+            status=settings.whatsapp_template_status,
+            survey=settings.whatsapp_template_survey,
+            message=settings.whatsapp_template_message,
+            org_name=org_name,
+        )
 
     def instead_of(self, to: str, body: dict[str, Any]) -> dict[str, Any]:
         """The template message that stands for `body`."""
