@@ -241,7 +241,12 @@ def build_app(settings: Settings, catalog: Catalog, faq: FaqService) -> FastAPI:
         app.include_router(webhook_router(secret, catalog.t, settings.telegram_staff_chat_id))
     if settings.whatsapp_enabled:
         app.include_router(
-            whatsapp_router(settings.whatsapp_app_secret, settings.whatsapp_verify_token, catalog.t)
+            whatsapp_router(
+                settings.whatsapp_app_secret,
+                settings.whatsapp_verify_token,
+                catalog.t,
+                settings.whatsapp_phone_number_id,
+            )
         )
     return app
 

@@ -86,3 +86,15 @@ async def test_a_greeting_gets_the_menu_as_a_list_and_is_marked_read(stack: What
     assert any("طلب" in title for title in rows)
     await stack.settled(lambda: stack.wa.reads)
     assert stack.wa.reads[0].typing
+
+
+async def test_a_message_for_another_number_of_the_account_is_not_answered(
+    stack: WhatsAppStack,
+) -> None:
+    payload = stack.wa.text_message(USER, "السلام عليكم")
+    payload["entry"][0]["changes"][0]["value"]["metadata"]["phone_number_id"] = "5550001"
+    # The 200 comes after what was taken is stored: nothing was.
+    assert await stack.wa.deliver(payload) == [200]
+    assert await count(stack, RejectedInbound) == 1
+    assert await count(stack, ProcessedInbound) == 0
+    assert stack.wa.messages_to(USER) == []

@@ -68,9 +68,10 @@ class Batch:
     ignored: list[str] = field(default_factory=list)
 
 
-def parse(data: object, tr: Translate) -> Batch:
+def parse(data: object, tr: Translate, number: str | None = None) -> Batch:
     """A notification's messages and statuses; `tr` words what a message only implies (a
-    shared location)."""
+    shared location). With `number` (our phone number id), what Meta sends for another
+    number of the same business account is left out, as rejected: it is not ours to answer."""
     batch = Batch()
     note = _read(Notification, data, "notification", batch)
     if note is None or note.object != NOTIFICATION_OBJECT:
@@ -80,7 +81,7 @@ def parse(data: object, tr: Translate) -> Batch:
     for i, raw in enumerate(note.entry):
         entry = _read(Entry, raw, f"entry {i}", batch)
         for j, change in enumerate(entry.changes if entry is not None else []):
-            _read_change(batch, f"entry {i} change {j}", change, tr)
+            _read_change(batch, f"entry {i} change {j}", change, tr, number)
     return batch
 
 
@@ -95,7 +96,7 @@ def _read(model: type[_Model], raw: object, where: str, batch: Batch) -> _Model 
         return None
 
 
-def _read_change(batch: Batch, where: str, raw: object, tr: Translate) -> None:
+def _read_change(batch: Batch, where: str, raw: object, tr: Translate, number: str | None) -> None:
     change = _read(Change, raw, where, batch)
     if change is None:
         return
@@ -103,6 +104,10 @@ def _read_change(batch: Batch, where: str, raw: object, tr: Translate) -> None:
         batch.rejected.append(f"{where}: field {change.field!r} is not read")
         return
     value = change.value
+    ours = value.metadata.phone_number_id if value.metadata is not None else None
+    if number is not None and ours is not None and ours != number:
+        batch.rejected.append(f"{where}: for another phone number")
+        return
     for k, raw_error in enumerate(value.errors):
         # A notification of Meta's own trouble, with no message to answer.
         error = _read(Error, raw_error, f"{where} error {k}", batch)

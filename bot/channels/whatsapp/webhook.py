@@ -43,8 +43,13 @@ def signature(body: bytes, secret: str) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
-def webhook_router(app_secret: str | None, verify_token: str | None, tr: Translate) -> APIRouter:
-    hook = _Webhook(app_secret or "", verify_token or "", tr)
+def webhook_router(
+    app_secret: str | None,
+    verify_token: str | None,
+    tr: Translate,
+    phone_number_id: str | None = None,
+) -> APIRouter:
+    hook = _Webhook(app_secret or "", verify_token or "", tr, phone_number_id)
     router = APIRouter()
     router.add_api_route(WEBHOOK_PATH, hook.verify, methods=["GET"])
     router.add_api_route(WEBHOOK_PATH, hook.notify, methods=["POST"])
@@ -56,6 +61,7 @@ class _Webhook:
     app_secret: str
     verify_token: str
     tr: Translate
+    number: str | None = None  # our phone number id: another number's messages aren't ours
 
     async def verify(self, request: Request) -> Response:
         query = request.query_params
@@ -83,7 +89,7 @@ class _Webhook:
         except (ValueError, RecursionError):
             await services.reject(None, "not JSON", len(body))
             return Response(status_code=200)
-        batch = parse(data, self.tr)
+        batch = parse(data, self.tr, self.number)
         return await _take(request.app.state.engine, services, batch, len(body))
 
     def _check_signature(self, given: str | None, body: bytes) -> Response | None:
