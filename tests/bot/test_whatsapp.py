@@ -4,14 +4,16 @@ app of `python bot.py`, the bot's answers back to the fake, checked as Meta chec
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 import pytest
 from sqlalchemy import func, select
 
+from storage import repositories as repo
 from storage.models import ProcessedInbound, RejectedInbound
-from tests.bot.whatsapp_stack import USER, VERIFY_TOKEN, WhatsAppStack, whatsapp_stack
+from tests.bot.whatsapp_stack import USER, VERIFY_TOKEN, WhatsAppStack, options, whatsapp_stack
 from tests.fakes.whatsapp import signature
 
 
@@ -98,3 +100,26 @@ async def test_a_message_for_another_number_of_the_account_is_not_answered(
     assert await count(stack, RejectedInbound) == 1
     assert await count(stack, ProcessedInbound) == 0
     assert stack.wa.messages_to(USER) == []
+
+
+async def test_a_list_of_more_than_ten_shows_the_rest_on_more(stack: WhatsAppStack) -> None:
+    await stack.says("السلام عليكم")
+    many = [{"label": f"الخيار رقم {n}", "payload": f"intent:option_{n}"} for n in range(1, 13)]
+    async with stack.db.transaction() as s:
+        conversation = await repo.conversation_for_update(
+            s, channel="whatsapp", chat_id=USER, user_id=USER, display_name=None, now=_now()
+        )
+        body = {"text": "اختر ما يناسبك", "buttons": many}
+        repo.add_outbox(s, conversation, body=body, due_at=_now(), now=_now(), delivered=False)
+    stack.app.state.whatsapp.wake()
+    [first] = await stack.answers(1)
+    rows = options(first)
+    assert len(rows) == 10 and rows[-1][0].startswith("more:")
+    assert "المزيد" in rows[-1][1]
+    [rest] = await stack.press("المزيد")
+    titles = [title for _, title in options(rest)]
+    assert any("12" in t for t in titles) and not any(t.startswith("الخيار رقم 1 ") for t in titles)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
