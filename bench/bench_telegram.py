@@ -60,7 +60,7 @@ from collections import defaultdict
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -205,9 +205,16 @@ def engine_user(engine: ChatEngine, texts: Sequence[str]) -> UserLoop:
     return run
 
 
-async def _load(
-    user: UserLoop, users: int, total: int, out: Result, tg: BenchTelegram | None = None
+class Counting(Protocol):
+    """A fake server that counts the replies nobody was waiting for."""
+
+    unexpected: int
+
+
+async def closed_loop(
+    user: UserLoop, users: int, total: int, out: Result, tg: Counting | None = None
 ) -> None:
+    """A warm-up, then `users` users at once each sending their share of `total`."""
     warm = Result("warm-up", "", WARMUP_USERS)
     await asyncio.gather(
         *(user(FIRST_USER - 1 - i, WARMUP_MESSAGES, 9000 + i, warm) for i in range(WARMUP_USERS))
@@ -249,7 +256,7 @@ async def run_echo(users: int, total: int, texts: Sequence[str]) -> Result:
             dp.start_polling(bot, polling_timeout=1, handle_signals=False)
         )
         try:
-            await _load(telegram_user(tg, texts), users, total, out, tg)
+            await closed_loop(telegram_user(tg, texts), users, total, out, tg)
         finally:
             with contextlib.suppress(RuntimeError):  # polling never started
                 await dp.stop_polling()
@@ -292,7 +299,7 @@ async def run_tawasul(
                 if profiler is not None:
                     profiler.enable()
                 try:
-                    await _load(telegram_user(tg, texts), users, total, out, tg)
+                    await closed_loop(telegram_user(tg, texts), users, total, out, tg)
                 finally:
                     if profiler is not None:
                         profiler.disable()
@@ -316,7 +323,7 @@ async def run_parts(
             settings = tawasul_settings(tg, tmp, LIFTED)
             async with open_core(settings, tr, faq=faq) as core:
                 assert core.dispatcher is not None
-                await _load(engine_user(core.engine, texts), users, total, engine_only)
+                await closed_loop(engine_user(core.engine, texts), users, total, engine_only)
                 backlog = WARMUP_USERS * WARMUP_MESSAGES + engine_only.messages
                 stop = asyncio.Event()
                 c0, t0 = time.process_time(), time.perf_counter()

@@ -118,3 +118,68 @@ async def test_a_pause_of_the_whole_channel_holds_every_chat(database: Database)
     # The second person's message was not even tried before the pause ended.
     assert all(at - paused_at >= 0.45 for at in sender.tried_at[1:])
     assert sorted(chat for chat, _ in sender.sent) == ["966500000003", "966500000004"]
+
+
+async def test_a_campaign_held_for_the_window_goes_on_batch_after_batch(
+    database: Database,
+) -> None:
+    """Every row of a campaign outside the window is held (its template went): the next
+    batch follows at once, not after an idle poll (an hour here) as if nothing had gone."""
+    chats = [f"9665000{n:05d}" for n in range(25)]
+    for chat in chats:
+        await queue(database, chat, "استبيان")
+    sender = NamingSender()
+    sender.hold.update(chats)
+    d = Dispatcher(
+        database, {"whatsapp": sender}, SystemClock(), limits={"whatsapp": FAST}, batch=10
+    )
+    d.idle_poll = 3600.0
+    stop = asyncio.Event()
+    task = asyncio.create_task(d.run(stop))
+    try:
+        async with asyncio.timeout(20):
+            while len(sender.tried_at) < len(chats):
+                await asyncio.sleep(0.02)
+    finally:
+        stop.set()
+        await task
+    assert [state for _, state, _, _ in await rows(database)] == ["held"] * len(chats)
+
+
+class Overlapping:
+    """Counts the sends in flight at once."""
+
+    def __init__(self) -> None:
+        self.in_flight = self.most = self.sent = 0
+
+    async def send(self, chat_id: str, body: dict[str, Any]) -> str | None:
+        self.in_flight += 1
+        self.most = max(self.most, self.in_flight)
+        await asyncio.sleep(0.005)
+        self.in_flight -= 1
+        self.sent += 1
+        return None
+
+
+async def test_a_paced_channel_has_a_tenth_of_its_budget_in_flight_at_once(
+    database: Database,
+) -> None:
+    """A message's share of the budget is held from its start to a second after its end:
+    80 started together wait on each other and cost rate, so at most 8 go at once."""
+    chats = [f"9665001{n:05d}" for n in range(40)]
+    for chat in chats:
+        await queue(database, chat, "استبيان")
+    sender = Overlapping()
+    limits = Limits(per_chat_interval=0.0, per_second=80)
+    d = Dispatcher(database, {"whatsapp": sender}, SystemClock(), limits={"whatsapp": limits})
+    stop = asyncio.Event()
+    task = asyncio.create_task(d.run(stop))
+    try:
+        async with asyncio.timeout(20):
+            while sender.sent < len(chats):
+                await asyncio.sleep(0.02)
+    finally:
+        stop.set()
+        await task
+    assert sender.most == 8
+    assert [state for _, state, _, _ in await rows(database)] == ["sent"] * len(chats)

@@ -49,3 +49,26 @@ async def test_a_writer_waits_for_another_process_lock_while_the_loop_runs(
     async with db.reading() as session:
         assert (await session.execute(select(func.count()).select_from(Staff))).scalar_one() == 1
     await db.dispose()
+
+
+async def test_a_read_does_not_wait_for_a_writer(tmp_path: Path) -> None:
+    """WAL lets readers read while a writer writes; a read that took the write lock (BEGIN
+    IMMEDIATE, as writes do) waited behind every writer instead: the WhatsApp sender's
+    window check per message, hundreds of milliseconds under load."""
+    path = tmp_path / "tawasul.db"
+    db = Database(f"sqlite+aiosqlite:///{path}")
+    await db.upgrade()
+    other = sqlite3.connect(path, isolation_level=None)  # a writer mid-transaction
+    other.execute("BEGIN IMMEDIATE")
+    other.execute(
+        "INSERT INTO staff (username, display_name, role, created_at, active)"
+        " VALUES ('b', 'ب', 'researcher', '2026-12-01', 1)"
+    )
+    try:
+        async with asyncio.timeout(10), db.reading() as session:
+            count = await session.execute(select(func.count()).select_from(Staff))
+            assert count.scalar_one() == 0  # what was committed, not what is being written
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+        await db.dispose()
