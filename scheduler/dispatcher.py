@@ -49,9 +49,10 @@ class Held(Exception):
     template went in its place; the row is released when they write again. `body`: the
     row's body from now on (it remembers that the template went)."""
 
-    def __init__(self, body: dict[str, Any]) -> None:
+    def __init__(self, body: dict[str, Any], external_id: str | None = None) -> None:
         super().__init__("held until the person writes again")
         self.body = body
+        self.external_id = external_id  # the template's: its statuses name the held row
 
 
 class Transient(Exception):
@@ -81,10 +82,6 @@ class Limits:
     group_per_minute: int = 20  # messages per minute to one group chat
 
 
-# At most 1/BURST_SHARE of a channel's per-second budget is in flight at once.
-BURST_SHARE = 10
-
-
 @dataclass
 class _Pace:
     """One bot's budget. A message counts from the moment its request *ended*: Telegram
@@ -101,19 +98,10 @@ class _Pace:
     chats_in_flight: set[str] = field(default_factory=set)
 
     def room(self, now: float) -> int:
-        """How many messages may start now under the overall limit, and at once."""
+        """How many messages may start now under the overall limit."""
         while self.recent and now - self.recent[0] >= 1.0:
             self.recent.popleft()
-        allowed = min(self.limits.per_second - len(self.recent), self.burst)
-        return max(0, allowed - self.in_flight)
-
-    @property
-    def burst(self) -> int:
-        """The most messages in flight at once. A message holds its share of the budget
-        from its start until a second after its end, so the time a burst's requests wait
-        on each other is rate lost: 80 started together held their shares ~1.3 s each and
-        a campaign ran at 62 of WhatsApp's 80/s; a tenth of the budget at once, at 78."""
-        return max(1, self.limits.per_second // BURST_SHARE)
+        return max(0, self.limits.per_second - len(self.recent) - self.in_flight)
 
     def next_room(self, now: float) -> float:
         """Seconds until `room` grows (an in-flight request ending counts as soon)."""
@@ -308,7 +296,7 @@ class Dispatcher:
                 outcome.body = {**row["body"], SENT_PARTS: exc.sent_parts}
             return outcome
         except Held as exc:
-            return _Outcome(row, "held", body=exc.body)
+            return _Outcome(row, "held", body=exc.body, external_id=exc.external_id)
         except Permanent as exc:
             return _Outcome(row, "failed", error=exc.reason)
         except Exception as exc:  # Transient and anything unexpected: retry with backoff

@@ -147,7 +147,8 @@ async def hold(session: Session, row_id: int, body: dict[str, Any]) -> None:
 
 
 async def release_held(session: Session, channel: str, chat_id: str, now: datetime) -> None:
-    """The person wrote: what waited for them goes now, in its order."""
+    """The person wrote: what waited for them goes now, in its order (what Meta said of
+    the template that stood in for it is forgotten: the message itself is news)."""
     await session.execute(
         update(OutboxMessage)
         .where(
@@ -155,7 +156,9 @@ async def release_held(session: Session, channel: str, chat_id: str, now: dateti
             OutboxMessage.chat_id == chat_id,
             OutboxMessage.state == OutboxState.HELD,
         )
-        .values(state=OutboxState.PENDING, due_at=now)
+        .values(
+            state=OutboxState.PENDING, due_at=now, external_id=None, delivery=None, delivery_at=None
+        )
     )
 
 

@@ -303,3 +303,25 @@ async def test_meta_refusals_end_as_the_code_says(
     async with stack.db.reading() as s:
         reachable = (await s.execute(select(ChannelIdentity.reachable))).scalar_one()
     assert reachable is not unreachable
+
+
+async def test_a_template_meta_cannot_deliver_fails_its_held_message(
+    stack: WhatsAppStack,
+) -> None:
+    await stack.says("ابي اكلم موظف")
+    async with stack.db.reading() as s:
+        case_id = (await s.execute(select(HandoverCase.id))).scalar_one()
+    await close_window(stack)
+    await stack.desk.reply(case_id, await stack.staff_member(), "هل ما زلت بحاجة؟")
+    [template] = await stack.answers(1)
+    for _ in range(100):
+        if [r.state for r in await stack.outbox()][-1] == "held":
+            break
+        await asyncio.sleep(0.02)
+    failed = stack.wa.status(template.wamid, "failed", USER, error_code=131026)
+    assert await stack.wa.deliver(failed) == [200]
+    rows = await stack.outbox()
+    assert (rows[-1].state, rows[-1].delivery) == ("failed", "failed")
+    async with stack.db.reading() as s:
+        reachable = (await s.execute(select(ChannelIdentity.reachable))).scalar_one()
+    assert reachable is False

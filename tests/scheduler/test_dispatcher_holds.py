@@ -159,27 +159,3 @@ class Overlapping:
         self.in_flight -= 1
         self.sent += 1
         return None
-
-
-async def test_a_paced_channel_has_a_tenth_of_its_budget_in_flight_at_once(
-    database: Database,
-) -> None:
-    """A message's share of the budget is held from its start to a second after its end:
-    80 started together wait on each other and cost rate, so at most 8 go at once."""
-    chats = [f"9665001{n:05d}" for n in range(40)]
-    for chat in chats:
-        await queue(database, chat, "استبيان")
-    sender = Overlapping()
-    limits = Limits(per_chat_interval=0.0, per_second=80)
-    d = Dispatcher(database, {"whatsapp": sender}, SystemClock(), limits={"whatsapp": limits})
-    stop = asyncio.Event()
-    task = asyncio.create_task(d.run(stop))
-    try:
-        async with asyncio.timeout(20):
-            while sender.sent < len(chats):
-                await asyncio.sleep(0.02)
-    finally:
-        stop.set()
-        await task
-    assert sender.most == 8
-    assert [state for _, state, _, _ in await rows(database)] == ["sent"] * len(chats)

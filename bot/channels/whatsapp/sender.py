@@ -79,10 +79,11 @@ class WhatsAppSender:
     async def _instead(self, chat_id: str, body: dict[str, Any]) -> NoReturn:
         """Outside the window: the template goes, the message waits (raises Held)."""
         try:
-            await self._post(self.templates.instead_of(chat_id, body))
+            wamid = await self._post(self.templates.instead_of(chat_id, body))
         except _WindowClosed as exc:  # Meta never says so of a template; not worth a loop
             raise Transient("a template was refused as outside the window") from exc
-        raise Held({**body, INVITED: True})
+        # The template's id: a template Meta can't deliver (131026) fails the held row.
+        raise Held({**body, INVITED: True}, external_id=wamid)
 
     async def _post(self, payload: dict[str, Any]) -> str:
         try:
