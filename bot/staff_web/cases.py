@@ -66,6 +66,18 @@ def message_json(catalog: Catalog, m: MessageView) -> dict[str, object]:
         "attachments": m.attachments,
         "at": m.at.isoformat(),
         "time": format_time(m.at, catalog.t),
+        **delivery_json(catalog, m),
+    }
+
+
+def delivery_json(catalog: Catalog, m: MessageView) -> dict[str, object]:
+    """A message's ticks (WhatsApp's statuses), as the page draws them; {} for none."""
+    if m.delivery is None:
+        return {}
+    return {
+        "delivery": m.delivery,
+        "delivery_mark": catalog.t(f"staffweb-delivery-mark-{m.delivery}"),
+        "delivery_label": catalog.t(f"staffweb-delivery-{m.delivery}"),
     }
 
 
@@ -102,7 +114,8 @@ async def reveal_identifiers(request: Request, signed: Signed) -> Response:
 async def case_messages(request: Request, signed: Signed) -> Response:
     raw_after = request.query_params.get("after", "0")
     after = int(raw_after) if raw_after.isdigit() and len(raw_after) < 19 else 0
-    view = await backend(request).desk.case(case_id_of(request), after=after)
+    # The whole recent transcript: older replies' ticks move on too (delivered, read).
+    view = await backend(request).desk.case(case_id_of(request))
     tr, catalog = tr_of(request), config_of(request).catalog
     assignee = view.case.assignee
     return JSONResponse(
@@ -113,7 +126,10 @@ async def case_messages(request: Request, signed: Signed) -> Response:
             "assignee_label": tr("staffweb-assignee", name=assignee)
             if assignee
             else tr("staffweb-unassigned"),
-            "messages": [message_json(catalog, m) for m in view.messages],
+            "messages": [message_json(catalog, m) for m in view.messages if m.id > after],
+            "deliveries": [
+                {"id": m.id, **delivery_json(catalog, m)} for m in view.messages if m.delivery
+            ],
         },
         headers=NO_STORE,
     )

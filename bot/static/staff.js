@@ -1,5 +1,6 @@
 // Tawasul staff inbox. Pages work without it; it adds: new messages on a case page without
-// a reload (asks /staff/api/cases/{id}/messages?after=ID every two seconds), a confirmation
+// a reload (asks /staff/api/cases/{id}/messages?after=ID every two seconds; the answer also
+// moves WhatsApp's ticks on the replies already shown), a confirmation
 // before closing a case, and Ctrl/⌘+Enter to send a reply. Text is inserted as text only.
 (() => {
   "use strict";
@@ -48,6 +49,26 @@
     text.textContent = message.text;
     item.append(who, text);
     list.appendChild(item);
+    tick(message);
+  }
+
+  // WhatsApp's ticks on a reply: drawn, or moved on (sent → delivered → read).
+  function tick(update) {
+    if (!update.delivery) return;
+    const item = list.querySelector('[data-id="' + update.id + '"]');
+    if (!item) return;
+    let mark = item.querySelector(".msg-delivery");
+    if (!mark) {
+      mark = document.createElement("span");
+      item.appendChild(mark);
+    }
+    mark.className = "msg-delivery delivery-" + update.delivery;
+    mark.title = update.delivery_label;
+    mark.textContent = update.delivery_mark;
+    const hidden = document.createElement("span");
+    hidden.className = "visually-hidden";
+    hidden.textContent = " " + update.delivery_label;
+    mark.appendChild(hidden);
   }
 
   async function poll() {
@@ -69,6 +90,7 @@
             if (message.id > lastId) lastId = message.id;
             added = true;
           }
+          for (const update of data.deliveries || []) tick(update);
           if (statusBadge && data.status_label) {
             statusBadge.textContent = data.status_label;
             statusBadge.className = "badge badge-" + data.status;
