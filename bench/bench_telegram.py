@@ -47,6 +47,8 @@ import argparse
 import asyncio
 import contextlib
 import cProfile
+import functools
+import inspect
 import io
 import json
 import logging
@@ -165,21 +167,34 @@ def telegram_user(tg: BenchTelegram, texts: Sequence[str]) -> UserLoop:
 
     async def run(user_id: int, count: int, seed: int, out: Result) -> None:
         rng = random.Random(seed)
-        loop = asyncio.get_running_loop()
         for _ in range(count):
-            future: asyncio.Future[float] = loop.create_future()
-            tg.waiting[user_id] = future
-            t0 = time.perf_counter()
-            tg.user_sends_text(user_id, rng.choice(texts))
-            try:
-                t1 = await asyncio.wait_for(future, REPLY_TIMEOUT)
-            except TimeoutError:
-                tg.waiting.pop(user_id, None)
-                out.timeouts += 1
-                continue
-            out.latencies_s.append(t1 - t0)
+            send = functools.partial(tg.user_sends_text, user_id, rng.choice(texts))
+            await round_trip(tg.waiting, user_id, out, send)
 
     return run
+
+
+async def round_trip(
+    waiting: dict[Any, asyncio.Future[float]],
+    key: object,
+    out: Result,
+    send: Callable[[], object],
+) -> None:
+    """One message sent and its reply waited for (the fake server resolves `waiting[key]`
+    when the bot answers); its latency, or a timeout, into `out`."""
+    future: asyncio.Future[float] = asyncio.get_running_loop().create_future()
+    waiting[key] = future
+    t0 = time.perf_counter()
+    sent = send()  # the fake Bot API queues an update; Meta's fake posts a webhook
+    if inspect.isawaitable(sent):
+        await sent
+    try:
+        t1 = await asyncio.wait_for(future, REPLY_TIMEOUT)
+    except TimeoutError:
+        waiting.pop(key, None)
+        out.timeouts += 1
+        return
+    out.latencies_s.append(t1 - t0)
 
 
 def engine_user(engine: ChatEngine, texts: Sequence[str]) -> UserLoop:

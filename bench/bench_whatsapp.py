@@ -37,6 +37,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import functools
 import json
 import logging
 import random
@@ -56,11 +57,11 @@ sys.path.insert(0, str(ROOT))
 import uvicorn  # noqa: E402
 from bench_telegram import (  # noqa: E402
     LIFTED,
-    REPLY_TIMEOUT,
     Result,
     UserLoop,
     closed_loop,
     load_questions,
+    round_trip,
     run_tawasul,
 )
 from sqlalchemy import func, select  # noqa: E402
@@ -118,20 +119,10 @@ def whatsapp_user(wa: BenchWhatsApp, texts: Sequence[str]) -> UserLoop:
 
     async def run(user_id: int, count: int, seed: int, out: Result) -> None:
         rng = random.Random(seed)
-        loop = asyncio.get_running_loop()
         to = str(FIRST_WA + user_id)
         for _ in range(count):
-            future: asyncio.Future[float] = loop.create_future()
-            wa.waiting[to] = future
-            t0 = time.perf_counter()
-            await wa.deliver(wa.text_message(to, rng.choice(texts)))
-            try:
-                t1 = await asyncio.wait_for(future, REPLY_TIMEOUT)
-            except TimeoutError:
-                wa.waiting.pop(to, None)
-                out.timeouts += 1
-                continue
-            out.latencies_s.append(t1 - t0)
+            send = functools.partial(wa.deliver, wa.text_message(to, rng.choice(texts)))
+            await round_trip(wa.waiting, to, out, send)
 
     return run
 

@@ -14,6 +14,7 @@ from storage.models import (
     HandoverCase,
     Message,
     OutboxMessage,
+    OutboxState,
     Staff,
 )
 
@@ -164,14 +165,18 @@ async def deliveries(
     transcript line and its outbox row are written together, with the same time and text.
     The latest word per message: `held`, `failed`, or the delivery status."""
     rows = await session.execute(
-        select(OutboxMessage.created_at, OutboxMessage.body, OutboxMessage.state)
-        .add_columns(OutboxMessage.delivery)
+        select(
+            OutboxMessage.created_at,
+            OutboxMessage.body,
+            OutboxMessage.state,
+            OutboxMessage.delivery,
+        )
         .where(OutboxMessage.conversation_id == conversation_id, OutboxMessage.created_at >= since)
         .order_by(OutboxMessage.id)
     )
     found: dict[tuple[datetime, str], str] = {}
     for at, body, state, delivery in rows.all():
-        word = state if state in ("held", "failed") else delivery
+        word = state if state in (OutboxState.HELD, OutboxState.FAILED) else delivery
         if word:
             found[(at, str(body.get("text", "")))] = word
     return found

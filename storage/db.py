@@ -21,6 +21,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Table, event, orm
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -36,6 +37,9 @@ SQLITE_FILE = "tawasul.db"
 # What `transaction()` and `reading()` yield: the type use cases annotate a session with,
 # so that they need not import SQLAlchemy themselves.
 Session = AsyncSession
+# A database that is down or busy (or its connection gone): worth a channel's redelivery,
+# unlike an error the same update would hit again and again.
+UNAVAILABLE = (OperationalError, InterfaceError, OSError, TimeoutError)
 
 
 def sqlite_url(data_dir: Path) -> str:

@@ -14,6 +14,7 @@ from hypothesis import settings
 
 from storage.db import Database
 from tests.fakes.telegram import FakeTelegram
+from tests.fakes.whatsapp import FakeWhatsApp
 
 PG_URL = os.environ.get("TAWASUL_TEST_DATABASE_URL")
 BACKENDS = ["sqlite", *(["postgresql"] if PG_URL else [])]
@@ -53,6 +54,15 @@ async def pg_schema_database(prefix: str) -> AsyncIterator[Database]:
     finally:
         await db.drop_schema()
         await db.dispose()
+
+
+@pytest_asyncio.fixture
+async def wa() -> AsyncIterator[FakeWhatsApp]:
+    """The project's fake WhatsApp Cloud API server on loopback, for the WhatsApp tests."""
+    server = FakeWhatsApp()
+    await server.start()
+    yield server
+    await server.stop()
 
 
 @pytest_asyncio.fixture

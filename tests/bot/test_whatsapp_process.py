@@ -51,14 +51,6 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
         yield url
 
 
-@pytest.fixture
-async def wa() -> AsyncIterator[FakeWhatsApp]:
-    fake = FakeWhatsApp()
-    await fake.start()
-    yield fake
-    await fake.stop()
-
-
 def bot_env(wa: FakeWhatsApp, url: str, tmp_path: Path, **settings: str) -> dict[str, str]:
     port = free_port()
     wa.webhook_url = f"http://127.0.0.1:{port}/whatsapp/webhook"

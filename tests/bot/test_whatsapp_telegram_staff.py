@@ -21,6 +21,16 @@ STAFF_CHAT = -1001234567890
 HUDA = 9001
 
 
+def staff_group(tg: FakeTelegram) -> dict[str, object]:
+    """Telegram on, against the fake Bot API, with its staff group."""
+    return {
+        "TELEGRAM_BOT_TOKEN": tg.token,
+        "TELEGRAM_API_BASE": tg.base_url,
+        "TELEGRAM_STAFF_CHAT_ID": STAFF_CHAT,
+        "telegram_poll_timeout": 1,
+    }
+
+
 async def test_staff_answer_a_whatsapp_case_from_the_telegram_group(
     tg: FakeTelegram, tmp_path: Path
 ) -> None:
@@ -28,12 +38,7 @@ async def test_staff_answer_a_whatsapp_case_from_the_telegram_group(
         return tg.messages_to(STAFF_CHAT)
 
     async with whatsapp_stack(
-        tmp_path,
-        TELEGRAM_BOT_TOKEN=tg.token,
-        TELEGRAM_API_BASE=tg.base_url,
-        TELEGRAM_STAFF_CHAT_ID=STAFF_CHAT,
-        telegram_poll_timeout=1,
-        telegram_per_chat_interval=0.05,
+        tmp_path, **staff_group(tg), telegram_per_chat_interval=0.05
     ) as stack:
         code = await add_staff(
             stack.db, SystemClock(), username="huda", name="هدى", role="researcher"
@@ -69,13 +74,7 @@ async def _in_topic(tg: FakeTelegram, thread: int, text: str) -> None:
 async def test_a_refused_whatsapp_token_is_told_to_the_staff_group_once(
     tg: FakeTelegram, tmp_path: Path
 ) -> None:
-    async with whatsapp_stack(
-        tmp_path,
-        TELEGRAM_BOT_TOKEN=tg.token,
-        TELEGRAM_API_BASE=tg.base_url,
-        TELEGRAM_STAFF_CHAT_ID=STAFF_CHAT,
-        telegram_poll_timeout=1,
-    ) as stack:
+    async with whatsapp_stack(tmp_path, **staff_group(tg)) as stack:
         stack.wa.fail_next(190, times=100)
         await stack.wa.user_says("966500000001", "السلام عليكم")
         await stack.wa.user_says("966500000002", "مرحبا")

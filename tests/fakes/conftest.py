@@ -26,15 +26,6 @@ async def bot(tg: FakeTelegram) -> AsyncIterator[Bot]:
 
 
 @pytest_asyncio.fixture
-async def wa() -> AsyncIterator[FakeWhatsApp]:
-    """The fake Cloud API server on loopback, for its own tests."""
-    server = FakeWhatsApp()
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest_asyncio.fixture
 async def api(wa: FakeWhatsApp) -> AsyncIterator[httpx.AsyncClient]:
     """A plain HTTP client of the fake, with its bearer token, at the API base."""
     headers = {"Authorization": f"Bearer {wa.token}"}

@@ -25,12 +25,12 @@ from aiogram.types import Update
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
-from sqlalchemy.exc import InterfaceError, OperationalError
 
 from bot.channels.telegram.inbound import route_update
 from bot.channels.web.body_limit import read_at_most
 from handlers.staff_inbox import StaffInbox
 from handlers.types import ChatEngine, Translate
+from storage.db import UNAVAILABLE
 
 log = logging.getLogger(__name__)
 
@@ -38,9 +38,6 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 WEBHOOK_PATH = "/telegram/webhook"
 # Telegram's updates are a few kilobytes; anything near this is not one.
 WEBHOOK_MAX_BYTES = 1024 * 1024
-# A database that is down (or busy) is worth Telegram's redelivery; anything else the same
-# update would hit again and again, so it is recorded and answered 200.
-_TRANSIENT = (OperationalError, InterfaceError, OSError, TimeoutError)
 
 Reject = Callable[[str | None, str, int], Awaitable[None]]
 
@@ -100,7 +97,7 @@ class _Webhook:
         services = _services(request)
         try:
             await route_update(update, engine, services.staff, self.staff_chat_id)
-        except _TRANSIENT:
+        except UNAVAILABLE:  # Telegram delivers it again; anything else is recorded, 200
             raise
         except Exception as exc:
             log.exception("telegram webhook: update %s could not be stored", update_id)

@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 
+from bot.channels.whatsapp.render import read_receipt
 from bot.config import Settings
 
 # Meta serves media up to 100 MB (documents); the staff pages take what the form takes.
@@ -66,14 +67,7 @@ class CloudApi:
         return str(messages[0].get("id") or "")
 
     async def mark_read(self, wamid: str, *, typing: bool) -> None:
-        payload: dict[str, Any] = {
-            "messaging_product": "whatsapp",
-            "status": "read",
-            "message_id": wamid,
-        }
-        if typing:
-            payload["typing_indicator"] = {"type": "text"}
-        await self._post(payload)
+        await self._post(read_receipt(wamid, typing))
 
     async def media(self, media_id: str) -> Media:
         """A medium's bytes: its metadata (a short-lived URL), then the URL, both signed."""

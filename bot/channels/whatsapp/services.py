@@ -23,7 +23,7 @@ from bot.channels.whatsapp.files import WhatsAppFiles
 from bot.channels.whatsapp.inbound import Status
 from handlers import deliveries, pages
 from handlers.clock import Clock
-from handlers.types import ChatEngine, Incoming
+from handlers.types import BatchEngine, Incoming
 from storage.db import Database
 from storage.rejects import record_rejected
 
@@ -45,7 +45,7 @@ class WhatsAppServices:
         log.warning("whatsapp webhook: rejected (%s)", reason)
         await record_rejected(self.db, CHANNEL, external_id, reason, size, self.clock.now())
 
-    async def handle(self, engine: ChatEngine, messages: Sequence[Incoming]) -> None:
+    async def handle(self, engine: BatchEngine, messages: Sequence[Incoming]) -> None:
         """Each message to the engine, but a list's «more», which its next page answers."""
         said: list[Incoming] = []
         for incoming in messages:
@@ -54,12 +54,8 @@ class WhatsAppServices:
                 said.append(incoming)
             elif await pages.next_page(self.db, self.clock, incoming, offset) and self.wake:
                 self.wake()
-        handle_many = getattr(engine, "handle_many", None)
-        if handle_many is not None:
-            await handle_many(said)
-            return
-        for incoming in said:
-            await engine.handle(incoming)
+        # One transaction for a notification's messages, as for a polled Telegram batch.
+        await engine.handle_many(said)
 
     async def record_statuses(self, statuses: Sequence[Status]) -> None:
         reports = [

@@ -22,12 +22,12 @@ from dataclasses import dataclass
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
-from sqlalchemy.exc import InterfaceError, OperationalError
 
 from bot.channels.web.body_limit import read_at_most
 from bot.channels.whatsapp.inbound import Batch, parse
 from bot.channels.whatsapp.services import WhatsAppServices
-from handlers.types import ChatEngine, Translate
+from handlers.types import BatchEngine, Translate
+from storage.db import UNAVAILABLE
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,6 @@ WEBHOOK_PATH = "/whatsapp/webhook"
 SIGNATURE_HEADER = "X-Hub-Signature-256"
 # Meta's notifications are a few kilobytes (a batch of statuses a few dozen).
 WEBHOOK_MAX_BYTES = 3 * 1024 * 1024
-_TRANSIENT = (OperationalError, InterfaceError, OSError, TimeoutError)
 
 
 def signature(body: bytes, secret: str) -> str:
@@ -106,7 +105,7 @@ class _Webhook:
 
 
 async def _take(
-    engine: ChatEngine, services: WhatsAppServices, batch: Batch, size: int
+    engine: BatchEngine, services: WhatsAppServices, batch: Batch, size: int
 ) -> Response:
     for reason in batch.rejected:
         await services.reject(None, reason, size)
@@ -114,7 +113,7 @@ async def _take(
     try:
         await services.handle(engine, batch.messages)
         await services.record_statuses(batch.statuses)
-    except _TRANSIENT:
+    except UNAVAILABLE:  # a 500: Meta delivers it again
         raise
     except Exception as exc:
         log.exception("whatsapp webhook: a notification could not be stored")
