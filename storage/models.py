@@ -14,6 +14,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -343,3 +344,41 @@ class Survey(Base):
     rating: Mapped[int | None] = mapped_column(Integer)  # 1–5
     comment: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
+
+
+class RateKey(Base):
+    """One limit shared by every process (PostgreSQL): the row its claimers lock, and a
+    pause that a 429 seen by any of them sets for all."""
+
+    __tablename__ = "rate_keys"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    paused_until: Mapped[datetime | None]
+
+
+class RateSend(Base):
+    """A send counted against a limit: from its start while in flight, then until
+    `counts_until` (its end, by the database's clock, plus the limit's window)."""
+
+    __tablename__ = "rate_sends"
+    __table_args__ = (Index("ix_rate_sends_key", "key", "counts_until"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200))
+    outbox_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    started_at: Mapped[datetime]
+    window_s: Mapped[float] = mapped_column(Float)
+    counts_until: Mapped[datetime | None]
+
+
+class JobRun(Base):
+    """One run of a periodic job, by whichever process led the scheduler then: the
+    record that keeps a job to once per period across processes."""
+
+    __tablename__ = "job_runs"
+    __table_args__ = (Index("ix_job_runs_job", "job_id", "started_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    job_id: Mapped[str] = mapped_column(String(64))
+    started_at: Mapped[datetime]
+    runner: Mapped[str] = mapped_column(String(128))
