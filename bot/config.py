@@ -42,8 +42,13 @@ class Settings(BaseSettings):
     # /telegram/webhook); otherwise the bot long-polls.
     telegram_webhook_url: str | None = None
     telegram_webhook_secret: str | None = None
-    # Telegram's published limits; lower them if the bot shares its token's quota.
+    # Telegram's published limits; lower them if the bot shares its token's quota. On
+    # PostgreSQL they hold for every process together (one budget in the database).
     telegram_per_second: int = Field(default=30, ge=1)
+    # Telegram's paid broadcasts: every message goes with allow_paid_broadcast (0.1 Star
+    # each, from the bot's balance) and the overall limit becomes this one instead.
+    telegram_paid_broadcast: bool = False
+    telegram_paid_per_second: int = Field(default=1000, ge=1, le=1000)
     telegram_per_chat_interval: float = Field(default=1.0, ge=0)
     telegram_group_per_minute: int = Field(default=20, ge=1)
     # WhatsApp (Cloud API), when a token and a phone number id are given: Meta's own names.

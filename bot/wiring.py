@@ -173,18 +173,28 @@ def _telegram(
     from bot.channels.telegram.sender import StaffSender, TelegramSender
 
     bot = make_bot(settings.telegram_bot_token, settings.telegram_api_base)
-    # One token, one budget: the beneficiaries' chats and the staff group share it.
-    shared = Limits(
-        per_chat_interval=settings.telegram_per_chat_interval,
-        per_second=settings.telegram_per_second,
-        group_per_minute=settings.telegram_group_per_minute,
-    )
-    senders["telegram"], limits["telegram"] = TelegramSender(bot, catalog.t), shared
+    shared = _telegram_limits(settings)
+    paid = settings.telegram_paid_broadcast
+    senders["telegram"] = TelegramSender(bot, catalog.t, paid_broadcast=paid)
+    limits["telegram"] = shared
     staff: StaffInbox | None = None
     if settings.telegram_staff_chat_id is not None:
         staff = StaffInbox(db, clock, tr, str(settings.telegram_staff_chat_id), surveys)
         senders[STAFF_CHANNEL], limits[STAFF_CHANNEL] = StaffSender(bot, staff), shared
     return bot, staff
+
+
+def _telegram_limits(settings: Settings) -> Limits:
+    """One token, one budget: the beneficiaries' chats and the staff group share it, under
+    the bot's own id (two associations' bots on one database each have their own)."""
+    assert settings.telegram_bot_token
+    paid = settings.telegram_paid_broadcast
+    return Limits(
+        per_chat_interval=settings.telegram_per_chat_interval,
+        per_second=settings.telegram_paid_per_second if paid else settings.telegram_per_second,
+        group_per_minute=settings.telegram_group_per_minute,
+        bucket="telegram:" + settings.telegram_bot_token.split(":", 1)[0],
+    )
 
 
 def _whatsapp(
@@ -211,6 +221,7 @@ def _whatsapp(
     limits["whatsapp"] = Limits(
         per_chat_interval=settings.whatsapp_per_recipient_interval,
         per_second=settings.whatsapp_per_second,
+        bucket=f"whatsapp:{settings.whatsapp_phone_number_id}",
     )
     return api, sender
 

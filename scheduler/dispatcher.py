@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import deque
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Literal, Protocol
 
 from handlers.clock import Clock
+from scheduler.budget import Budget, Limits, LocalBudget, Pause, SharedBudget, named
 from storage import outbox
 from storage.db import Database, Session
+
+__all__ = ["Dispatcher", "Held", "Limits", "Permanent", "RetryLater", "Sender", "Transient"]
 
 log = logging.getLogger(__name__)
 
@@ -73,82 +75,6 @@ class Sender(Protocol):
         ...
 
 
-@dataclass(frozen=True)
-class Limits:
-    """Telegram's published limits by default; configurable per channel."""
-
-    per_chat_interval: float = 1.0  # seconds between two messages to one private chat
-    per_second: int = 30  # messages per second across all chats
-    group_per_minute: int = 20  # messages per minute to one group chat
-
-
-@dataclass
-class _Pace:
-    """One bot's budget. A message counts from the moment its request *ended*: Telegram
-    received it no later than that, so however the requests' latencies vary, two messages
-    we space by the limit are at least that far apart at Telegram's end too."""
-
-    limits: Limits
-    last_by_chat: dict[str, float] = field(default_factory=dict)
-    recent: deque[float] = field(default_factory=deque)
-    group_recent: dict[str, deque[float]] = field(default_factory=dict)
-    paused_until: dict[str, float] = field(default_factory=dict)
-    paused_all_until: float = 0.0
-    in_flight: int = 0
-    chats_in_flight: set[str] = field(default_factory=set)
-
-    def room(self, now: float) -> int:
-        """How many messages may start now under the overall limit."""
-        while self.recent and now - self.recent[0] >= 1.0:
-            self.recent.popleft()
-        return max(0, self.limits.per_second - len(self.recent) - self.in_flight)
-
-    def next_room(self, now: float) -> float:
-        """Seconds until `room` grows (an in-flight request ending counts as soon)."""
-        if self.room(now) > 0:
-            return 0.0
-        if self.recent:
-            return max(0.001, 1.0 - (now - self.recent[0]))
-        return 0.01  # all the budget is in flight: its answers come in milliseconds
-
-    def wait_for(self, chat_id: str, now: float) -> float:
-        """Seconds until a message to this chat is allowed; 0 when it may go now."""
-        waits = [
-            self.paused_until.get(chat_id, 0.0) - now,
-            self.paused_all_until - now,
-            self.next_room(now),
-        ]
-        if chat_id in self.chats_in_flight:
-            waits.append(0.01)
-        if chat_id.startswith("-"):
-            window = self.group_recent.setdefault(chat_id, deque())
-            while window and now - window[0] >= 60.0:
-                window.popleft()
-            if len(window) >= self.limits.group_per_minute:
-                waits.append(60.0 - (now - window[0]))
-        else:
-            last = self.last_by_chat.get(chat_id)
-            if last is not None:
-                waits.append(self.limits.per_chat_interval - (now - last))
-        return max(0.0, *waits)
-
-    def start(self, chat_id: str) -> None:
-        self.in_flight += 1
-        self.chats_in_flight.add(chat_id)
-
-    def done(self, chat_id: str, now: float) -> None:
-        self.in_flight -= 1
-        self.chats_in_flight.discard(chat_id)
-        self.recent.append(now)
-        if chat_id.startswith("-"):
-            self.group_recent.setdefault(chat_id, deque()).append(now)
-        else:
-            self.last_by_chat[chat_id] = now
-            if len(self.last_by_chat) > 10_000:  # a campaign's chats: keep only the recent
-                horizon = now - self.limits.per_chat_interval
-                self.last_by_chat = {c: t for c, t in self.last_by_chat.items() if t > horizon}
-
-
 @dataclass
 class _Outcome:
     """What became of one claimed row: sent, retry after `delay` seconds, or failed."""
@@ -160,6 +86,7 @@ class _Outcome:
     attempt: bool = False  # counts as a delivery attempt (a held-back row doesn't)
     body: dict[str, Any] | None = None  # the row's body from now on, when it changed
     external_id: str | None = None  # the channel's id of the message sent
+    pause: Pause | None = None  # the channel asked us to slow down
 
 
 MAX_ATTEMPTS = 8
@@ -169,17 +96,6 @@ UNREACHABLE = frozenset({"blocked", "undeliverable"})
 SENT_PARTS = "sent_parts"
 # A row claimed longer ago than this by a process that never finished it is taken back.
 RECLAIM_AFTER = timedelta(minutes=2)
-
-
-def _paces(senders: Mapping[str, Sender], limits: Mapping[str, Limits]) -> dict[str, _Pace]:
-    """Channels given the same Limits object share one budget: they are one bot (the
-    beneficiaries' chats and the staff group speak through one token)."""
-    paces: dict[int, _Pace] = {}
-    by_channel: dict[str, _Pace] = {}
-    for channel in senders:
-        channel_limits = limits.get(channel, Limits())
-        by_channel[channel] = paces.setdefault(id(channel_limits), _Pace(channel_limits))
-    return by_channel
 
 
 class Dispatcher:
@@ -193,6 +109,7 @@ class Dispatcher:
         batch: int = 100,
         idle_poll: float = 1.0,
         reclaim_after: timedelta = RECLAIM_AFTER,
+        shared: bool | None = None,
     ) -> None:
         self.db = db
         self.senders = dict(senders)
@@ -201,7 +118,10 @@ class Dispatcher:
         self.idle_poll = idle_poll
         # On PostgreSQL: when a row another (maybe just slow) process claimed is taken back.
         self.reclaim_after = reclaim_after
-        self._pace = _paces(self.senders, limits or {})
+        by_channel = named(limits or {}, self.senders)
+        # On PostgreSQL every process claims against one budget (unless told otherwise).
+        shared = not db.is_sqlite if shared is None else shared
+        self.budget: Budget = SharedBudget(by_channel) if shared else LocalBudget(by_channel)
         self._wake = asyncio.Event()
         self._next_due = idle_poll
         self._claim_statement = outbox.claim_statement()  # built once; a claim binds the time
@@ -247,51 +167,35 @@ class Dispatcher:
         queue, so no chat's order changes) and their outcomes are recorded together in one
         transaction; a crash in between sends those again at the take-back, never loses them.
         """
-        self._next_due = self.idle_poll
-        now = self._monotonic()
-        room = max((p.room(now) for p in self._pace.values()), default=0)
-        if room <= 0:
+        wait = self.budget.wait_hint(self._monotonic())
+        if wait > 0:
             # The budget is spent: claim nothing until it frees up (no claim-and-release).
-            self._next_due = min((p.next_room(now) for p in self._pace.values()), default=1.0)
+            self._next_due = wait
             return 0
-        rows = await self._claim(min(self.batch, room))
-        if not rows:
+        self._next_due = self.idle_poll
+        ready = await self._claim()
+        if not ready:
             return 0
-        ready, held = self._pick(rows)
         outcomes = await asyncio.gather(*(self._send(row) for row in ready))
-        await self._record([*outcomes, *held])
+        await self._record(list(outcomes))
         # A held row went out too (its template did): the backlog is no reason to idle.
         return sum(1 for o in outcomes if o.state in ("sent", "held"))
 
-    def _pick(self, rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[_Outcome]]:
-        """The rows the limits let go now (started), and those held back for a while."""
-        ready: list[dict[str, Any]] = []
-        held: list[_Outcome] = []
-        for row in rows:
-            pace = self._pace[row["channel"]]
-            wait = pace.wait_for(row["chat_id"], self._monotonic())
-            if wait > 0:
-                self._next_due = min(self._next_due, wait)
-                held.append(_Outcome(row, "retry", delay=wait))
-                continue
-            pace.start(row["chat_id"])
-            ready.append(row)
-        return ready, held
-
     async def _send(self, row: dict[str, Any]) -> _Outcome:
-        pace = self._pace[row["channel"]]
+        outcome = _Outcome(row, "failed")
         try:
-            return await self._attempt(row)
+            outcome = await self._attempt(row)
+            return outcome
         finally:
-            pace.done(row["chat_id"], self._monotonic())
+            self.budget.finished(row, self._monotonic(), outcome.pause)
 
     async def _attempt(self, row: dict[str, Any]) -> _Outcome:
         sender = self.senders[row["channel"]]
         try:
             external_id = await sender.send(row["chat_id"], row["body"])
         except RetryLater as exc:
-            self._pause(row, exc)
             outcome = _Outcome(row, "retry", delay=exc.retry_after, error=str(exc), attempt=True)
+            outcome.pause = Pause(exc.retry_after, exc.whole_channel)
             if exc.sent_parts:
                 outcome.body = {**row["body"], SENT_PARTS: exc.sent_parts}
             return outcome
@@ -307,26 +211,33 @@ class Dispatcher:
             return _Outcome(row, "retry", delay=backoff, error=repr(exc), attempt=True)
         return _Outcome(row, "sent", external_id=external_id)
 
-    def _pause(self, row: dict[str, Any], exc: RetryLater) -> None:
-        pace = self._pace[row["channel"]]
-        until = self._monotonic() + exc.retry_after
-        if exc.whole_channel:
-            pace.paused_all_until = max(pace.paused_all_until, until)
-        else:
-            pace.paused_until[row["chat_id"]] = until
-
     # -- database --------------------------------------------------------------------------
 
-    async def _claim(self, limit: int) -> list[dict[str, Any]]:
+    async def _claim(self) -> list[dict[str, Any]]:
+        """In one transaction: the room the limits leave, the due rows claimed within it,
+        and those of them that must wait a little longer (their chat's limit) put back."""
         now = self.clock.now()
-        params = {
-            "now": now,
-            "stale": now - self.reclaim_after,
-            "channels": list(self.senders),
-            "limit": limit,
-        }
         async with self.db.transaction() as session:
-            return await outbox.claim(session, self._claim_statement, params)
+            room = await self.budget.room(session, list(self.senders), self._monotonic())
+            open_channels = [c for c, n in room.items() if n > 0]
+            if not open_channels:
+                self._next_due = max(0.001, self.budget.wait_hint(self._monotonic()))
+                return []
+            params = {
+                "now": now,
+                "stale": now - self.reclaim_after,
+                "channels": open_channels,
+                "limit": min(self.batch, max(room.values())),
+            }
+            rows = await outbox.claim(session, self._claim_statement, params)
+            ready, waiting = await self.budget.take(session, rows, room, self._monotonic())
+            for row, wait in waiting:
+                self._next_due = min(self._next_due, wait)
+                due_at = now + timedelta(seconds=wait)
+                await outbox.reschedule(
+                    session, row["id"], due_at, error=None, attempt=False, body=None
+                )
+        return ready
 
     async def _record(self, outcomes: list[_Outcome]) -> None:
         """Every outcome of one dispatch in one transaction; the sent rows in one statement."""
@@ -336,6 +247,7 @@ class Dispatcher:
         sent = [o.row["id"] for o in outcomes if o.state == "sent"]
         named = {o.row["id"]: o.external_id for o in outcomes if o.external_id}
         async with self.db.transaction() as session:
+            await self.budget.settle(session, [o.row for o in outcomes])
             if sent:
                 await outbox.mark_sent(session, sent, now)
             if named:

@@ -42,9 +42,11 @@ def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
 class TelegramSender:
     """Sends one outbox message; Telegram's errors become the dispatcher's decisions."""
 
-    def __init__(self, bot: Bot, tr: Translate) -> None:
+    def __init__(self, bot: Bot, tr: Translate, *, paid_broadcast: bool = False) -> None:
         self.bot = bot
         self.share_label = tr("tg-share-phone")
+        # None, not False: the parameter stays out of the request unless it is wanted.
+        self.paid = True if paid_broadcast else None
 
     async def send(self, chat_id: str, body: dict[str, Any]) -> None:
         chunks = split_text(str(body.get("text") or ""))
@@ -55,7 +57,10 @@ class TelegramSender:
             for i in range(done, len(chunks)):
                 last = i == len(chunks) - 1
                 await self.bot.send_message(
-                    chat_id=int(chat_id), text=chunks[i], reply_markup=keyboard if last else None
+                    chat_id=int(chat_id),
+                    text=chunks[i],
+                    reply_markup=keyboard if last else None,
+                    allow_paid_broadcast=self.paid,
                 )
                 done = i + 1
         except TelegramRetryAfter as exc:
