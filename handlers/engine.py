@@ -26,6 +26,7 @@ from handlers import cases, identifiers, requests, survey_answers, surveys
 from handlers.clock import Clock
 from handlers.conversation import Dialog
 from handlers.form_prompts import Cipher
+from handlers.group_commit import GroupCommit
 from handlers.replies import Reply
 from handlers.staff_inbox import StaffInbox
 from handlers.turn import Context, RequestView, Turn
@@ -102,9 +103,14 @@ class Engine:
         # Keeps the clear value of an identifier masked in a message (the form's key).
         self.cipher = cipher or (dialog.form.cipher if dialog.form is not None else None)
         self._locks = _ChatLocks()
+        # Several batches at once where the database runs writers side by side; one where
+        # it queues them (SQLite) anyway.
+        parallel = 4 if db is not None and not db.is_sqlite else 1
+        self._group = GroupCommit(self._batch, parallel=parallel)
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
-        return (await self.handle_many([incoming]))[0]
+        """One update, in the next transaction with whatever else arrived meanwhile."""
+        return await self._group.submit(incoming)
 
     async def handle_many(self, incomings: Sequence[Incoming]) -> list[list[Reply]]:
         """Several updates in one transaction (a polled batch); the replies, in order.
@@ -114,6 +120,16 @@ class Engine:
         order. If the batch fails as a whole, each update is tried on its own, so one bad
         update holds none of the others back.
         """
+        try:
+            return await self._batch(incomings)
+        except Exception:
+            if len(incomings) <= 1:
+                raise
+            log.warning("a batch of %d updates failed; one by one", len(incomings))
+            return [(await self._batch([incoming]))[0] for incoming in incomings]
+
+    async def _batch(self, incomings: Sequence[Incoming]) -> list[list[Reply]]:
+        """The updates in one transaction, or none of them."""
         if not incomings:
             return []
         # Nothing past this line sees a national ID or a phone number in clear but the
@@ -125,21 +141,10 @@ class Engine:
             self.dialog.prepare(incoming)
         keys = sorted({(i.channel, i.chat_id) for i in incomings})
         async with self._locks.hold_all(keys), self.db.writer():
-            try:
-                results, queued = await self._transaction(incomings)
-            except Exception:
-                if len(incomings) == 1:
-                    raise
-                results, queued = await self._one_by_one(incomings)
+            results, queued = await self._transaction(incomings)
         if queued and self.on_commit is not None:
             self.on_commit()
         return results
-
-    async def _one_by_one(self, incomings: Sequence[Incoming]) -> tuple[list[list[Reply]], bool]:
-        log.warning("a batch of %d updates failed; one by one", len(incomings))
-        outcomes = [await self._transaction([incoming]) for incoming in incomings]
-        results = [reply for replies, _ in outcomes for reply in replies]
-        return results, any(queued for _, queued in outcomes)
 
     async def _transaction(self, incomings: Sequence[Incoming]) -> tuple[list[list[Reply]], bool]:
         now = self.clock.now()
