@@ -19,10 +19,12 @@ Everything except ``start``/``stop`` is synchronous and must be called from the 
 thread (the one the server runs on).
 
 The modules: ``wire`` (method names, errors, parameter decoding), ``checks`` (what Telegram
-refuses in texts and keyboards), ``state`` (chats, messages, files, the update queue and the
-simulated users), ``faults`` (injected errors, blocked chats), ``limits`` (flood limits),
-``methods`` (the Bot API methods), ``delivery`` (getUpdates and webhooks), ``server`` (the
-aiohttp app and the class that puts them together).
+refuses in texts and keyboards), ``state`` (chats, messages, files and the simulated users),
+``pending`` (the update queue, by chat), ``faults`` (injected errors, blocked chats),
+``limits`` (flood limits, paid broadcasts, the densest second), ``methods`` (the Bot API
+methods), ``delivery`` (getUpdates and the webhook's methods), ``webhook`` (the webhook
+sender: concurrent POSTs, retries, timings, and the load balancer over ``backends``),
+``server`` (the aiohttp app and the class that puts them together).
 """
 
 from tests.fakes.telegram.server import FakeTelegram
