@@ -15,6 +15,15 @@ Usage::
     tg.user_sends_text(42, "السلام عليكم")
     updates = await bot.get_updates(timeout=1)
 
+In front of several bot processes that all set the same public webhook URL, it is also their
+load balancer (round-robin; a failed POST goes to another process)::
+
+    tg.backends = ["http://127.0.0.1:8001", "http://127.0.0.1:8002", "http://127.0.0.1:8003"]
+    tg.users_send_text(range(1, 601), "السلام عليكم")  # 600 chats
+    ...
+    tg.webhook_stats()  # answered/s, p50/p95 from first POST to 2xx
+    tg.max_in_window(1.0), tg.limit_violations  # the densest second of sends; the 429s
+
 Everything except ``start``/``stop`` is synchronous and must be called from the event loop's
 thread (the one the server runs on).
 
