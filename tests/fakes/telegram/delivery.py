@@ -1,17 +1,18 @@
-"""How updates reach the bot: long polling (getUpdates) or webhook POSTs with retries."""
+"""How updates reach the bot: long polling (getUpdates), and the webhook's methods.
+
+The webhook's sender (the POSTs, their retries, a load balancer's backends) is in ``webhook``.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import re
 import time
-from collections.abc import Awaitable, Callable
 
-import aiohttp
-
-from tests.fakes.telegram.wire import ApiError, JsonDict, as_int, bad, canonical, decode
+from tests.fakes.telegram.pending import Pending
+from tests.fakes.telegram.webhook import Webhook
+from tests.fakes.telegram.wire import ApiError, JsonDict, as_int, bad
 
 _SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 _WEBHOOK_ACTIVE = (
@@ -24,39 +25,24 @@ _SUPERSEDED = (
 )
 
 
-class Delivery:
-    """getUpdates, setWebhook/deleteWebhook/getWebhookInfo, and the webhook sender."""
+class Delivery(Webhook):
+    """getUpdates, setWebhook/deleteWebhook/getWebhookInfo (and, inherited, the sender)."""
 
-    calls: list[JsonDict]
-    _pending: list[JsonDict]
+    _pending: Pending
     _wakeup: asyncio.Event
-    _call: Callable[[str, JsonDict], Awaitable[tuple[int, JsonDict]]]  # from the server
 
     def _setup_delivery(self) -> None:
         self.webhook_url: str | None = None
         self.webhook_secret: str | None = None
-        self.webhook_max_attempts = 5
-        self.webhook_timeout = 5.0
-        self.webhook_backoff = 0.05  # first retry delay; doubles, capped at 1 s
-        self.webhook_deliveries: list[JsonDict] = []  # {"update_id", "status", "attempt", "at"}
         self._poll_generation = 0
         self._closing = False
-        self._client: aiohttp.ClientSession | None = None
-        self._webhook_task: asyncio.Task[None] | None = None
-        self._last_webhook_error: tuple[int, str] | None = None
+        self._setup_webhook()
 
     async def _stop_delivery(self) -> None:
         """Answer pending long polls and stop webhook delivery."""
         self._closing = True
         self._wakeup.set()
-        if self._webhook_task is not None:
-            self._webhook_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._webhook_task
-            self._webhook_task = None
-        if self._client is not None:
-            await self._client.close()
-            self._client = None
+        await self._stop_sender()
 
     # ------------------------------------------------------------------ polling
 
@@ -75,11 +61,11 @@ class Delivery:
     async def _long_poll(self, limit: int, deadline: float, generation: int) -> list[JsonDict]:
         """Wait until updates are pending, the deadline passes or a newer poll supersedes."""
         while True:
-            ready = self._pending[:limit]
+            ready = self._pending.first(limit)
             if ready or self._closing:
                 for entry in ready:
-                    entry["returned"] = True
-                return [entry["update"] for entry in ready]
+                    entry.returned = True
+                return [entry.update for entry in ready]
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return []
@@ -92,16 +78,15 @@ class Delivery:
     def _confirm(self, offset: int | None) -> None:
         if offset is None:
             return
-        if offset < 0:
-            regular = [e for e in self._pending if not e["dup"]]
-            keep = {id(e) for e in regular[offset:]}
-            self._pending = [e for e in self._pending if e["dup"] or id(e) in keep]
-            return
-        self._pending = [
-            e
-            for e in self._pending
-            if e["update"]["update_id"] >= offset or (e["dup"] and not e["returned"])
-        ]
+        if offset < 0:  # all but the last -offset regular ones (duplicates stay)
+            regular = [e for e in self._pending if not e.dup]
+            confirmed = regular[:offset]
+        else:
+            confirmed = [
+                e for e in self._pending if e.update_id < offset and not (e.dup and not e.returned)
+            ]
+        for entry in confirmed:
+            self._pending.remove(entry)
 
     # ------------------------------------------------------------------ webhook methods
 
@@ -112,12 +97,15 @@ class Delivery:
         secret = params.get("secret_token")
         if secret is not None and not _SECRET_RE.match(str(secret)):
             raise bad("secret token contains unallowed characters")
+        connections = as_int(params.get("max_connections"), "max_connections", required=False)
         if params.get("drop_pending_updates"):
             self._pending.clear()
         self.webhook_url = str(url)
         self.webhook_secret = str(secret) if secret else None
-        if self._webhook_task is None or self._webhook_task.done():
-            self._webhook_task = asyncio.create_task(self._deliver_webhooks())
+        # Without the parameter the test's setting stands (Telegram would reset it to 40).
+        if connections is not None:
+            self.webhook_max_connections = min(max(connections, 1), 100)
+        self._start_sender()
         self._wakeup.set()
         return True
 
@@ -136,95 +124,7 @@ class Delivery:
             "pending_update_count": len(self._pending),
         }
         if self.webhook_url:
-            info["max_connections"] = 40
+            info["max_connections"] = self.webhook_max_connections
         if self._last_webhook_error is not None:
             info["last_error_date"], info["last_error_message"] = self._last_webhook_error
         return info
-
-    # ------------------------------------------------------------------ webhook sender
-
-    async def _deliver_webhooks(self) -> None:
-        if self._client is None:
-            self._client = aiohttp.ClientSession()
-        attempts: dict[int, int] = {}
-        while not self._closing and self.webhook_url:
-            if not self._pending:
-                self._wakeup.clear()
-                await self._wakeup.wait()
-                continue
-            entry = self._pending[0]
-            update_id = entry["update"]["update_id"]
-            attempt = attempts.get(update_id, 0) + 1
-            status = await self._post_update(entry["update"], attempt)
-            # Delivered, or given up on (Telegram drops an update eventually).
-            if 200 <= status < 300 or attempt >= self.webhook_max_attempts:
-                self._pending = [e for e in self._pending if e is not entry]
-                attempts.pop(update_id, None)
-                continue
-            attempts[update_id] = attempt
-            await asyncio.sleep(min(self.webhook_backoff * 2 ** (attempt - 1), 1.0))
-
-    async def _post_update(self, update: JsonDict, attempt: int) -> int:
-        assert self._client is not None and self.webhook_url
-        at = time.monotonic()
-        try:
-            async with self._client.post(
-                self.webhook_url,
-                data=json.dumps(update, ensure_ascii=False).encode(),
-                headers=self._webhook_headers(),
-                timeout=aiohttp.ClientTimeout(total=self.webhook_timeout),
-            ) as response:
-                status = response.status
-                await self._take_answer(response)
-        except (aiohttp.ClientError, TimeoutError) as error:
-            status = 0
-            self._last_webhook_error = (int(time.time()), f"Connection failed: {error!r}")
-        self.webhook_deliveries.append(
-            {"update_id": update["update_id"], "status": status, "attempt": attempt, "at": at}
-        )
-        return status
-
-    def _webhook_headers(self) -> dict[str, str]:
-        headers = {"Content-Type": "application/json"}
-        if self.webhook_secret:
-            headers["X-Telegram-Bot-Api-Secret-Token"] = self.webhook_secret
-        return headers
-
-    async def _take_answer(self, response: aiohttp.ClientResponse) -> None:
-        status = response.status
-        if 200 <= status < 300:
-            await self._webhook_reply(response)
-            return
-        reason = response.reason or ""
-        self._last_webhook_error = (
-            int(time.time()),
-            f"Wrong response from the webhook: {status} {reason}",
-        )
-
-    async def _webhook_reply(self, response: aiohttp.ClientResponse) -> None:
-        """Execute a method call returned in the webhook answer's body, like Telegram."""
-        params = await _reply_params(response)
-        method = params.pop("method", None)
-        if isinstance(method, str) and method:
-            method = canonical(method)
-            call: JsonDict = {"method": method, "params": params, "at": time.monotonic()}
-            call.update(status=None, via="webhook")
-            self.calls.append(call)
-            call["status"], _ = await self._call(method, params)
-
-
-async def _reply_params(response: aiohttp.ClientResponse) -> JsonDict:
-    """The parameters of the webhook answer's body (JSON or multipart; {} otherwise)."""
-    params: JsonDict = {}
-    if response.content_type == "application/json":
-        body = await response.json(content_type=None)
-        if isinstance(body, dict):
-            params = body
-    elif response.content_type.startswith("multipart/"):
-        reader = aiohttp.MultipartReader.from_response(response)
-        while (part := await reader.next()) is not None:
-            if isinstance(part, aiohttp.BodyPartReader) and part.name:
-                params[part.name] = decode(part.name, await part.text())
-    else:
-        await response.read()
-    return params

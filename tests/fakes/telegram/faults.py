@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+from tests.fakes.telegram.pending import Pending
 from tests.fakes.telegram.wire import ApiError, JsonDict, chat_key
 
 _DEFAULT_DESCRIPTIONS = {
@@ -22,7 +23,7 @@ _DEFAULT_DESCRIPTIONS = {
 class Faults:
     """``fail_next``, ``block`` and ``redeliver``, and the checks that make them bite."""
 
-    _pending: list[JsonDict]
+    _pending: Pending
     _history: dict[int, JsonDict]
     _wakeup: asyncio.Event
 
@@ -69,9 +70,7 @@ class Faults:
         """
         if update_id not in self._history:
             raise KeyError(f"no update {update_id}")
-        self._pending.insert(
-            0, {"update": self._history[update_id], "dup": True, "returned": False}
-        )
+        self._pending.add(self._history[update_id], dup=True)
         self._wakeup.set()
 
     def _inject_fault(self, method: str, params: JsonDict) -> None:

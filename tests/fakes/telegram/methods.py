@@ -12,6 +12,7 @@ from tests.fakes.telegram.checks import (
     check_reply_markup,
     message_text,
 )
+from tests.fakes.telegram.limits import is_paid
 from tests.fakes.telegram.state import State
 from tests.fakes.telegram.wire import JsonDict, as_int, bad, chat_id_of
 
@@ -25,7 +26,7 @@ _NOT_MODIFIED = (
 class Methods(State):
     """One ``_snake_case`` coroutine a method: the call's params in, its result out."""
 
-    _check_limits: Callable[[int], None]  # from Limits
+    _check_limits: Callable[[int, bool], None]  # from Limits
 
     async def _get_me(self, params: JsonDict) -> JsonDict:
         return {
@@ -43,7 +44,7 @@ class Methods(State):
         if not visible.strip():
             raise bad("message text is empty")
         check_reply_markup(params.get("reply_markup"))
-        self._check_limits(chat_id)
+        self._check_limits(chat_id, is_paid(params))
         message = self._bot_message(chat_id, params, {"text": visible})
         self._record("sendMessage", chat_id, params, message)
         return message
@@ -129,7 +130,7 @@ class Methods(State):
         extra = caption(params)
         check_reply_markup(params.get("reply_markup"))
         file = self._input_file(params, *kind)
-        self._check_limits(chat_id)
+        self._check_limits(chat_id, is_paid(params))
         extra[kind[0]] = attachment(file)
         message = self._bot_message(chat_id, params, extra)
         self._record(method, chat_id, params, message)

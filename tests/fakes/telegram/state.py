@@ -6,8 +6,11 @@ import asyncio
 import hashlib
 import itertools
 import time
+from collections import Counter
+from collections.abc import Callable, Iterable
 
 from tests.fakes.telegram.checks import utf16_len
+from tests.fakes.telegram.pending import Pending
 from tests.fakes.telegram.wire import SEND_METHODS, JsonDict, as_int, bad, without_uploads
 
 USER_NAME = "مستخدم"
@@ -27,7 +30,9 @@ class State:
         self.topics: dict[int, list[JsonDict]] = {}
         self.callback_answers: dict[str, JsonDict] = {}
         # What Telegram holds.
-        self._pending: list[JsonDict] = []  # {"update": dict, "dup": bool, "returned": bool}
+        self._pending = Pending()
+        self._sent_by_chat: dict[int, list[JsonDict]] = {}
+        self._sent_indexed = 0
         self._history: dict[int, JsonDict] = {}
         self._messages: dict[tuple[int, int], JsonDict] = {}
         self._message_ids: dict[int, itertools.count[int]] = {}
@@ -64,6 +69,18 @@ class State:
             reply_to_message_id=reply_to_message_id,
         )
         return self._queue({"message": message})
+
+    def users_send_text(
+        self, user_ids: Iterable[int], text: str | Callable[[int], str]
+    ) -> list[JsonDict]:
+        """Each user writes once in a private chat, in the order given: a load test's crowd.
+
+        ``text`` is the same for all, or a function of the user's id. O(1) an update.
+        """
+        return [
+            self.user_sends_text(user, text if isinstance(text, str) else text(user))
+            for user in user_ids
+        ]
 
     def user_presses(
         self, user_id: int, message_id: int, data: str, *, chat_id: int | None = None
@@ -138,7 +155,26 @@ class State:
 
     def messages_to(self, chat_id: int) -> list[JsonDict]:
         """Messages the bot sent to the chat (send* methods, not edits), in order."""
-        return [s for s in self.sent if s["chat_id"] == chat_id and s["method"] in SEND_METHODS]
+        records = self._sent_index().get(chat_id, [])
+        return [s for s in records if s["method"] in SEND_METHODS]
+
+    def send_counts(self) -> Counter[int]:
+        """How many messages (send* methods) the bot sent to each chat it sent any to."""
+        counts: Counter[int] = Counter()
+        for chat_id, records in self._sent_index().items():
+            sends = sum(s["method"] in SEND_METHODS for s in records)
+            if sends:
+                counts[chat_id] = sends
+        return counts
+
+    def _sent_index(self) -> dict[int, list[JsonDict]]:
+        """``sent`` by chat, so that checking 10,000 chats is not 10,000 scans of ``sent``."""
+        if self._sent_indexed > len(self.sent):  # a test cut ``sent``: index it afresh
+            self._sent_by_chat, self._sent_indexed = {}, 0
+        for record in self.sent[self._sent_indexed :]:
+            self._sent_by_chat.setdefault(record["chat_id"], []).append(record)
+        self._sent_indexed = len(self.sent)
+        return self._sent_by_chat
 
     @property
     def pending_updates(self) -> int:
@@ -256,7 +292,7 @@ class State:
     def _queue(self, body: JsonDict) -> JsonDict:
         update = {"update_id": next(self._update_ids), **body}
         self._history[update["update_id"]] = update
-        self._pending.append({"update": update, "dup": False, "returned": False})
+        self._pending.add(update)
         self._wakeup.set()
         return update
 
