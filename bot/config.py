@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.errors import BadSetting
 
 ROOT = Path(__file__).resolve().parent.parent
 PROFILES_DIR = ROOT / "profiles"
@@ -85,6 +89,12 @@ class Settings(BaseSettings):
     # Seconds after which an outbox message claimed by a process that died mid-send is sent
     # by another (PostgreSQL; on SQLite a restarting bot takes its own back at once).
     outbox_reclaim_after: float = Field(default=120.0, ge=1.0)
+    # The periodic jobs' periods in seconds, by job id, where they differ from the
+    # defaults: "surveys-send=60,cases-unclaimed=900" (scheduler/jobs.JOB_IDS).
+    job_intervals: Annotated[dict[str, int], NoDecode] = Field(default_factory=dict)
+    # PostgreSQL: how often a process that doesn't lead the jobs tries to, and how often
+    # the leader checks it still does (a dead leader is replaced within about this long).
+    leader_retry_seconds: float = Field(default=3.0, gt=0, le=60)
     # Python's own level names, in any case (DEBUG or debug).
     log_level: str = Field(default="info", pattern=r"(?i)^(critical|error|warning|info|debug)$")
     # Set behind HTTPS so the visitor cookie is only sent over TLS (it is also Secure
@@ -113,6 +123,14 @@ class Settings(BaseSettings):
                 raise ValueError(f"not an origin (scheme://host[:port]): {origin!r}")
         return value
 
+    @field_validator("job_intervals", mode="before")
+    @classmethod
+    def _job_intervals(cls, value: object) -> dict[str, int]:
+        entries = _entries(value) if isinstance(value, str) else value
+        if not isinstance(entries, Mapping):
+            raise BadSetting("cli-error-job-intervals-entry", entry=str(value))
+        return {str(job): _period(str(job), seconds) for job, seconds in entries.items()}
+
     @field_validator("whatsapp_api_base")
     @classmethod
     def _no_trailing_slash(cls, value: str) -> str:
@@ -127,3 +145,25 @@ class Settings(BaseSettings):
 
     def profile_dir(self, slug: str | None = None) -> Path:
         return self.profiles_dir / (slug or self.org)
+
+
+def _entries(text: str) -> dict[str, str]:
+    """ "surveys-send=60, cases-unclaimed=900" as {job: seconds}, still text."""
+    entries = {}
+    for entry in filter(None, (part.strip() for part in text.split(","))):
+        job, equals, seconds = entry.partition("=")
+        if not equals or not job.strip():
+            raise BadSetting("cli-error-job-intervals-entry", entry=entry)
+        entries[job.strip()] = seconds.strip()
+    return entries
+
+
+def _period(job: str, seconds: object) -> int:
+    from scheduler.jobs import JOB_IDS  # only when the setting is used: it loads the jobs
+
+    if job not in JOB_IDS:
+        raise BadSetting("cli-error-job-intervals-job", job=job, known=", ".join(JOB_IDS))
+    text = str(seconds)
+    if isinstance(seconds, bool) or not text.isascii() or not text.isdigit() or int(text) < 1:
+        raise BadSetting("cli-error-job-intervals-seconds", job=job, seconds=text)
+    return int(text)

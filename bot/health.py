@@ -1,4 +1,5 @@
-"""What `/healthz` and `/readyz` report: each channel's state and whether the database answers.
+"""What `/healthz` and `/readyz` report: each channel's state, whether this process leads
+the periodic jobs, and whether the database answers.
 
 A channel starts beside the web app, never in its way (issue 12): its start-up runs in the
 background and reports here, so the website stays up while Telegram is unreachable.
@@ -29,12 +30,21 @@ class Health:
     channels: dict[str, ChannelState] = field(default_factory=dict)
     # Set by the lifespan once the database is open; None until then (not ready).
     database: Callable[[], Awaitable[None]] | None = None
+    # "leader" while this process runs the periodic jobs, "standby" while another does
+    # (PostgreSQL); None before the scheduler starts. Either way the process is ready.
+    scheduler: str | None = None
 
     def set(self, channel: str, state: ChannelState) -> None:
         self.channels[channel] = state
 
+    def set_leading(self, leading: bool) -> None:
+        self.scheduler = "leader" if leading else "standby"
+
     def report(self) -> dict[str, str]:
-        return {"status": "ok", **{name: str(s) for name, s in sorted(self.channels.items())}}
+        report = {"status": "ok", **{name: str(s) for name, s in sorted(self.channels.items())}}
+        if self.scheduler is not None:
+            report["scheduler"] = self.scheduler
+        return report
 
     async def ready(self) -> bool:
         if self.database is None:

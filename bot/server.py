@@ -20,6 +20,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 import uvicorn
 from aiogram import Bot
 from aiogram.exceptions import TelegramRetryAfter
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from fastapi import FastAPI
 
 from bot.channels.telegram.client import ALLOWED_UPDATES, set_commands
@@ -42,6 +43,7 @@ from handlers.clock import SystemClock
 from handlers.staff_auth import LoginThrottle
 from handlers.types import ChatEngine
 from scheduler.jobs import build_scheduler
+from scheduler.leader import Leader
 from storage.rejects import record_rejected
 
 log = logging.getLogger(__name__)
@@ -49,9 +51,21 @@ log = logging.getLogger(__name__)
 
 @asynccontextmanager
 async def background(core: Core, health: Health | None = None) -> AsyncIterator[None]:
-    """The scheduled jobs, and the outbox dispatcher and the Telegram poller when Telegram
-    is configured."""
-    scheduler = build_scheduler(
+    """The scheduled jobs (while this process leads them), and the outbox dispatcher and
+    the Telegram poller when Telegram is configured."""
+    health = health or Health()
+    leader = Leader(
+        core.db,
+        functools.partial(_scheduler, core),
+        retry=core.settings.leader_retry_seconds,
+        on_change=health.set_leading,
+    )
+    async with leader.running(), _telegram(core, health):
+        yield
+
+
+def _scheduler(core: Core) -> AsyncIOScheduler:
+    return build_scheduler(
         core.db,
         core.engine.clock,
         core.catalog.t,
@@ -60,13 +74,8 @@ async def background(core: Core, health: Health | None = None) -> AsyncIterator[
         form=core.engine.dialog.form,
         wake=core.dispatcher.wake if core.dispatcher is not None else None,
         staff_chat=core.staff.staff_chat if core.staff is not None else None,
+        periods=core.settings.job_intervals,
     )
-    scheduler.start()
-    try:
-        async with _telegram(core, health or Health()):
-            yield
-    finally:
-        scheduler.shutdown(wait=False)
 
 
 @asynccontextmanager

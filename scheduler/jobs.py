@@ -1,18 +1,21 @@
-"""The periodic jobs and the one APScheduler per process that runs them.
+"""The periodic jobs and the scheduler that runs them.
 
 Each job is a plain async function: it opens its own session, commits once, and takes the
 clock it is given, so tests call it directly with a FixedClock instead of waiting for
 APScheduler. `build_scheduler` (given the database, the clock, the texts and the profile's
 rules by whoever wires the process) registers them under fixed ids (`replace_existing`, memory
-job store): every process runs its own scheduler, and the database, not the scheduler,
-keeps two processes from doing the same work twice (row locks, unique surveys, audit
-markers).
+job store). On PostgreSQL only the process that leads (scheduler/leader.py) runs its
+scheduler, and each run takes the job's turn first (storage/leases.py), so a job runs once
+per period across processes even while the lead changes hands; the database still keeps
+two runs from doing the same work twice (row locks, unique surveys, audit markers).
 """
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
+from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -30,7 +33,9 @@ from handlers.request_form import RequestForm
 from handlers.staff_inbox import to_staff
 from handlers.surveys import SurveyPolicy
 from handlers.types import Translate
+from scheduler.leader import runner
 from storage import cases as case_store
+from storage import leases
 from storage import repositories as repo
 from storage import requests as request_store
 from storage.db import Database, Session
@@ -38,6 +43,8 @@ from storage.models import Conversation, HandoverCase, SupportRequest
 
 log = logging.getLogger(__name__)
 Job = Callable[[], Awaitable[None]]
+# Whether this process runs a job now (PostgreSQL: storage.leases.turn); held while it runs.
+Turn = Callable[[], AbstractAsyncContextManager[bool]]
 
 # The fixed ids: a second registration replaces the first instead of doubling it.
 JOB_IDS = (
@@ -206,12 +213,21 @@ def _mark(
 # -- the scheduler ----------------------------------------------------------------------------
 
 
-def _job(run: Callable[[], Awaitable[Any]], wake: Callable[[], None] | None) -> Job:
-    """A job that wakes the dispatcher when it queued something, and logs its failures."""
+def _job(
+    run: Callable[[], Awaitable[Any]], wake: Callable[[], None] | None, turn: Turn | None = None
+) -> Job:
+    """A job that runs in its turn (when given one), wakes the dispatcher when it queued
+    something, and logs its failures."""
 
     async def job() -> None:
         try:
-            done = await run()
+            if turn is None:
+                done = await run()
+            else:
+                async with turn() as mine:
+                    if not mine:
+                        return  # another process ran it this period, or is running it
+                    done = await run()
         except Exception:  # one failed run must not stop the next
             log.exception("scheduled job failed")
             return
@@ -231,18 +247,31 @@ def build_scheduler(
     form: RequestForm | None,
     wake: Callable[[], None] | None,
     staff_chat: str | None,
+    periods: Mapping[str, int] | None = None,
 ) -> AsyncIOScheduler:
-    """One scheduler for this process, its jobs registered (started by bot/server.py).
+    """One scheduler for this process, its jobs registered (started by scheduler/leader.py).
 
     `wake` wakes the outbox dispatcher and `staff_chat` is the staff Telegram group, when
-    there is one of each.
+    there is one of each; `periods` overrides jobs' periods in seconds, by id.
     """
     runs = _runs(db, clock, with_digits(tr, profile.digits), policy, profile, staff_chat)
     if form is not None:
         runs.append(("drafts-expire", lambda: expire_drafts(db, clock, form, policy), 3600))
-    jobs = [("outbox-sweep", _sweep(wake), 30)]
-    jobs += [(job_id, _job(run, wake), seconds) for job_id, run, seconds in runs]
+    periods = periods or {}
+    # The sweep only wakes this process's own dispatcher: no turn to take.
+    jobs = [("outbox-sweep", _sweep(wake), periods.get("outbox-sweep", 30))]
+    for job_id, run, default in runs:
+        seconds = periods.get(job_id, default)
+        jobs.append((job_id, _job(run, wake, _turn(db, job_id, seconds)), seconds))
     return _scheduler(jobs, clock)
+
+
+def _turn(db: Database, job_id: str, seconds: int) -> Turn | None:
+    """On SQLite there is one process, and a transaction held across the job would wait
+    for the job's own (one writer): no turn."""
+    if db.is_sqlite:
+        return None
+    return functools.partial(leases.turn, db, job_id, seconds, runner())
 
 
 def _runs(

@@ -13,11 +13,11 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from bot.cli import chat, db, faq, report, request, staff, survey
-from bot.cli.common import Command, complain, in_own_words
+from bot.cli.common import Command, complain, in_own_words, refused
 from bot.cli.serve import cmd_serve
 from bot.config import PROFILES_DIR, Settings
 from bot.datadir import lock_down
-from bot.errors import NotMigrated, UnknownOrg
+from bot.errors import BadSetting, NotMigrated, UnknownOrg
 from bot.i18n import DEFAULT_LOCALE, Catalog
 from faq.profile import ProfileError
 
@@ -61,5 +61,7 @@ def main(argv: Sequence[str], out: TextIO | None = None) -> int:
             tr = in_own_words(settings, tr)
         run: Command = args.run
         return run(args, settings, tr, out or sys.stdout)
+    except BadSetting as exc:
+        return refused(tr, exc)
     except (NotMigrated, ValueError, OSError) as exc:
         return _failure(exc, tr)

@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from bot.config import Settings
+from bot.health import Health
 from bot.i18n import Catalog
 from bot.server import background
 from bot.wiring import open_core
@@ -165,5 +166,7 @@ async def test_the_scheduler_registers_each_job_once_under_its_fixed_id(
             staff_chat=None,
         )
         assert sorted(j.id for j in scheduler.get_jobs()) == sorted(JOB_IDS)
-        async with background(core):  # the server starts and stops it
-            pass
+        health = Health()
+        async with background(core, health):  # the server starts and stops it
+            # SQLite: one process, which runs its scheduler at once.
+            assert health.report()["scheduler"] == "leader"

@@ -81,7 +81,9 @@ class History(BaseModel):
 
 
 class Health(BaseModel):
-    """`status` is "ok" whenever this answers; each channel adds "up", "retrying" or "off"."""
+    """`status` is "ok" whenever this answers; each channel adds "up", "retrying", "off" or
+    "stopped", and `scheduler` says "leader" or "standby" (whether this process runs the
+    periodic jobs)."""
 
     model_config = ConfigDict(
         extra="allow", json_schema_extra={"additionalProperties": {"type": "string"}}

@@ -109,4 +109,7 @@ cli-error-unknown-org = لا توجد جمعية بالمعرّف «{ $org }». 
 cli-error-profile = تعذّر تحميل ملف الجمعية: { $detail }
 cli-error-input = تعذّر قراءة المدخلات: { $detail }
 cli-error-not-migrated = قاعدة البيانات ليست محدّثة: شغّل أولاً  python bot.py db upgrade
+cli-error-job-intervals-entry = TAWASUL_JOB_INTERVALS: «{ $entry }» ليست على صيغة المهمة=الثواني (مثلاً surveys-send=60,cases-unclaimed=900)
+cli-error-job-intervals-job = TAWASUL_JOB_INTERVALS: لا توجد مهمة باسم «{ $job }». المهام: { $known }
+cli-error-job-intervals-seconds = TAWASUL_JOB_INTERVALS: مدة المهمة { $job } عدد صحيح من الثواني، 1 فأكثر، لا «{ $seconds }»
 db-upgraded = قاعدة البيانات محدّثة ✅

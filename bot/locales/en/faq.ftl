@@ -91,4 +91,7 @@ cli-error-unknown-org = No association with the id "{ $org }". Available: { $kno
 cli-error-profile = Could not load the association's profile: { $detail }
 cli-error-input = Could not read the input: { $detail }
 cli-error-not-migrated = The database is not migrated: run  python bot.py db upgrade  first
+cli-error-job-intervals-entry = TAWASUL_JOB_INTERVALS: «{ $entry }» is not job=seconds (for example surveys-send=60,cases-unclaimed=900)
+cli-error-job-intervals-job = TAWASUL_JOB_INTERVALS: there is no job «{ $job }». The jobs: { $known }
+cli-error-job-intervals-seconds = TAWASUL_JOB_INTERVALS: the period of { $job } must be a whole number of seconds, 1 or more, not «{ $seconds }»
 db-upgraded = The database is up to date ✅
