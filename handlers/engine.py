@@ -105,7 +105,7 @@ class Engine:
         self._locks = _ChatLocks()
         # Several batches at once where the database runs writers side by side; one where
         # it queues them (SQLite) anyway.
-        parallel = 4 if db is not None and not db.is_sqlite else 1
+        parallel = 2 if db is not None and not db.is_sqlite else 1
         self._group = GroupCommit(self._batch, parallel=parallel)
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
