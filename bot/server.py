@@ -14,6 +14,7 @@ import functools
 import gc
 import hashlib
 import logging
+import socket
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
@@ -216,7 +217,22 @@ async def serve(settings: Settings, catalog: Catalog, faq: FaqService | None = N
         forwarded_allow_ips=settings.trusted_proxies or None,
         log_level=settings.log_level,
     )
-    await uvicorn.Server(config).serve()
+    await Server(config, app).serve()
+
+
+class Server(uvicorn.Server):
+    """uvicorn, whose shutdown first ends the web chat's long polls: each would otherwise
+    hold it (and a deploy) for the rest of its wait."""
+
+    def __init__(self, config: uvicorn.Config, app: FastAPI) -> None:
+        super().__init__(config)
+        self.app = app
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        wakeups = getattr(self.app.state, "wakeups", None)
+        if wakeups is not None:
+            wakeups.release()
+        await super().shutdown(sockets=sockets)
 
 
 def build_app(settings: Settings, catalog: Catalog, faq: FaqService) -> FastAPI:
@@ -244,7 +260,7 @@ def build_app(settings: Settings, catalog: Catalog, faq: FaqService) -> FastAPI:
         uploads=uploads,
         openapi=settings.openapi,
     )
-    app.state.staff = app.state.telegram = app.state.whatsapp = None
+    app.state.staff = app.state.telegram = app.state.whatsapp = app.state.wakeups = None
     if settings.telegram_bot_token and settings.telegram_webhook_url:
         secret = webhook_secret(settings)
         app.include_router(webhook_router(secret, catalog.t, settings.telegram_staff_chat_id))
@@ -299,11 +315,13 @@ async def _running(
         app.state.staff = staff_backend(core)
         app.state.telegram = WebhookServices(core.bot, core.staff, _rejecter(core))
         app.state.whatsapp = whatsapp = _whatsapp_services(core)
+        app.state.wakeups = core.wakeups
         health.database = core.db.ping
         try:
             yield core.engine
         finally:
             app.state.staff = app.state.telegram = app.state.whatsapp = None
+            app.state.wakeups = None
             health.database = None
             if whatsapp is not None:
                 await whatsapp.aclose()

@@ -35,12 +35,17 @@ from handlers.windows import ServiceWindow
 from scheduler.dispatcher import Dispatcher, Limits, Sender
 from storage.crypto import Vault, load_or_create_master_key
 from storage.db import Database, sqlite_url
+from storage.notify import OUTBOX, Wakeups
 
 if TYPE_CHECKING:
     from aiogram import Bot
 
     from bot.channels.whatsapp.api import CloudApi
     from bot.channels.whatsapp.sender import WhatsAppSender
+
+
+# The dispatcher's idle poll where wake-ups reach every process (PostgreSQL's NOTIFY).
+PUSHED_IDLE_POLL = 5.0
 
 
 @dataclass
@@ -59,6 +64,8 @@ class Core:
     # WhatsApp's Cloud API and its outbox sender, when WHATSAPP_ACCESS_TOKEN is set
     whatsapp: CloudApi | None = None
     whatsapp_sender: WhatsAppSender | None = None
+    # "Look now", here and in the other processes on the database (storage/notify.py).
+    wakeups: Wakeups = field(default_factory=Wakeups)
 
 
 def database_for(settings: Settings) -> Database:
@@ -103,12 +110,15 @@ async def open_core(
     # Every text the core writes names the association's people in its own words.
     catalog = speaking(catalog, faq.profile)
     db = database_for(settings)
+    wakeups = Wakeups(db)
     try:
         await _require_schema(db, catalog)
-        core = build_core(settings, catalog, faq, db, clock)
+        core = build_core(settings, catalog, faq, db, clock, wakeups)
+        await wakeups.start()
         try:
             yield core
         finally:
+            await wakeups.close()
             if core.bot is not None:
                 await core.bot.session.close()
             if core.whatsapp is not None:
@@ -125,9 +135,15 @@ async def _require_schema(db: Database, catalog: Catalog) -> None:
 
 
 def build_core(
-    settings: Settings, catalog: Catalog, faq: FaqService, db: Database, clock: Clock
+    settings: Settings,
+    catalog: Catalog,
+    faq: FaqService,
+    db: Database,
+    clock: Clock,
+    wakeups: Wakeups | None = None,
 ) -> Core:
     """The engine, the staff desk and, with a bot token, Telegram's side, over `db`."""
+    wakeups = wakeups or Wakeups()
     schedule = Schedule.from_profile(faq.profile.schedule)
     surveys = SurveyPolicy.from_profile(faq.profile.surveys, faq.profile.quiet_hours)
     form = build_form(settings, catalog, faq, clock)
@@ -144,12 +160,19 @@ def build_core(
         group = staff.staff_chat if staff is not None else None
         whatsapp = _whatsapp(settings, faq, db, clock, tr, group, senders, limits)
     dispatcher = _dispatcher(settings, db, senders, limits, clock) if senders else None
-    wake = dispatcher.wake if dispatcher is not None else None
+    if dispatcher is not None:
+        wakeups.listen(OUTBOX, dispatcher.wake)
+    # Whichever process's dispatcher claims a message queued here, it looks at once; and
+    # a web visitor's page hears of what staff (or a status change) wrote in their chat.
+    wake = wakeups.waker(OUTBOX)
+    db.on_written = wakeups.written
     engine = Engine(db, dialog, clock, on_commit=wake, staff=staff)
     staff_chat = staff.staff_chat if staff is not None else None
     vault = build_vault(settings)
     desk = StaffDesk(db, clock, tr, vault, surveys, on_commit=wake, staff_chat=staff_chat)
-    core = Core(settings, catalog, faq, db, engine, dispatcher, bot, staff, desk, surveys)
+    core = Core(
+        settings, catalog, faq, db, engine, dispatcher, bot, staff, desk, surveys, wakeups=wakeups
+    )
     if whatsapp is not None:
         core.whatsapp, core.whatsapp_sender = whatsapp
     return core
@@ -244,5 +267,8 @@ def _dispatcher(
         senders,
         clock,
         limits=limits,
+        # On PostgreSQL a message queued by any process wakes every dispatcher (NOTIFY):
+        # the idle poll is only for rows that fall due later (retries), and the sweep.
+        idle_poll=1.0 if db.is_sqlite else PUSHED_IDLE_POLL,
         reclaim_after=timedelta(seconds=settings.outbox_reclaim_after),
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -74,6 +74,10 @@ def _sqlite_setup(engine: AsyncEngine) -> None:
 
 
 _APPENDS = "tawasul.appends"
+_WRITTEN = "tawasul.written"
+# Told after a commit which conversations (channel, chat id) got a message in it: a page
+# that redraws its transcript can look now (storage/notify.py).
+Written = Callable[[frozenset[tuple[str, str]]], None]
 # An execution option: the transaction only reads (on SQLite: a deferred BEGIN).
 READ_ONLY = "tawasul_read_only"
 
@@ -91,6 +95,10 @@ class AppendingSession(orm.Session):
 
     def append(self, table: Table, row: dict[str, Any]) -> None:
         self.info.setdefault(_APPENDS, []).append((table, row))
+
+    def wrote(self, channel: str, chat_id: str) -> None:
+        """This transaction adds a message to that conversation."""
+        self.info.setdefault(_WRITTEN, set()).add((channel, chat_id))
 
     def write_appends(self) -> None:
         pending: list[tuple[Table, dict[str, Any]]] = self.info.pop(_APPENDS, [])
@@ -118,6 +126,7 @@ def _before_commit(session: orm.Session) -> None:
 @event.listens_for(AppendingSession, "after_rollback")
 def _after_rollback(session: orm.Session) -> None:
     session.info.pop(_APPENDS, None)
+    session.info.pop(_WRITTEN, None)
 
 
 class Database:
@@ -151,6 +160,8 @@ class Database:
         # steps of up to 100 ms and in no order, which made the slowest of 50 concurrent
         # messages wait seconds. Queuing them here, first come first served, does not.
         self._write_lock = asyncio.Lock() if self.is_sqlite else None
+        # Set by whoever wires the process; called after each commit that wrote messages.
+        self.on_written: Written | None = None
 
     def session(self) -> AsyncSession:
         return self._sessions()
@@ -166,8 +177,14 @@ class Database:
             if queued:
                 await stack.enter_async_context(self.writer())
             session = await stack.enter_async_context(self.session())
-            await stack.enter_async_context(session.begin())
-            yield session
+            async with session.begin():
+                yield session
+            self._committed(session)
+
+    def _committed(self, session: AsyncSession) -> None:
+        written = session.sync_session.info.pop(_WRITTEN, None)
+        if written and self.on_written is not None:
+            self.on_written(frozenset(written))
 
     @asynccontextmanager
     async def reading(self) -> AsyncIterator[AsyncSession]:

@@ -194,15 +194,20 @@ def add_message(
         created_at=now,
         identifiers_enc=identifiers_enc,
     )
+    _sync(session).wrote(conversation.channel, conversation.chat_id)
 
 
-def _append(session: AsyncSession, model: type[Base], **row: Any) -> None:
-    """An append-only row, written in bulk with the transaction's others (no id back)."""
+def _sync(session: AsyncSession) -> AppendingSession:
     sync = session.sync_session
     assert isinstance(sync, AppendingSession), (
         "sessions come from Database.transaction() or reading()"
     )
-    sync.append(model.__table__, row)  # type: ignore[arg-type]
+    return sync
+
+
+def _append(session: AsyncSession, model: type[Base], **row: Any) -> None:
+    """An append-only row, written in bulk with the transaction's others (no id back)."""
+    _sync(session).append(model.__table__, row)  # type: ignore[arg-type]
 
 
 def add_outbox(

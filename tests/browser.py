@@ -14,6 +14,8 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
+from bot.server import Server
+
 CHROMIUM = Path("/usr/bin/chromium")
 NO_CHROMIUM = "needs Debian's Chromium at /usr/bin/chromium (apt chromium)"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
@@ -50,7 +52,8 @@ def serve(app: FastAPI) -> Iterator[str]:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    # bot/server.py's: stopping, it ends the chat page's long poll instead of waiting for it.
+    server = Server(uvicorn.Config(app, log_level="warning", lifespan="on"), app)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     try:

@@ -1,7 +1,9 @@
 // Tawasul web chat page. Talks to /api/chat, /api/chat/upload and /api/chat/history
 // (see bot/web.py).
-// What staff write (and status changes) arrive without a reload: the page asks for the
-// messages after the last one it shows every few seconds while it is idle and visible.
+// What staff write (and status changes) arrive without a reload: while it is idle and
+// visible, the page keeps one long poll open for the messages after the last one it shows
+// (the server answers as soon as there are some, or after WAIT_S), and asks again at once;
+// after an error, or from a server that answers at once, it asks every POLL_MS instead.
 // Every message is inserted with textContent, never as HTML: what anyone types stays text.
 (() => {
   "use strict";
@@ -34,6 +36,9 @@
   let lastId = 0;
   let sends = 0;
   const POLL_MS = 2000;
+  const WAIT_S = 20;
+  // An empty answer sooner than this did not wait: the server holds no long polls.
+  const WAITED_MS = 1000;
 
   function newId() {
     // crypto.randomUUID needs a secure context; getRandomValues works on plain http too.
@@ -182,9 +187,10 @@
     }
   }
 
-  async function fetchNewer() {
+  async function fetchNewer(wait) {
+    const query = "?after=" + lastId + (wait ? "&wait=" + wait : "");
     try {
-      const response = await fetch("/api/chat/history?after=" + lastId, {
+      const response = await fetch("/api/chat/history" + query, {
         credentials: "same-origin",
       });
       if (!response.ok) return null;
@@ -216,9 +222,15 @@
   }
 
   async function poll() {
+    let delay = POLL_MS;
     if (!busy && !document.hidden && lastId > 0) {
       const before = sends;
-      const data = await fetchNewer();
+      const asked = Date.now();
+      const data = await fetchNewer(WAIT_S);
+      if (data) {
+        const news = data.reset || data.messages.length > 0;
+        if (news || Date.now() - asked >= WAITED_MS) delay = 0;
+      }
       if (data && !busy && before === sends) {
         if (data.reset) {
           await loadHistory();
@@ -228,7 +240,7 @@
         }
       }
     }
-    window.setTimeout(poll, POLL_MS);
+    window.setTimeout(poll, delay);
   }
 
   async function post(body, resync) {

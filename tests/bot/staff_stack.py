@@ -1,8 +1,9 @@
 """The web app with the staff inbox over a real engine and database, for the staff tests.
 
-`staff_app` wires what bot/server.py wires (engine, staff desk, file source) around a
-database: one already open (the HTTP tests, on the test's own event loop) or one opened
-in the app's lifespan from a URL (the browser tests, whose server runs its own loop).
+`staff_app` wires what bot/server.py wires (engine, staff desk, file source, the wake-ups
+that answer the chat's long polls) around a database: one already open (the HTTP tests, on
+the test's own event loop) or one opened in the app's lifespan from a URL (the browser
+tests, whose server runs its own loop).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from handlers.staff_inbox import add_staff
 from handlers.types import ChatEngine
 from storage.crypto import Vault
 from storage.db import Database
+from storage.notify import Wakeups
 from tests.handlers.chats import form_engine
 
 tr = Catalog("ar")
@@ -68,14 +70,18 @@ def staff_app(
         engine = build_engine(opened, faq, clock)
         desk = StaffDesk(opened, clock, said.t, Vault(KEY))
         holder.update(engine=engine, desk=desk, db=opened, backend=StaffBackend(desk, files))
+        app.state.wakeups = wakeups = Wakeups(opened)
+        opened.on_written = wakeups.written
         try:
             yield engine
         finally:
+            app.state.wakeups = opened.on_written = None
+            await wakeups.close()
             holder.clear()
             if db is None:
                 await opened.dispose()
 
-    return create_app(
+    app = create_app(
         engine_factory=factory,
         catalog=said,
         org_name=ORG_NAME,
@@ -84,6 +90,7 @@ def staff_app(
         staff=lambda: holder.get("backend"),
         uploads=uploads,
     )
+    return app
 
 
 async def add_member(db: Database, username: str, role: str, password: str = PASSWORD) -> None:

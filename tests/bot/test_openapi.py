@@ -145,6 +145,10 @@ def test_the_description_names_the_json_apis_only(tmp_path: Path, faq_service: F
     assert schemes["staffSession"]["name"] == SESSION_COOKIE
     body = described["paths"]["/api/chat"]["post"]["requestBody"]["content"]["application/json"]
     assert body["schema"]["oneOf"] == [{"required": ["text"]}, {"required": ["payload"]}]
+    # The page's long poll: `after` and how long to wait for news (at most 25 s).
+    history = described["paths"]["/api/chat/history"]["get"]["parameters"]
+    patterns = {p["name"]: p["schema"]["pattern"] for p in history}
+    assert patterns == {"after": r"^[0-9]{1,18}$", "wait": r"^([0-9]|1[0-9]|2[0-5])$"}
 
 
 async def test_off_by_default_and_no_docs_page(faq_service: FaqService, tmp_path: Path) -> None:

@@ -154,11 +154,13 @@ async def test_a_researcher_answers_a_web_visitor_who_sees_it_without_reloading(
     await desk.click("#reply-send")
     await desk.wait_for_selector("#reply-sent")
 
-    # The reply reaches the visitor's open chat by itself.
+    # The reply reaches the visitor's open chat by itself: the page's long poll (20 s) is
+    # answered when it is written, well before its wait ends.
     await chat.wait_for_function(
         "(text) => [...document.querySelectorAll('.turn.bot .bubble')]"
         ".some((b) => b.textContent.includes(text))",
         arg=REPLY,
+        timeout=10_000,
     )
     assert await _not_reloaded(chat)
     last_bot = await chat.locator(VISITOR_BOT).last.inner_text()

@@ -19,6 +19,12 @@ from pydantic.json_schema import SkipJsonSchema
 MESSAGE_ID_PATTERN = r"^[A-Za-z0-9._:-]{1,64}$"
 # A message id the page already has: digits only, as `?after=` is read.
 AFTER_PATTERN = r"^[0-9]{1,18}$"
+# A long poll's wait, in seconds: 0 to 25 (under the usual 30-60 s proxy idle timeouts).
+WAIT_PATTERN = r"^([0-9]|1[0-9]|2[0-5])$"
+WAIT_DESCRIPTION = (
+    "With `after`: when nothing is newer, wait up to this many seconds (at most 25) for "
+    "something new in the visitor's chat, and answer as soon as it comes."
+)
 
 VISITOR_AUTH = "visitorCookie"
 STAFF_AUTH = "staffSession"

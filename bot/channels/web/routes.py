@@ -33,14 +33,19 @@ API (every error is `{"error": <text from the catalog>}`, never FastAPI's Englis
   `payload` is null when the transcript kept no payloads for them; the page then sends the
   label as text, which the engine matches like a typed button label. Each message has an
   increasing `id`. With `?after=ID`: only the messages after that id (what staff or a
-  status change said since the page last looked; the page asks every few seconds), and
-  `"reset": true` when more came than one answer holds, so the page redraws it all.
+  status change said since the page last looked), and `"reset": true` when more came than
+  one answer holds, so the page redraws it all. With `&wait=S` too (0-25): a long poll;
+  when nothing is newer, the answer waits up to S seconds for something new in this
+  visitor's chat (written by any process on the database), and comes as soon as it is.
 - `GET /` — the chat page; `/static/…` its stylesheet and script (nothing from a CDN);
   `GET /embed.js` the script that frames it in the association's own pages.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import re
 from typing import cast
 
 from fastapi import APIRouter, Request
@@ -50,11 +55,12 @@ from bot.channels.web import api_models as api
 from bot.channels.web.answers import history_json, reply_json
 from bot.channels.web.bodies import UPLOAD_MB, parse_chat_body, read_body, receive, require_json
 from bot.channels.web.security import NO_STORE, require_same_site
-from bot.channels.web.state import WebChat, chat_of, engine_of
+from bot.channels.web.state import WebChat, chat_of, engine_of, wakeups_of
 from bot.channels.web.uploads import MAX_UPLOAD_BYTES
 from handlers.errors import Refusal
 from handlers.replies import Reply
 from handlers.types import Incoming
+from storage.notify import web_chat
 
 # How many of the latest messages a poll for new ones looks at.
 POLL_WINDOW = 50
@@ -166,7 +172,10 @@ def _replies(replies: list[Reply]) -> JSONResponse:
     responses={200: {"model": api.History}, **api.errors(400, 401)},
     openapi_extra=api.secured(
         api.VISITOR_AUTH,
-        parameters=[api.query("after", api.AFTER_PATTERN, "Only the messages after this id.")],
+        parameters=[
+            api.query("after", api.AFTER_PATTERN, "Only the messages after this id."),
+            api.query("wait", api.WAIT_PATTERN, api.WAIT_DESCRIPTION),
+        ],
     ),
 )
 async def history(request: Request) -> JSONResponse:
@@ -177,14 +186,43 @@ async def history(request: Request) -> JSONResponse:
         return JSONResponse({"messages": history_json(entries)}, headers=NO_STORE)
     if not raw_after.isdigit() or len(raw_after) > 18:
         raise Refusal("web-error-bad-request", http_status=400)
-    return await _since(request, visitor, int(raw_after))
+    wait = _wait(request.query_params.get("wait"))
+    answer = await _long_poll(request, visitor, int(raw_after), wait)
+    return JSONResponse(answer, headers=NO_STORE)
 
 
-async def _since(request: Request, visitor: str, after: int) -> JSONResponse:
+def _wait(raw: str | None) -> int:
+    if raw is None:
+        return 0
+    if not re.fullmatch(api.WAIT_PATTERN, raw):
+        raise Refusal("web-error-bad-request", http_status=400)
+    return int(raw)
+
+
+async def _long_poll(request: Request, visitor: str, after: int, wait: int) -> dict[str, object]:
+    """What is newer than `after`; when nothing is, the first news within `wait` seconds."""
+    wakeups = wakeups_of(request)
+    if wait <= 0 or wakeups is None:
+        return await _since(request, visitor, after)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + wait
+    with wakeups.waiting(web_chat(visitor)) as woken:
+        while True:
+            woken.clear()  # before reading: news while we read is not lost
+            answer = await _since(request, visitor, after)
+            left = deadline - loop.time()
+            if answer["messages"] or answer["reset"] or left <= 0 or wakeups.released:
+                return answer
+            # Woken by something that brought nothing newer (a reconnection): wait on.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(woken.wait(), left)
+
+
+async def _since(request: Request, visitor: str, after: int) -> dict[str, object]:
     # What staff (or a status change) said since the page last looked: the page asks
-    # every few seconds, so a short window is enough; a gap makes it redraw everything.
+    # again at once, so a short window is enough; a gap makes it redraw everything.
     entries = await engine_of(request).transcript("web", visitor, POLL_WINDOW)
     messages = history_json(entries)
     newer = [m for m in messages if cast(int, m["id"]) > after]
     gap = after > 0 and len(entries) >= POLL_WINDOW and len(newer) == len(messages)
-    return JSONResponse({"messages": newer, "reset": gap}, headers=NO_STORE)
+    return {"messages": newer, "reset": gap}

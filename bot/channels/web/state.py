@@ -1,5 +1,6 @@
-"""What the web chat's routes read from `app.state`: the engine (set by the lifespan) and
-`app.state.chat`, the site's services (set once by `create_app`)."""
+"""What the web chat's routes read from `app.state`: the engine and the wake-ups (set by
+the lifespan; no wake-ups, no long polls) and `app.state.chat`, the site's services (set
+once by `create_app`)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from bot.channels.web.visitor import VisitorCookie
 from bot.health import Health
 from bot.i18n import Catalog
 from handlers.types import ChatEngine
+from storage.notify import Wakeups
 
 
 @dataclass(frozen=True)
@@ -37,3 +39,7 @@ def chat_of(request: Request) -> WebChat:
 
 def engine_of(request: Request) -> ChatEngine:
     return cast(ChatEngine, request.app.state.engine)
+
+
+def wakeups_of(request: Request) -> Wakeups | None:
+    return cast(Wakeups | None, getattr(request.app.state, "wakeups", None))
