@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, String, Table, func, select
+from sqlalchemy import ColumnElement, String, Table, func, insert, select
 from sqlalchemy import cast as sql_cast
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
@@ -75,6 +76,9 @@ async def conversations_for_update_many(
     for channel, chats in by_channel.items():
         for conversation in await _locked(session, channel, chats):
             found[(conversation.channel, conversation.chat_id)] = conversation
+    first = _first_of_each(p for p in people if (p[0], p[1]) not in found)
+    if len(first) > 1:
+        found.update(await _first_contacts(session, first, now))
     for channel, chat_id, user_id, name in people:
         if (channel, chat_id) not in found:
             found[(channel, chat_id)] = await conversation_for_update(
@@ -86,6 +90,84 @@ async def conversations_for_update_many(
                 now=now,
             )
     return found
+
+
+Person = tuple[str, str, str, str | None]  # channel, chat, user, display name
+BENEFICIARIES = cast(Table, Beneficiary.__table__)
+IDENTITIES = cast(Table, ChannelIdentity.__table__)
+CONVERSATIONS = cast(Table, Conversation.__table__)
+
+
+def _first_of_each(people: Iterable[Person]) -> list[Person]:
+    """One person per chat, in order (a chat's first messages of a batch name it twice)."""
+    first: dict[tuple[str, str], Person] = {}
+    for person in people:
+        first.setdefault((person[0], person[1]), person)
+    return list(first.values())
+
+
+async def _first_contacts(
+    session: AsyncSession, people: list[Person], now: datetime
+) -> dict[tuple[str, str], Conversation]:
+    """First contacts of a batch, set-wise: the beneficiaries the channel doesn't know yet,
+    their identities and every conversation in a few statements, not a few each. If another
+    process creates one of them meanwhile, nothing of this is kept and each goes alone."""
+    try:
+        async with session.begin_nested():
+            beneficiaries = await _beneficiaries_for(session, people, now)
+            await session.execute(
+                insert(CONVERSATIONS),
+                [
+                    {
+                        "beneficiary_id": beneficiaries[(c, u)],
+                        "channel": c,
+                        "chat_id": chat,
+                        "state": {},
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                    for c, chat, u, _ in people
+                ],
+            )
+    except IntegrityError:
+        return {}
+    found: dict[tuple[str, str], Conversation] = {}
+    for channel in sorted({p[0] for p in people}):
+        chats = {p[1] for p in people if p[0] == channel}
+        for conversation in await _locked(session, channel, chats):
+            found[(conversation.channel, conversation.chat_id)] = conversation
+    return found
+
+
+async def _beneficiaries_for(
+    session: AsyncSession, people: list[Person], now: datetime
+) -> dict[tuple[str, str], int]:
+    """Each (channel, user)'s beneficiary: the known one, or a new one with its identity."""
+    known: dict[tuple[str, str], int] = {}
+    for channel in sorted({p[0] for p in people}):
+        users = sorted({p[2] for p in people if p[0] == channel})
+        rows = await session.execute(
+            select(IDENTITIES.c.external_user_id, IDENTITIES.c.beneficiary_id).where(
+                IDENTITIES.c.channel == channel, IDENTITIES.c.external_user_id.in_(users)
+            )
+        )
+        known.update({(channel, user): b for user, b in rows.all()})
+    new = list({(c, u): name for c, _, u, name in people if (c, u) not in known}.items())
+    if new:
+        ids = await session.execute(
+            insert(BENEFICIARIES).returning(BENEFICIARIES.c.id, sort_by_parameter_order=True),
+            [{"created_at": now, "display_name": name} for _, name in new],
+        )
+        made = dict(zip((key for key, _ in new), ids.scalars().all(), strict=True))
+        await session.execute(
+            insert(IDENTITIES),
+            [
+                {"beneficiary_id": b, "channel": c, "external_user_id": u, "created_at": now}
+                for (c, u), b in made.items()
+            ],
+        )
+        known.update(made)
+    return known
 
 
 async def _locked(session: AsyncSession, channel: str, chats: set[str]) -> list[Conversation]:

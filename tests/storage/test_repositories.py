@@ -73,3 +73,28 @@ async def test_a_rolled_back_transaction_leaves_no_appended_row(database: Databa
     async with database.reading() as s:
         rows = (await s.execute(OutboxMessage.__table__.select())).all()
     assert [(r.body["text"], r.state) for r in rows] == [("y", "sent")]
+
+
+async def test_a_batch_of_first_contacts_is_created_together(database: Database) -> None:
+    now = datetime.now(UTC)
+    people = [
+        ("telegram", "501", "501", "محمد"),
+        ("telegram", "502", "502", "سارة"),
+        ("telegram", "501", "501", "محمد"),  # the same chat twice in one batch
+        ("whatsapp", "966500000001", "966500000001", None),
+    ]
+    async with database.transaction() as s:
+        first = await repo.conversations_for_update_many(s, people, now)
+    async with database.transaction() as s:
+        again = await repo.conversations_for_update_many(s, people, now)
+        # The same person on a new chat of a channel that knows them: their beneficiary.
+        group = await repo.conversations_for_update_many(
+            s, [("telegram", "-100", "501", "محمد"), ("telegram", "503", "503", None)], now
+        )
+
+    assert set(first) == {("telegram", "501"), ("telegram", "502"), ("whatsapp", "966500000001")}
+    assert {k: c.id for k, c in first.items()} == {k: c.id for k, c in again.items()}
+    beneficiaries = {c.beneficiary_id for c in first.values()}
+    assert len(beneficiaries) == 3
+    assert group[("telegram", "-100")].beneficiary_id == first[("telegram", "501")].beneficiary_id
+    assert group[("telegram", "503")].beneficiary_id not in beneficiaries
