@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import select, update
 
 from handlers.clock import SystemClock
+from handlers.quiet import QuietHours
 from handlers.survey_campaign import push_campaign
 from handlers.surveys import SurveyPolicy
 from storage.models import ChannelIdentity, Conversation, HandoverCase, SupportRequest
@@ -225,8 +226,10 @@ async def test_a_survey_outside_the_window_is_invited_by_template_then_asked(
         await stack.answers(1)
     await close_window(stack, hours=48)
     today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    # Pushed now, whatever the hour: in quiet hours the invitation would wait until 8.
+    awake = SurveyPolicy(quiet=QuietHours(windows=()))
     queued = await push_campaign(
-        stack.db, SystemClock(), catalog.t, SurveyPolicy(), status="service_delivered", since=today
+        stack.db, SystemClock(), catalog.t, awake, status="service_delivered", since=today
     )
     assert queued == 1
     stack.app.state.whatsapp.wake()
