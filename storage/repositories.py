@@ -6,13 +6,14 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, String, Table, func, insert, select
+from sqlalchemy import ColumnElement, String, Table, func, select
 from sqlalchemy import cast as sql_cast
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import flag_modified
 
+from storage import first_contacts
 from storage.db import AppendingSession
 from storage.models import (
     AuditEvent,
@@ -69,16 +70,10 @@ async def conversations_for_update_many(
     One statement for the chats that exist; a first contact goes through
     `conversation_for_update`, which also creates its beneficiary.
     """
-    found: dict[tuple[str, str], Conversation] = {}
-    by_channel: dict[str, set[str]] = {}
-    for channel, chat_id, _, _ in people:
-        by_channel.setdefault(channel, set()).add(chat_id)
-    for channel, chats in by_channel.items():
-        for conversation in await _locked(session, channel, chats):
-            found[(conversation.channel, conversation.chat_id)] = conversation
-    first = _first_of_each(p for p in people if (p[0], p[1]) not in found)
-    if len(first) > 1:
-        found.update(await _first_contacts(session, first, now))
+    found = await _locked_many(session, people)
+    first = first_contacts.first_of_each(p for p in people if (p[0], p[1]) not in found)
+    if len(first) > 1 and await first_contacts.create(session, first, now):
+        found.update(await _locked_many(session, first))
     for channel, chat_id, user_id, name in people:
         if (channel, chat_id) not in found:
             found[(channel, chat_id)] = await conversation_for_update(
@@ -92,82 +87,18 @@ async def conversations_for_update_many(
     return found
 
 
-Person = tuple[str, str, str, str | None]  # channel, chat, user, display name
-BENEFICIARIES = cast(Table, Beneficiary.__table__)
-IDENTITIES = cast(Table, ChannelIdentity.__table__)
-CONVERSATIONS = cast(Table, Conversation.__table__)
-
-
-def _first_of_each(people: Iterable[Person]) -> list[Person]:
-    """One person per chat, in order (a chat's first messages of a batch name it twice)."""
-    first: dict[tuple[str, str], Person] = {}
-    for person in people:
-        first.setdefault((person[0], person[1]), person)
-    return list(first.values())
-
-
-async def _first_contacts(
-    session: AsyncSession, people: list[Person], now: datetime
+async def _locked_many(
+    session: AsyncSession, people: Iterable[first_contacts.Person]
 ) -> dict[tuple[str, str], Conversation]:
-    """First contacts of a batch, set-wise: the beneficiaries the channel doesn't know yet,
-    their identities and every conversation in a few statements, not a few each. If another
-    process creates one of them meanwhile, nothing of this is kept and each goes alone."""
-    try:
-        async with session.begin_nested():
-            beneficiaries = await _beneficiaries_for(session, people, now)
-            await session.execute(
-                insert(CONVERSATIONS),
-                [
-                    {
-                        "beneficiary_id": beneficiaries[(c, u)],
-                        "channel": c,
-                        "chat_id": chat,
-                        "state": {},
-                        "created_at": now,
-                        "updated_at": now,
-                    }
-                    for c, chat, u, _ in people
-                ],
-            )
-    except IntegrityError:
-        return {}
+    """The existing conversations of these chats, locked: one statement per channel."""
+    by_channel: dict[str, set[str]] = {}
+    for channel, chat_id, _, _ in people:
+        by_channel.setdefault(channel, set()).add(chat_id)
     found: dict[tuple[str, str], Conversation] = {}
-    for channel in sorted({p[0] for p in people}):
-        chats = {p[1] for p in people if p[0] == channel}
+    for channel, chats in sorted(by_channel.items()):
         for conversation in await _locked(session, channel, chats):
             found[(conversation.channel, conversation.chat_id)] = conversation
     return found
-
-
-async def _beneficiaries_for(
-    session: AsyncSession, people: list[Person], now: datetime
-) -> dict[tuple[str, str], int]:
-    """Each (channel, user)'s beneficiary: the known one, or a new one with its identity."""
-    known: dict[tuple[str, str], int] = {}
-    for channel in sorted({p[0] for p in people}):
-        users = sorted({p[2] for p in people if p[0] == channel})
-        rows = await session.execute(
-            select(IDENTITIES.c.external_user_id, IDENTITIES.c.beneficiary_id).where(
-                IDENTITIES.c.channel == channel, IDENTITIES.c.external_user_id.in_(users)
-            )
-        )
-        known.update({(channel, user): b for user, b in rows.all()})
-    new = list({(c, u): name for c, _, u, name in people if (c, u) not in known}.items())
-    if new:
-        ids = await session.execute(
-            insert(BENEFICIARIES).returning(BENEFICIARIES.c.id, sort_by_parameter_order=True),
-            [{"created_at": now, "display_name": name} for _, name in new],
-        )
-        made = dict(zip((key for key, _ in new), ids.scalars().all(), strict=True))
-        await session.execute(
-            insert(IDENTITIES),
-            [
-                {"beneficiary_id": b, "channel": c, "external_user_id": u, "created_at": now}
-                for (c, u), b in made.items()
-            ],
-        )
-        known.update(made)
-    return known
 
 
 async def _locked(session: AsyncSession, channel: str, chats: set[str]) -> list[Conversation]:
