@@ -44,8 +44,11 @@ if TYPE_CHECKING:
     from bot.channels.whatsapp.sender import WhatsAppSender
 
 
-# The dispatcher's idle poll where wake-ups reach every process (PostgreSQL's NOTIFY).
-PUSHED_IDLE_POLL = 5.0
+# The dispatcher's idle poll where wake-ups reach every process (PostgreSQL's NOTIFY): a
+# safety net for rows that fall due later (a retry, a survey after quiet hours) and for
+# writers that wake nobody (the shell commands); one a second is cheap, the budget's
+# wait hint keeps a spent budget from costing a transaction.
+PUSHED_IDLE_POLL = 1.0
 
 
 @dataclass
