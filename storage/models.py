@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -200,6 +201,12 @@ class RejectedInbound(Base):
     created_at: Mapped[datetime]
 
 
+# Written out, not bound: SQLite uses a partial index only for a query whose WHERE repeats
+# the index's own terms.
+UNSENT_ROWS = text("state IN ('pending', 'sending')")
+_UNSENT = {"sqlite_where": UNSENT_ROWS, "postgresql_where": UNSENT_ROWS}
+
+
 class OutboxMessage(Base):
     __tablename__ = "outbox"
     __table_args__ = (
@@ -208,6 +215,9 @@ class OutboxMessage(Base):
         Index("ix_outbox_chat", "channel", "chat_id", "id"),
         # A delivery status names the message by the channel's own id (WhatsApp's wamid).
         Index("ix_outbox_external", "channel", "external_id"),
+        # The claim walks only what is still to send, never the sent history behind it.
+        Index("ix_outbox_unsent", "id", **_UNSENT),
+        Index("ix_outbox_unsent_chat", "channel", "chat_id", "id", **_UNSENT),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
