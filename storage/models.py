@@ -204,7 +204,7 @@ class RejectedInbound(Base):
 # Written out, not bound: SQLite uses a partial index only for a query whose WHERE repeats
 # the index's own terms.
 UNSENT_ROWS = text("state IN ('pending', 'sending')")
-_UNSENT = {"sqlite_where": UNSENT_ROWS, "postgresql_where": UNSENT_ROWS}
+_UNSENT: dict[str, Any] = {"sqlite_where": UNSENT_ROWS, "postgresql_where": UNSENT_ROWS}
 
 
 class OutboxMessage(Base):
