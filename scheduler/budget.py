@@ -351,7 +351,8 @@ class SharedBudget:
 
 
 def _until(used: rate_limits.Usage, db_now: datetime) -> float:
-    """Seconds until one more send fits (one in flight ends within milliseconds)."""
-    if used.frees_at is None or used.flying:
+    """Seconds until one more send fits: when the first of those counting stops counting."""
+    frees = [t for t in (used.frees_at, used.flying_frees_at) if t is not None]
+    if not frees:
         return 0.01
-    return max(0.001, (used.frees_at - db_now).total_seconds())
+    return max(0.001, (min(frees) - db_now).total_seconds())

@@ -27,11 +27,13 @@ KEYS = cast(Table, RateKey.__table__)
 @dataclass(frozen=True)
 class Usage:
     """What counts against one key now: how many sends, how many of them still in flight,
-    and when the first of the finished ones stops counting."""
+    when the first of the finished ones stops counting, and the earliest a send still in
+    flight can (its start plus the window: it counts until its end plus the window)."""
 
     count: int = 0
     flying: int = 0
     frees_at: datetime | None = None
+    flying_frees_at: datetime | None = None
 
 
 async def database_now(session: Session) -> datetime:
@@ -76,17 +78,20 @@ async def usage(
         SENDS.c.counts_until > now,
         and_(SENDS.c.counts_until.is_(None), SENDS.c.started_at > now - flight),
     )
+    in_flight = SENDS.c.counts_until.is_(None)
+    earliest = SENDS.c.started_at + func.make_interval(0, 0, 0, 0, 0, 0, SENDS.c.window_s)
     rows = await session.execute(
         select(
             SENDS.c.key,
             func.count(),
-            func.count().filter(SENDS.c.counts_until.is_(None)),
+            func.count().filter(in_flight),
             func.min(SENDS.c.counts_until),
+            func.min(earliest, type_=SENDS.c.started_at.type).filter(in_flight),
         )
         .where(SENDS.c.key.in_(keys), counting)
         .group_by(SENDS.c.key)
     )
-    return {key: Usage(n, flying, frees) for key, n, flying, frees in rows.all()}
+    return {key: Usage(*counts) for key, *counts in rows.all()}
 
 
 async def start(session: Session, sends: list[tuple[str, int, float]], now: datetime) -> None:
