@@ -23,6 +23,8 @@ class Settings(BaseSettings):
 
     org: str = Field(default="little-hearts", pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")
     data_dir: Path = Path("var")
+    # Trained FAQ matchers (faq/trained.py); the data dir's `cache/` unless set.
+    cache_dir: Path | None = None
     # Where the association profiles live (the committed ones by default).
     profiles_dir: Path = PROFILES_DIR
     locale: str = "ar"
@@ -142,6 +144,9 @@ class Settings(BaseSettings):
 
     def embed_origin_list(self) -> tuple[str, ...]:
         return tuple(self.embed_origins.replace(",", " ").split())
+
+    def faq_cache_dir(self) -> Path:
+        return self.cache_dir or self.data_dir / "cache"
 
     def profile_dir(self, slug: str | None = None) -> Path:
         return self.profiles_dir / (slug or self.org)

@@ -76,7 +76,9 @@ def database_for(settings: Settings) -> Database:
 
 
 def build_faq(settings: Settings, catalog: Catalog) -> FaqService:
-    return FaqService.from_dir(settings.profile_dir(), missing_phrases(catalog.t))
+    return FaqService.from_dir(
+        settings.profile_dir(), missing_phrases(catalog.t), cache_dir=settings.faq_cache_dir()
+    )
 
 
 def build_vault(settings: Settings) -> Vault:

@@ -17,6 +17,7 @@ from faq.evaluate import read_tsv
 from faq.matcher import HANDOVER, Match, Matcher
 from faq.names import NameList, default_names
 from faq.profile import FaqEntry, Profile, load_profile_dir, render_answer
+from faq.trained import matcher_for
 
 BANK_PATH = Path(__file__).resolve().parent / "data" / "questions.tsv"
 NONE_LABEL = "none"
@@ -77,6 +78,7 @@ class FaqService:
         missing_phrases: Mapping[str, str],
         bank: list[tuple[str, str]] | None = None,
         names: NameList | None = None,
+        cache_dir: Path | None = None,
     ) -> FaqService:
         names = default_names() if names is None else names
         known = {e.id for e in entries}
@@ -88,12 +90,15 @@ class FaqService:
         examples += [(q, e.id) for e in entries for q in e.questions]
         # Names on the out-of-scope side, so that a name the list lacks still leans there.
         examples += [(n, NONE_LABEL) for n in names.examples()]
-        return cls(profile, entries, Matcher.train(examples), missing_phrases, names)
+        matcher = matcher_for(examples, cache_dir)
+        return cls(profile, entries, matcher, missing_phrases, names)
 
     @classmethod
-    def from_dir(cls, directory: Path, missing_phrases: Mapping[str, str]) -> FaqService:
+    def from_dir(
+        cls, directory: Path, missing_phrases: Mapping[str, str], *, cache_dir: Path | None = None
+    ) -> FaqService:
         profile, entries = load_profile_dir(directory)
-        return cls.build(profile, entries, missing_phrases)
+        return cls.build(profile, entries, missing_phrases, cache_dir=cache_dir)
 
     def answer_text(self, intent: str) -> str | None:
         entry = self.entries.get(intent)

@@ -7,6 +7,7 @@ import os
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import pytest
 import pytest_asyncio
@@ -24,6 +25,17 @@ BACKENDS = ["sqlite", *(["postgresql"] if PG_URL else [])]
 settings.register_profile("tawasul", derandomize=True, deadline=None, database=None)
 settings.register_profile("explore", deadline=None)
 settings.load_profile("tawasul")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def faq_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One folder of trained matchers for the whole run, shared by every worker: each
+    `bot.py` the tests start loads the matcher another one trained instead of training it
+    again for seconds (faq/trained.py)."""
+    base = tmp_path_factory.getbasetemp()
+    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "faq-cache"
+    os.environ["TAWASUL_CACHE_DIR"] = str(folder)
+    return folder
 
 
 @pytest_asyncio.fixture(params=BACKENDS)

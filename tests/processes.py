@@ -65,10 +65,15 @@ def run_cli(
 
 
 def clean_env(**settings: str) -> dict[str, str]:
-    """This process's environment without its TAWASUL_/TELEGRAM_/WHATSAPP_ settings, plus
-    `settings`."""
+    """This process's environment without its TAWASUL_/TELEGRAM_/WHATSAPP_ settings (but
+    the run's matcher cache), plus `settings`."""
     prefixes = ("TAWASUL_", "TELEGRAM_", "WHATSAPP_")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
+    # The run's shared folder of trained matchers (tests/conftest.py) is no setting under test.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(prefixes) or k == "TAWASUL_CACHE_DIR"
+    }
     env.update(settings)
     return env
 

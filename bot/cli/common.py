@@ -83,7 +83,11 @@ def faq_service(
     # Imported here: `faq build` and `--help` need no model, so they start fast.
     from faq.service import FaqService
 
-    return FaqService.from_dir(profile_dir(settings, org, profile), missing_phrases(tr.t))
+    return FaqService.from_dir(
+        profile_dir(settings, org, profile),
+        missing_phrases(tr.t),
+        cache_dir=settings.faq_cache_dir(),
+    )
 
 
 def on_database(settings: Settings, tr: Catalog, use: Callable[[Database], Awaitable[T]]) -> T:
