@@ -103,10 +103,7 @@ class Engine:
         # Keeps the clear value of an identifier masked in a message (the form's key).
         self.cipher = cipher or (dialog.form.cipher if dialog.form is not None else None)
         self._locks = _ChatLocks()
-        # Several batches at once where the database runs writers side by side; one where
-        # it queues them (SQLite) anyway.
-        parallel = 2 if db is not None and not db.is_sqlite else 1
-        self._group = GroupCommit(self._batch, parallel=parallel)
+        self._group = GroupCommit(self._batch, parallel=db.batches if db is not None else 1)
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
         """One update, in the next transaction with whatever else arrived meanwhile."""

@@ -162,6 +162,9 @@ class Database:
         self._write_lock = asyncio.Lock() if self.is_sqlite else None
         # Set by whoever wires the process; called after each commit that wrote messages.
         self.on_written: Written | None = None
+        # How many group-commit batches may be in flight at once (handlers/group_commit.py):
+        # SQLite queues its writers anyway.
+        self.batches = 1 if self.is_sqlite else 2
 
     def session(self) -> AsyncSession:
         return self._sessions()
