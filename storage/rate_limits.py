@@ -42,10 +42,18 @@ async def database_now(session: Session) -> datetime:
 
 
 async def lock_buckets(session: Session, keys: list[str]) -> dict[str, datetime | None]:
-    """Each bucket's pause, its row locked until the transaction ends (made on first use)."""
-    await session.execute(
-        pg_insert(KEYS).values([{"key": k} for k in keys]).on_conflict_do_nothing()
-    )
+    """Each bucket's pause, its row locked until the transaction ends (made on first use:
+    one statement a claim, two the first time)."""
+    locked = await _lock(session, keys)
+    if len(locked) < len(set(keys)):
+        await session.execute(
+            pg_insert(KEYS).values([{"key": k} for k in keys]).on_conflict_do_nothing()
+        )
+        locked = await _lock(session, keys)
+    return locked
+
+
+async def _lock(session: Session, keys: list[str]) -> dict[str, datetime | None]:
     rows = await session.execute(
         select(KEYS.c.key, KEYS.c.paused_until)
         .where(KEYS.c.key.in_(keys))
