@@ -21,7 +21,6 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 import uvicorn
 from aiogram import Bot
 from aiogram.exceptions import TelegramRetryAfter
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from fastapi import FastAPI
 
 from bot.channels.telegram.client import ALLOWED_UPDATES, set_commands
@@ -38,12 +37,11 @@ from bot.health import ChannelState, Health, retry_until_done
 from bot.i18n import Catalog, speaking
 from bot.secrets import load_or_create_secret
 from bot.staff_web import StaffBackend
-from bot.wiring import Core, build_faq, open_core
+from bot.wiring import Core, build_faq, open_core, scheduler_for
 from faq.service import FaqService
 from handlers.clock import SystemClock
 from handlers.staff_auth import LoginThrottle
 from handlers.types import ChatEngine
-from scheduler.jobs import build_scheduler
 from scheduler.leader import Leader
 from storage.rejects import record_rejected
 
@@ -57,26 +55,12 @@ async def background(core: Core, health: Health | None = None) -> AsyncIterator[
     health = health or Health()
     leader = Leader(
         core.db,
-        functools.partial(_scheduler, core),
+        functools.partial(scheduler_for, core),
         retry=core.settings.leader_retry_seconds,
         on_change=health.set_leading,
     )
     async with leader.running(), _telegram(core, health):
         yield
-
-
-def _scheduler(core: Core) -> AsyncIOScheduler:
-    return build_scheduler(
-        core.db,
-        core.engine.clock,
-        core.catalog.t,
-        core.surveys,
-        profile=core.faq.profile,
-        form=core.engine.dialog.form,
-        wake=core.dispatcher.wake if core.dispatcher is not None else None,
-        staff_chat=core.staff.staff_chat if core.staff is not None else None,
-        periods=core.settings.job_intervals,
-    )
 
 
 @asynccontextmanager

@@ -39,6 +39,7 @@ from storage.notify import OUTBOX, Wakeups
 
 if TYPE_CHECKING:
     from aiogram import Bot
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
     from bot.channels.whatsapp.api import CloudApi
     from bot.channels.whatsapp.sender import WhatsAppSender
@@ -276,4 +277,21 @@ def _dispatcher(
         # the idle poll is only for rows that fall due later (retries), and the sweep.
         idle_poll=1.0 if db.is_sqlite else PUSHED_IDLE_POLL,
         reclaim_after=timedelta(seconds=settings.outbox_reclaim_after),
+    )
+
+
+def scheduler_for(core: Core) -> AsyncIOScheduler:
+    """The periodic jobs of this process's core (run by whichever process leads)."""
+    from scheduler.jobs import build_scheduler  # the serving process's only: chat needs none
+
+    return build_scheduler(
+        core.db,
+        core.engine.clock,
+        core.catalog.t,
+        core.surveys,
+        profile=core.faq.profile,
+        form=core.engine.dialog.form,
+        wake=core.dispatcher.wake if core.dispatcher is not None else None,
+        staff_chat=core.staff.staff_chat if core.staff is not None else None,
+        periods=core.settings.job_intervals,
     )

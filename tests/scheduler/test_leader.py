@@ -18,9 +18,8 @@ from sqlalchemy import text
 
 from bot.config import Settings
 from bot.i18n import Catalog
-from bot.wiring import open_core
+from bot.wiring import open_core, scheduler_for
 from faq.service import FaqService
-from scheduler.jobs import build_scheduler
 from scheduler.leader import Leader, runner
 from storage import leases
 from storage.db import Database
@@ -188,18 +187,7 @@ async def test_a_failed_run_is_not_counted(dbs: tuple[Database, Database, Databa
 
 def _job(core: Any, job_id: str) -> Callable[[], Awaitable[None]]:
     """The job as the scheduler would run it, with its turn."""
-    scheduler = build_scheduler(
-        core.db,
-        core.engine.clock,
-        core.catalog.t,
-        core.surveys,
-        profile=core.faq.profile,
-        form=core.engine.dialog.form,
-        wake=None,
-        staff_chat=None,
-        periods=core.settings.job_intervals,
-    )
-    job = scheduler.get_job(job_id)
+    job = scheduler_for(core).get_job(job_id)
     assert job is not None
     func: Callable[[], Awaitable[None]] = job.func
     return func
