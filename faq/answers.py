@@ -180,7 +180,7 @@ class Answers:
             return
         parts = [self.text("answer-eligibility")]
         if e.groups:
-            parts.append(_bullets(e.groups))
+            parts[0] += "\n" + _bullets(e.groups)
         if e.conditions:
             lead = "answer-eligibility-conditions" if e.groups else "answer-eligibility-only"
             parts.append(f"{self.text(lead)}\n{_bullets(e.conditions)}")

@@ -278,8 +278,10 @@ def _heading_title(
         return _HEADING_NUMBER.sub("", line.strip(" :-"))
     is_heading, title = _is_heading(line, nxt)
     # An English heading is one when it names a section the caller knows ("Eligibility").
-    known = is_known_title is not None and is_known_title(title)
-    if is_heading and (_ARABIC_LETTER.search(title or line) or known):
+    if is_heading and (
+        _ARABIC_LETTER.search(title or line)
+        or (is_known_title is not None and is_known_title(title))
+    ):
         return title
     is_item, body = strip_bullet(line)
     if (

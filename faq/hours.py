@@ -32,6 +32,7 @@ _LABEL = re.compile(r"^([^:]{2,40}):\s*(.+)$")
 _ARABIC_LETTER = re.compile(r"[\u0621-\u064a]")
 
 
+@lru_cache(maxsize=8)
 def _alternation(use: str) -> str:
     # Longest first, so that «الثانيه عشر» wins over «الثانيه» and «صباحا» over «ص».
     return "|".join(re.escape(k) for k in sorted(keywords(use), key=len, reverse=True))
