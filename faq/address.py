@@ -22,7 +22,7 @@ __all__ = ["StatedAddress", "address_from_guide"]
 
 _SENTENCE = re.compile(r"(?<=[.!؟?])\s+|\n")
 _CLAUSE = re.compile(r"\s*[،,؛]\s*")
-# «بمدينة عنيزة», «في الدمام»: the headquarters' words are followed by where.
+# «بمدينة عنيزة», «في الدمام»: the preposition before where, left out of the answer.
 _WHERE = re.compile(r"^(?:في\s+|ب(?=\S{3,}))")
 
 
@@ -51,10 +51,12 @@ def _sentence_address(sentence: str) -> str | None:
     m = _headquarters().search(fold(sentence))
     if m is None:
         return None
+    labelled = ":" in m.group(0)  # «العنوان: الرياض، …» is an address whatever it names
     clauses = _CLAUSE.split(sentence[m.end() :].strip())
     first = clauses[0] if clauses else ""
-    if not first or not (_WHERE.match(fold(first)) or _is_place(first)):
-        return None  # «زيارة مقر الجمعية»: a channel, no address in it
+    # «زيارة مقر الجمعية», «في مقر الجمعية بلباقة واحترام»: no place named, no address.
+    if not first or not (labelled or _is_place(first)):
+        return None
     kept = [_WHERE.sub("", first)]
     kept += [c for c in _leading(clauses[1:], _is_place)]
     return tidy("، ".join(kept))
@@ -75,6 +77,7 @@ def _body_lines(sections: Iterable[Any]) -> Iterable[tuple[str, str]]:
 
 
 def address_from_guide(sections: Sections, all_sections: Iterable[Any]) -> StatedAddress | None:
+    """The address section, else the first sentence anywhere that states the address."""
     text = _section_address(sections)
     if text is not None:
         return StatedAddress(text, None, sections.title("address"))

@@ -10,7 +10,7 @@ from typing import Any
 
 from faq.address import address_from_guide
 from faq.fold import fold
-from faq.guide import ParsedGuide
+from faq.guide import ParsedGuide, Section
 from faq.hours import hours_from_guide
 from faq.keywords import any_of
 from faq.normalize import to_ascii_digits
@@ -22,7 +22,7 @@ _PHONE = re.compile(
     r"(?<![\d+])(?:(?:\+|00)966\s?|0)?5\d(?:[\s-]?\d){7}(?!\d)"  # mobile
     r"|(?<!\d)9200(?:[\s-]?\d){5}(?!\d)"  # unified number
     r"|(?<!\d)800(?:[\s-]?\d){7}(?!\d)"  # toll-free
-    r"|(?<![\d+])(?:(?:\+|00)966\s?|0)1\d(?:[\s-]?\d){7}(?!\d)"  # landline with area code
+    r"|(?<![\d+])\(?(?:(?:\+|00)966\s?|0)1\d\)?(?:[\s-]?\d){7}(?!\d)"  # landline, «(011) …»
 )
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 _URL = re.compile(r"(?:https?://|www\.)[^\s،,|]+")
@@ -39,7 +39,7 @@ class StatedContacts:
 
 
 def _digits(number: str) -> str:
-    return re.sub(r"[\s-]", "", number)
+    return re.sub(r"[\s()-]", "", number)
 
 
 def _labels(text: str) -> set[str]:
@@ -92,12 +92,14 @@ def _text_contacts(lines: list[str], found: dict[str, str]) -> None:
 def contacts_from_guide(sections: Sections, guide: ParsedGuide) -> StatedContacts:
     stated = StatedContacts()
     _text_contacts([to_ascii_digits(line) for line in guide.raw_lines], stated.values)
-    if hours := hours_from_guide(sections, guide.sections):
+    # The letterhead before the first heading often holds the address.
+    body = [Section(title="", paragraphs=guide.preamble), *guide.sections]
+    if hours := hours_from_guide(sections, body):
         stated.values["working_hours"] = hours.text
         stated.schedule = hours.schedule
         stated.fact_lines.update({hours.line} if hours.line else set())
         stated.sources.update({"working_hours": hours.source} if hours.source else {})
-    if address := address_from_guide(sections, guide.sections):
+    if address := address_from_guide(sections, body):
         stated.values["address"] = address.text
         stated.fact_lines.update({address.line} if address.line else set())
         stated.sources.update({"address": address.source} if address.source else {})

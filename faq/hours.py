@@ -159,15 +159,19 @@ def _section_hours(sections: Sections) -> str | None:
 
 
 def _sentence_hours(sentence: str) -> str | None:
-    """The hours inside a sentence: a labelled value, or from the days to the last time."""
+    """The hours inside a sentence: a labelled value («ساعات العمل: …»), or, in a sentence
+    about receiving people («يستقبل القسم المراجعين …»), from the days to the last time."""
     folded = fold(sentence)
     times = list(_time_range().finditer(folded))
-    days = _days().search(folded)
-    if not times or days is None:
+    if not times:
         return None
     label = _LABEL.match(sentence)
     if label and any(k in fold(label.group(1)) for k in keywords("hours_label")):
         return _quoted(label.group(2))
+    days = _days().search(folded)
+    # «تجتمع اللجنة يوم الأحد من 10 إلى 12» names a day and hours, not the opening hours.
+    if days is None or not re.search(_alternation("hours_context"), folded):
+        return None
     start = min(days.start(), times[0].start())
     return _quoted(sentence[start : max(days.end(), times[-1].end())])
 

@@ -110,3 +110,38 @@ def test_english_headings_are_headings_when_they_name_a_section() -> None:
     families = "Families living in Al-Kharj with a monthly income under 4,000 SAR"
     profile = _profile("Eligibility", families)
     assert profile.target_groups == [families]
+
+
+def test_an_address_in_the_letterhead_or_after_a_label_is_taken_as_written() -> None:
+    letterhead = "المقر الرئيسي: الخرج، حي الروضة، شارع الأمير سلطان"
+    text = f"{letterhead}\n" + _guide("قنوات التواصل:", "- الهاتف 0114445555")
+    assert build_profile(text, "t", tr)[0].contacts["address"] == (
+        "الخرج، حي الروضة، شارع الأمير سلطان"
+    )
+    profile = _profile("معلومات التواصل:", "العنوان: الخرج، طريق الملك عبدالعزيز")
+    assert profile.contacts["address"] == "الخرج، طريق الملك عبدالعزيز"
+
+
+def test_receiving_people_kindly_at_the_headquarters_is_no_address() -> None:
+    profile = _profile(
+        "آلية التعامل مع المستفيدين:",
+        "1- استقبال المستفيد في مقر الجمعية بلباقة واحترام.",
+        "2- دراسة الطلب خلال أسبوعين.",
+    )
+    assert profile.contacts["address"] is None
+
+
+def test_a_committees_meeting_hours_are_not_the_opening_hours() -> None:
+    profile = _profile("لجنة المساعدات:", "تجتمع اللجنة يوم الأحد من 10 إلى 12 لدراسة الطلبات.")
+    assert profile.contacts["working_hours"] is None and profile.schedule is None
+
+
+def test_labelled_hours_without_days_are_stated_but_make_no_schedule() -> None:
+    profile = _profile("معلومات التواصل:", "ساعات العمل: من 8 صباحاً حتى 4 مساءً")
+    assert profile.contacts["working_hours"] == "من 8 صباحاً حتى 4 مساءً"
+    assert profile.schedule is None
+
+
+def test_a_landline_in_brackets_is_a_phone() -> None:
+    profile = _profile("قنوات التواصل:", "الهاتف (011) 465 3333")
+    assert profile.contacts["phone"] == "0114653333"
