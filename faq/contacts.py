@@ -27,6 +27,8 @@ _PHONE = re.compile(
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 _URL = re.compile(r"(?:https?://|www\.)[^\s،,|]+")
 _HANDLE = re.compile(r"(?<![\w.@])@[A-Za-z0-9_.]{2,}[A-Za-z0-9_]")
+# «سناب شات: sanad_taif»: an account named after the network's label, without its «@».
+_BARE_HANDLE = re.compile(r"(?<=:\s)[A-Za-z0-9_.]{3,}(?=\s*$)")
 
 
 @dataclass
@@ -66,7 +68,7 @@ def _social(lines: Iterable[str]) -> str | None:
     for line in lines:
         if not re.search(any_of("social_label"), fold(line)):
             continue
-        handle = _HANDLE.search(line) or _URL.search(line)
+        handle = _HANDLE.search(line) or _URL.search(line) or _BARE_HANDLE.search(line)
         if handle is not None:
             label = tidy(line[: handle.start()].strip(" :|-"))
             accounts.append(f"{label}: {handle.group(0)}" if label else handle.group(0))

@@ -29,7 +29,12 @@ _BULLET = re.compile(
 )
 _DIGIT_ITEM = re.compile(r"^\s*[-•]?\s*[0-9٠-٩]{1,2}\s*[-.)]|^\s*[-.]\s*[0-9٠-٩]{1,2}\s")
 _ORDINAL = "اولا|أولا|ثانيا|ثالثا|رابعا|خامسا|سادسا|سابعا|ثامنا|تاسعا|عاشرا|الحادي عشر|الثاني عشر"
-_ORDINAL_HEADING = re.compile(rf"^\s*(?:{_ORDINAL})ً?\s*[:\-–)]\s*(.+)$")
+# «المادة الأولى:», «المادة (3):», «البند الثاني -»: a regulation's articles.
+_ARTICLE = (
+    r"(?:المادة|البند)\s+(?:\(?[0-9٠-٩]{1,2}\)?|ال(?:أولى|اولى|ثانية|ثالثة|رابعة|خامسة|سادسة"
+    r"|سابعة|ثامنة|تاسعة|عاشرة|أول|اول|ثاني|ثالث|رابع|خامس|سادس|سابع|ثامن|تاسع|عاشر))"
+)
+_ORDINAL_HEADING = re.compile(rf"^\s*(?:{_ORDINAL}|{_ARTICLE})ً?\s*[:\-–)]\s*(.+)$")
 _SENTENCE_END = re.compile(r"[.!؟?]\s*$")
 # A heading in these guides is a short noun phrase; longer lines are body text.
 _MAX_HEADING_WORDS = 12
@@ -38,8 +43,12 @@ _BOLD_LINE = re.compile(r"^\s*\*\*([^*]+)\*\*\s*$")
 _HEADING_NUMBER = re.compile(r"^[0-9٠-٩]{1,2}\s*[-.)]\s*")
 # "الهاتف: 0163642200", "Email / البريد: contact@…": a label and a contact, one per line.
 _LABELLED_CONTACT = re.compile(r"^[^:]{2,40}:\s*\S*(?:[0-9٠-٩]{3}|@|www\.|https?://)")
-# A line that only introduces what follows ("… الفئات التالية:", "… وفق ما يلي:").
-_LEAD_IN = re.compile(r"(?:التالية|التالي|الآتية|الآتي|ما يلي|كالتالي)(?:\s.*)?:\s*-?\s*$")
+# A line that only introduces what follows ("… الفئات التالية:", "… وفق ما يلي:",
+# "يستفيد من خدمات الجمعية:"): a sentence, where a heading would be a noun phrase.
+_LEAD_IN = re.compile(
+    r"(?:(?:التالية|التالي|الآتية|الآتي|ما يلي|كالتالي)(?:\s.*)?"
+    r"|^(?:يستفيد|يشترط|تخدم|تقدم|يحق|تشمل|تستهدف|يتم|يلتزم|تلتزم|يجب)\s.*):\s*-?\s*$"
+)
 _MIN_LEAD_IN_WORDS = 4
 
 
@@ -301,7 +310,6 @@ def _is_lead_in(
         bool(sections)
         and not sections[-1].text
         and known(sections[-1].title)
-        and not known(title)
         and len(line.split()) >= _MIN_LEAD_IN_WORDS
         and bool(_LEAD_IN.search(line))
     )

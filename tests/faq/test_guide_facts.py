@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 STATED: dict[str, dict[str, Any]] = yaml.safe_load(
     (ROOT / "tests" / "faq" / "guides" / "facts.yaml").read_text(encoding="utf-8")
 )
-NEW_GUIDES = [f"tests/faq/guides/{g}.txt" for g in ("rafaa", "nabd", "ishraqa", "rawahel")]
+NEW_GUIDES = [f"tests/faq/guides/{g}.txt" for g in ("rafaa", "nabd", "ishraqa", "rawahel", "sanad")]
 tr = Catalog("ar").t
 MISSING = missing_phrases(tr)
 # The answer each fact reaches, and the contact field whose missing phrase it shows.
