@@ -74,7 +74,8 @@ def _channels(sections: Sections, contacts: StatedContacts) -> list[str]:
 
 
 def _is_lead_in(item: str) -> bool:
-    return bool(re.search(r"(?:التالية|التالي|الآتية|ما يلي|كالتالي)(?:\s.*)?$", item))
+    # «يسعد فريق علاقات المستفيدين باستقبالكم … وفق ما يلي» (its colon tidied away).
+    return bool(re.search(r"(?:التالية|التالي|الآتية|ما يلي|كالتالي)(?:\s\S+){0,6}$", item))
 
 
 def read_facts(guide: ParsedGuide, sections: Sections, name: str, tr: Translate) -> GuideFacts:
