@@ -65,6 +65,10 @@ def test_the_beneficiary_reads_each_stated_fact_in_its_answer(guide: str) -> Non
         expected, answer = STATED[guide][fact], _answer(guide, intent)
         for piece in expected if isinstance(expected, list) else [expected] * bool(expected):
             assert piece in answer, (fact, piece, answer)
+    profile = _built(guide)[0]
+    review = _answer(guide, "review_period")
+    assert profile.review_period.days == STATED[guide]["review_period"]
+    assert f"ويصلك الرد بالقبول أو الرفض {profile.review_period.phrase}." in review
 
 
 @pytest.mark.parametrize("guide", NEW_GUIDES)
