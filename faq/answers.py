@@ -27,6 +27,7 @@ ACTIONS = {
     "services": "offer_request",
     "how_to_apply": "start_request",
     "required_documents": "offer_request",
+    "eligibility": "offer_request",
     "request_status": "list_requests",
     "complete_request": "complete_request",
     "privacy": "privacy_rights",
@@ -74,7 +75,8 @@ class Answers:
         self._services()
         self._channels()
         self._location()
-        self.add("working_hours", self.text("answer-working-hours"), self.sections.title("hours"))
+        hours = self.facts.contacts.sources.get("working_hours")
+        self.add("working_hours", self.text("answer-working-hours"), hours)
         self._procedure()
         self._data()
         self._people()
@@ -133,9 +135,8 @@ class Answers:
         location = self.text("answer-location")
         if branches:
             location += "\n" + self.tr("answer-location-branches", branches="، ".join(branches))
-        self.add(
-            "location", location, title("address") or (title("channels") if branches else None)
-        )
+        stated = self.facts.contacts.sources.get("address")
+        self.add("location", location, stated or (title("channels") if branches else None))
 
     def _procedure(self) -> None:
         p = self.facts.procedure
@@ -145,8 +146,8 @@ class Answers:
             self.add("how_to_apply", self.text("answer-how-to-apply"), p.title)
         else:
             self.generic("how_to_apply", "answer-how-to-apply-generic")
-        tools = self.sections.title("tools") if self.facts.form else None
-        self.add("required_documents", self.text("answer-required-documents"), tools)
+        self._documents()
+        self._eligibility()
         if p.period_step:
             self.add("review_period", self.text("answer-review-period"), p.title)
         else:
@@ -157,6 +158,47 @@ class Answers:
             self.add("complete_request", p.complete_step + "\n\n" + complete, p.title)
         else:
             self.add("complete_request", complete, None)
+
+    def _documents(self) -> None:
+        documents, form_fields = self.facts.documents, self.text("answer-required-documents")
+        if documents:
+            stated = f"{self.text('answer-documents-stated')}\n{_bullets(documents)}"
+            source = self.sections.title("documents") or self.facts.procedure.title
+            self.add("required_documents", f"{stated}\n\n{form_fields}", source)
+            return
+        missing = f"{form_fields}\n\n{self.text('answer-documents-missing')}"
+        # The form the guide's tools name is where the answer's list of details comes from.
+        self.add(
+            "required_documents", missing, self.sections.title("tools") if self.facts.form else None
+        )
+        self.missing.append("required_documents")
+
+    def _eligibility(self) -> None:
+        e = self.facts.entitlements
+        if not e.eligibility:
+            self.generic("eligibility", "answer-eligibility-missing")
+            return
+        parts = [self.text("answer-eligibility")]
+        if e.groups:
+            parts[0] += "\n" + _bullets(e.groups)
+        if e.conditions:
+            lead = "answer-eligibility-conditions" if e.groups else "answer-eligibility-only"
+            parts.append(f"{self.text(lead)}\n{_bullets(e.conditions)}")
+        parts.append(self.text("answer-eligibility-apply"))
+        self.add("eligibility", "\n\n".join(parts), e.sources.get("eligibility"))
+
+    def _rights(self) -> None:
+        e = self.facts.entitlements
+        if not (e.rights or e.duties):
+            self.generic("rights", "answer-rights-missing")
+            return
+        parts = []
+        if e.rights:
+            parts.append(f"{self.text('answer-rights')}\n{_bullets(e.rights)}")
+        if e.duties:
+            lead = "answer-duties" if e.rights else "answer-duties-only"
+            parts.append(f"{self.text(lead)}\n{_bullets(e.duties)}")
+        self.add("rights", "\n\n".join(parts), e.sources.get("rights"))
 
     def _data(self) -> None:
         p, f = self.facts.procedure, self.facts
@@ -169,6 +211,7 @@ class Answers:
         if f.confidentiality:
             privacy = f.confidentiality + "\n\n" + privacy
         self.add("privacy", privacy, self.sections.title("confidentiality"))
+        self._rights()
 
     def _people(self) -> None:
         f, title = self.facts, self.sections.title

@@ -1,11 +1,12 @@
 """Build an association's profile and FAQ from its beneficiary-relations policy guide.
 
 The builder reads what the guide states (name, terminology, channels, tools, the procedure
-and its review period, the referral role, confidentiality, satisfaction measurement) and
-composes one answer per canonical intent from it.  Facts the guide does not give (phone,
-address, hours, donation details) are left for the admin and never invented; where the
-bot needs something the guide lacks (request types), the builder suggests it and marks it
-for the admin to review.
+and its review period, the referral role, confidentiality, satisfaction measurement, the
+contacts, hours and address, the documents to bring, who may benefit, the beneficiary's
+rights and duties) and composes one answer per canonical intent from it.  Facts the guide
+does not give are left for the admin and never invented: the answers that need them say
+they have not been added yet.  Where the bot needs something the guide lacks (request
+types), the builder suggests it and marks it for the admin to review.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from faq.answers import Answers
-from faq.contacts import contacts_from_guide
 from faq.facts import GuideFacts, read_facts
 from faq.guide import ParsedGuide, parse_guide
 from faq.identity import city, find_name, licence, short_name
@@ -35,11 +35,13 @@ CANONICAL_INTENTS = (
     "working_hours",
     "how_to_apply",
     "required_documents",
+    "eligibility",
     "review_period",
     "request_status",
     "complete_request",
     "data_responsibility",
     "privacy",
+    "rights",
     "talk_to_human",
     "complaint",
     "feedback",
@@ -80,8 +82,7 @@ def _read(text: str, tr: Translate) -> tuple[ParsedGuide, Sections, str]:
 def _profile(
     facts: GuideFacts, guide: ParsedGuide, sections: Sections, slug: str, source: str, tr: Translate
 ) -> Profile:
-    p, name, singular = facts.procedure, facts.name, facts.singular
-    contacts = contacts_from_guide(sections, guide, facts.channels)
+    p, name, singular, rights = facts.procedure, facts.name, facts.singular, facts.entitlements
     return Profile(
         slug=slug,
         name=name,
@@ -98,12 +99,18 @@ def _profile(
         services=facts.services,
         city=city(name, guide),
         goals=facts.goals,
+        target_groups=rights.groups,
+        eligibility=rights.conditions,
+        documents=facts.documents,
+        rights=rights.rights,
+        duties=rights.duties,
         licence=licence(guide),
         confidentiality=facts.confidentiality,
         satisfaction=facts.satisfaction,
         declaration=p.declaration,
         declaration_source=p.clause,
-        contacts={f: None for f in CONTACT_FIELDS} | contacts,
+        contacts={f: None for f in CONTACT_FIELDS} | facts.contacts.values,
+        schedule=facts.contacts.schedule,
         source=source,
         to_review=["services"] if facts.services_suggested else [],
     )

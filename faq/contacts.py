@@ -1,62 +1,113 @@
-"""Contact details a guide states: numbers by what they are for, e-mail, website, and the
-sections on hours, address and donations."""
+"""Contact details a guide states: numbers by what they are for, e-mail, website, social
+accounts, and the sections on hours, address and donations."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
 
-from faq.guide import ParsedGuide
-from faq.keywords import any_of, keywords
+from faq.address import address_from_guide
+from faq.fold import fold
+from faq.guide import ParsedGuide, Section
+from faq.hours import hours_from_guide
+from faq.keywords import any_of
 from faq.normalize import to_ascii_digits
 from faq.sections import Sections, tidy
 
-__all__ = ["contacts_from_guide"]
+__all__ = ["StatedContacts", "contacts_from_guide"]
 
 _PHONE = re.compile(
-    r"(?<!\d)(?:\+?966\s?|0)?5\d(?:[\s-]?\d){7}(?!\d)"  # mobile
-    r"|(?<!\d)9200\d{5}(?!\d)"  # unified number
-    r"|(?<!\d)01\d(?:[\s-]?\d){7}(?!\d)"  # landline with area code
+    r"(?<![\d+])(?:(?:\+|00)966\s?|0)?5\d(?:[\s-]?\d){7}(?!\d)"  # mobile
+    r"|(?<!\d)9200(?:[\s-]?\d){5}(?!\d)"  # unified number
+    r"|(?<!\d)800(?:[\s-]?\d){7}(?!\d)"  # toll-free
+    r"|(?<![\d+])\(?(?:(?:\+|00)966\s?|0)1\d\)?(?:[\s-]?\d){7}(?!\d)"  # landline, «(011) …»
 )
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
-_URL = re.compile(r"(?:https?://|www\.)[^\s،,]+")
-# Sections whose text is a contact field as it stands: (section kind, field).
-_SECTION_FIELDS = (("hours", "working_hours"), ("address", "address"), ("donation", "donation"))
+_URL = re.compile(r"(?:https?://|www\.)[^\s،,|]+")
+_HANDLE = re.compile(r"(?<![\w.@])@[A-Za-z0-9_.]{2,}[A-Za-z0-9_]")
+# «سناب شات: sanad_taif»: an account named after the network's label, without its «@».
+_BARE_HANDLE = re.compile(r"(?<=:\s)[A-Za-z0-9_.]{3,}(?=\s*$)")
 
 
-def _digits(number: re.Match[str]) -> str:
-    return re.sub(r"[\s-]", "", number.group(0))
+@dataclass
+class StatedContacts:
+    values: dict[str, str] = field(default_factory=dict)
+    schedule: dict[str, Any] | None = None
+    # Body lines that are the hours or the address themselves, not a way to get in touch.
+    fact_lines: set[str] = field(default_factory=set)
+    sources: dict[str, str] = field(default_factory=dict)  # field -> the heading it came from
 
 
-def _channel_numbers(channels: list[str]) -> dict[str, str]:
-    """A channel line names what its number is for ("الجوال وواتساب 05…")."""
-    found: dict[str, str] = {}
-    for item in map(to_ascii_digits, channels):
-        number = _PHONE.search(item)
-        if number is None:
+def _digits(number: str) -> str:
+    return re.sub(r"[\s()-]", "", number)
+
+
+def _labels(text: str) -> set[str]:
+    folded = fold(text)
+    return {f for f in ("whatsapp", "phone", "fax") if re.search(any_of(f"{f}_label"), folded)}
+
+
+def _line_numbers(line: str, found: dict[str, str]) -> None:
+    """Each number takes the label written before it on its line, or else after it."""
+    start = 0
+    numbers = list(_PHONE.finditer(line))
+    for i, number in enumerate(numbers):
+        labels = _labels(line[start : number.start()])
+        if not labels:
+            end = numbers[i + 1].start() if i + 1 < len(numbers) else len(line)
+            labels = _labels(line[number.end() : end])
+        for label in sorted(labels - {"fax"}):
+            found.setdefault(label, _digits(number.group(0)))
+        start = number.end()
+
+
+def _social(lines: Iterable[str]) -> str | None:
+    accounts = []
+    for line in lines:
+        if not re.search(any_of("social_label"), fold(line)):
             continue
-        if any(w in item for w in keywords("whatsapp")):
-            found.setdefault("whatsapp", _digits(number))
-        if re.search(any_of("phone_label"), item):
-            found.setdefault("phone", _digits(number))
-    return found
+        handle = _HANDLE.search(line) or _URL.search(line) or _BARE_HANDLE.search(line)
+        if handle is not None:
+            label = tidy(line[: handle.start()].strip(" :|-"))
+            accounts.append(f"{label}: {handle.group(0)}" if label else handle.group(0))
+    return "، ".join(dict.fromkeys(accounts)) or None
 
 
-def _text_contacts(text: str, found: dict[str, str]) -> None:
+def _text_contacts(lines: list[str], found: dict[str, str]) -> None:
+    for line in lines:
+        _line_numbers(line, found)
+    text = "\n".join(lines)
     if "phone" not in found and (m := _PHONE.search(text)):
-        found["phone"] = _digits(m)
+        found["phone"] = _digits(m.group(0))
     if m := _EMAIL.search(text):
         found["email"] = m.group(0)
-    if m := _URL.search(text):
-        found["website"] = m.group(0).rstrip(".")
+    social_hosts = any_of("social_host")
+    websites = (u for u in _URL.finditer(text) if not re.search(social_hosts, u.group(0)))
+    if website := next(websites, None):
+        found["website"] = website.group(0).rstrip(".")
+    if social := _social(lines):
+        found["social"] = social
 
 
-def contacts_from_guide(
-    sections: Sections, guide: ParsedGuide, channels: list[str]
-) -> dict[str, str]:
-    found = _channel_numbers(channels)
-    _text_contacts(to_ascii_digits(guide.text), found)
-    for kind, key in _SECTION_FIELDS:
-        body = " ".join(tidy(s.text.replace("\n", "، ")) for s in sections.all(kind) if s.text)
-        if body:
-            found[key] = body
-    return found
+def contacts_from_guide(sections: Sections, guide: ParsedGuide) -> StatedContacts:
+    stated = StatedContacts()
+    _text_contacts([to_ascii_digits(line) for line in guide.raw_lines], stated.values)
+    # The letterhead before the first heading often holds the address.
+    body = [Section(title="", paragraphs=guide.preamble), *guide.sections]
+    if hours := hours_from_guide(sections, body):
+        stated.values["working_hours"] = hours.text
+        stated.schedule = hours.schedule
+        stated.fact_lines.update({hours.line} if hours.line else set())
+        stated.sources.update({"working_hours": hours.source} if hours.source else {})
+    if address := address_from_guide(sections, body):
+        stated.values["address"] = address.text
+        stated.fact_lines.update({address.line} if address.line else set())
+        stated.sources.update({"address": address.source} if address.source else {})
+    donation = " ".join(
+        tidy(s.text.replace("\n", "، ")) for s in sections.all("donation") if s.text
+    )
+    if donation:
+        stated.values["donation"] = donation
+    return stated

@@ -2,8 +2,10 @@
 
 The guides arrive as noisy PDF extractions: kashida (tatweel) stretching, lines whose
 fragments the PDF stored right-to-left in reverse order, repeated page headers, tables of
-contents, "Loading...", and lists numbered `1-`, `-1`, `1.`, `•` or `- 1 -`.  This module
-turns any of those shapes into plain sections the builder can reason about.
+contents, "Loading...", lists numbered `1-`, `-1`, `1.`, `•` or `- 1 -`, headings written
+`أولاً:`, `# …`, `**…**` or half in English, and tables flattened into tab- or
+pipe-separated rows.  This module turns any of those shapes into plain sections the builder
+can reason about.
 """
 
 from __future__ import annotations
@@ -27,11 +29,27 @@ _BULLET = re.compile(
 )
 _DIGIT_ITEM = re.compile(r"^\s*[-•]?\s*[0-9٠-٩]{1,2}\s*[-.)]|^\s*[-.]\s*[0-9٠-٩]{1,2}\s")
 _ORDINAL = "اولا|أولا|ثانيا|ثالثا|رابعا|خامسا|سادسا|سابعا|ثامنا|تاسعا|عاشرا|الحادي عشر|الثاني عشر"
-_ORDINAL_HEADING = re.compile(rf"^\s*(?:{_ORDINAL})ً?\s*[:\-–)]\s*(.+)$")
+# «المادة الأولى:», «المادة (3):», «البند الثاني -»: a regulation's articles.
+_ARTICLE = (
+    r"(?:المادة|البند)\s+(?:\(?[0-9٠-٩]{1,2}\)?|ال(?:أولى|اولى|ثانية|ثالثة|رابعة|خامسة|سادسة"
+    r"|سابعة|ثامنة|تاسعة|عاشرة|أول|اول|ثاني|ثالث|رابع|خامس|سادس|سابع|ثامن|تاسع|عاشر))"
+)
+_ORDINAL_HEADING = re.compile(rf"^\s*(?:{_ORDINAL}|{_ARTICLE})ً?\s*[:\-–)]\s*(.+)$")
 _SENTENCE_END = re.compile(r"[.!؟?]\s*$")
 # A heading in these guides is a short noun phrase; longer lines are body text.
 _MAX_HEADING_WORDS = 12
 _ARABIC_LETTER = re.compile(r"[\u0621-\u064a]")
+_BOLD_LINE = re.compile(r"^\s*\*\*([^*]+)\*\*\s*$")
+_HEADING_NUMBER = re.compile(r"^[0-9٠-٩]{1,2}\s*[-.)]\s*")
+# "الهاتف: 0163642200", "Email / البريد: contact@…": a label and a contact, one per line.
+_LABELLED_CONTACT = re.compile(r"^[^:]{2,40}:\s*\S*(?:[0-9٠-٩]{3}|@|www\.|https?://)")
+# A line that only introduces what follows ("… الفئات التالية:", "… وفق ما يلي:",
+# "يستفيد من خدمات الجمعية:"): a sentence, where a heading would be a noun phrase.
+_LEAD_IN = re.compile(
+    r"(?:(?:التالية|التالي|الآتية|الآتي|ما يلي|كالتالي)(?:\s.*)?"
+    r"|^(?:يستفيد|يشترط|تخدم|تقدم|يحق|تشمل|تستهدف|يتم|يلتزم|تلتزم|يجب)\s.*):\s*-?\s*$"
+)
+_MIN_LEAD_IN_WORDS = 4
 
 
 @dataclass
@@ -118,7 +136,7 @@ def strip_bullet(line: str) -> tuple[bool, str]:
 
 def _is_heading(line: str, next_line: str | None) -> tuple[bool, str]:
     if line.startswith("#"):
-        return True, line.lstrip("#").strip()
+        return True, _HEADING_NUMBER.sub("", line.lstrip("#").strip())
     m = _ORDINAL_HEADING.match(line)
     if m:
         return True, m.group(1).strip()
@@ -141,6 +159,7 @@ def _looks_like_title(core: str, n_words: int, next_line: str | None) -> bool:
     return (
         n_words <= 7
         and not _SENTENCE_END.search(core)
+        and not _LABELLED_CONTACT.match(core)
         and not _BULLET.match(core)
         and not re.search(r"[0-9٠-٩]{3,}", core)
         and next_line is not None
@@ -154,25 +173,79 @@ def _page_headers(lines: list[str]) -> set[str]:
     return {line for line, n in counts.items() if n >= 2 and not _BULLET.match(line)}
 
 
-def _content_lines(text: str) -> list[str]:
+@dataclass
+class _Content:
+    """The guide's lines, and which of them were table rows or whole bold lines."""
+
+    lines: list[str] = field(default_factory=list)
+    rows: set[int] = field(default_factory=set)
+    bold: set[int] = field(default_factory=set)
+
+
+def _cells(line: str) -> list[str] | None:
+    """A table row's cells: tab-separated, or between pipes ("| الهاتف | 9200… |")."""
+    stripped = line.strip()
+    if stripped.startswith("|") and stripped.endswith("|") and stripped.count("|") >= 3:
+        cells = stripped.strip("|").split("|")
+    elif "\t" in stripped:
+        cells = stripped.split("\t")
+    else:
+        return None
+    cells = [c for c in (clean_line(c) for c in cells) if c and not re.fullmatch(r"[-:\s]+", c)]
+    return cells if len(cells) >= 2 else None
+
+
+def _row_text(cells: list[str]) -> str:
+    """A row as a line a person reads: "الأحد – الخميس: 8:00 ص – 1:00 م، 5:00 م – 9:00 م"."""
+    rest = list(dict.fromkeys(cells[1:]))  # "الجمعة | مغلق | مغلق" says it once
+    return f"{cells[0]}: {'، '.join(rest)}"
+
+
+def _is_table_header(cells: list[str], next_raw: str | None) -> bool:
+    """The first row of a table names its columns: no figure in it, a row after it."""
+    return (
+        not any(re.search(r"[0-9٠-٩@]", c) for c in cells)
+        and next_raw is not None
+        and _cells(next_raw) is not None
+    )
+
+
+def _read_line(raw: str, previous: str | None, nxt: str | None) -> tuple[str, str]:
+    """(the cleaned line, its kind: text, row, bold or skip)."""
+    if _TOC_LINE.search(raw):
+        return "", "skip"
+    cells = _cells(raw)
+    if cells is not None:
+        if (previous is None or _cells(previous) is None) and _is_table_header(cells, nxt):
+            return "", "skip"
+        return _row_text(cells), "row"
+    return clean_line(raw), "bold" if _BOLD_LINE.match(raw) else "text"
+
+
+def _content_lines(text: str) -> _Content:
     """The guide's non-empty lines, cleaned, without tables of contents and page headers."""
-    raw = [
-        "" if _TOC_LINE.search(line) else clean_line(line)
-        for line in text.replace("\r", "\n").split("\n")
+    source = text.replace("\r", "\n").split("\n")
+    read = [
+        _read_line(
+            raw, source[i - 1] if i else None, source[i + 1] if i + 1 < len(source) else None
+        )
+        for i, raw in enumerate(source)
     ]
-    raw = [line for line in raw if not _NOISE_LINES.match(line)]
-    headers = _page_headers([line for line in raw if line])
-    lines: list[str] = []
-    for line in raw:
-        if not line or line in headers:
+    read = [(line, kind) for line, kind in read if line and not _NOISE_LINES.match(line)]
+    headers = _page_headers([line for line, _ in read])
+    content = _Content()
+    for line, kind in read:
+        if line in headers:
             continue
         for header in headers:
             # A page header can be glued in front of the next heading ("تكاتف Takatuf تمهيد :").
             if line.startswith(header + " "):
                 line = line[len(header) :].strip()
         if line:
-            lines.append(line)
-    return lines
+            if kind in ("row", "bold"):
+                (content.rows if kind == "row" else content.bold).add(len(content.lines))
+            content.lines.append(line)
+    return content
 
 
 def _names_a_section(
@@ -190,7 +263,7 @@ def _names_a_section(
 
 
 def _add_body(current: Section, body: str, is_item: bool) -> None:
-    if is_item:
+    if is_item or _LABELLED_CONTACT.match(body):
         current.items.append(body)
     elif current.items and not current.paragraphs and _continues(current.items[-1]):
         current.items[-1] = f"{current.items[-1]} {body}"
@@ -201,14 +274,23 @@ def _add_body(current: Section, body: str, is_item: bool) -> None:
 
 
 def _heading_title(
-    content: list[str], pos: int, is_known_title: Callable[[str], bool] | None
+    content: _Content, pos: int, is_known_title: Callable[[str], bool] | None
 ) -> str | None:
     """The title if the line at ``pos`` starts a section, else None."""
-    line = content[pos]
-    prev = content[pos - 1] if pos > 0 else None
-    nxt = content[pos + 1] if pos + 1 < len(content) else None
+    lines = content.lines
+    line = lines[pos]
+    if pos in content.rows:
+        return None
+    prev = lines[pos - 1] if pos > 0 else None
+    nxt = lines[pos + 1] if pos + 1 < len(lines) else None
+    if pos in content.bold and len(line.split()) <= _MAX_HEADING_WORDS:
+        return _HEADING_NUMBER.sub("", line.strip(" :-"))
     is_heading, title = _is_heading(line, nxt)
-    if is_heading and _ARABIC_LETTER.search(title or line):
+    # An English heading is one when it names a section the caller knows ("Eligibility").
+    if is_heading and (
+        _ARABIC_LETTER.search(title or line)
+        or (is_known_title is not None and is_known_title(title))
+    ):
         return title
     is_item, body = strip_bullet(line)
     if (
@@ -220,6 +302,19 @@ def _heading_title(
     return None
 
 
+def _is_lead_in(
+    line: str, title: str, sections: list[Section], known: Callable[[str], bool]
+) -> bool:
+    """ "تخدم الجمعية الفئات التالية:" right under its heading opens that section's list."""
+    return (
+        bool(sections)
+        and not sections[-1].text
+        and known(sections[-1].title)
+        and len(line.split()) >= _MIN_LEAD_IN_WORDS
+        and bool(_LEAD_IN.search(line))
+    )
+
+
 def parse_guide(text: str, is_known_title: Callable[[str], bool] | None = None) -> ParsedGuide:
     """Split a guide into sections.
 
@@ -227,21 +322,22 @@ def parse_guide(text: str, is_known_title: Callable[[str], bool] | None = None) 
     than a list item when its words name a section the caller knows.
     """
     content = _content_lines(text)
+    known = is_known_title or (lambda _title: False)
     preamble: list[str] = []
     sections: list[Section] = []
-    for pos, line in enumerate(content):
+    for pos, line in enumerate(content.lines):
         title = _heading_title(content, pos, is_known_title)
-        if title is not None:
+        if title is not None and not _is_lead_in(line, title, sections, known):
             sections.append(Section(title=title))
             continue
         is_item, body = strip_bullet(line)
         if not sections:
             preamble.append(body)
         else:
-            _add_body(sections[-1], body, is_item)
-    return ParsedGuide(preamble=preamble, sections=sections, raw_lines=content)
+            _add_body(sections[-1], body, is_item or pos in content.rows)
+    return ParsedGuide(preamble=preamble, sections=sections, raw_lines=content.lines)
 
 
 def _continues(previous: str) -> bool:
     """A wrapped PDF line continues the previous one when that one has not ended."""
-    return not re.search(r"[.:؛!؟?]\s*$", previous)
+    return not re.search(r"[.:؛!؟?]\s*$", previous) and not _LABELLED_CONTACT.match(previous)

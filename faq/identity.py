@@ -17,7 +17,7 @@ Translate = Callable[..., str]
 
 _ORG_IN_SENTENCE = re.compile(
     r"(?:تضع|تلتزم|تركز|وتركز|تعتمد)\s+((?:ال)?جمعي[ةه](?:\s+\S+){0,14}?)\s+"
-    r"(?:السياسات|هذه السياسة|على|سياسة)"
+    r"(?:السياسات|هذه السياسة|على|سياسة|هذا الدليل)"
 )
 _ORG_LINE = re.compile(r"^((?:ال)?جمعي[ةه]\s.{3,90})$")
 _LICENCE = re.compile(r"(?:برقم|تصريح رقم|ترخيص رقم|رقم الترخيص)\s*\(?([0-9٠-٩]{2,8})")
@@ -43,7 +43,7 @@ def find_name(guide: ParsedGuide) -> str | None:
         if m and len(m.group(1).split()) >= 2:
             return tidy(m.group(1))
     for line in [*guide.preamble, *guide.raw_lines]:
-        m = _ORG_LINE.match(line.strip())
+        m = _ORG_LINE.match(line.strip().lstrip("#").strip())
         if m and not any(w in line for w in keywords("policy")):
             return tidy(m.group(1))
     return None

@@ -19,11 +19,17 @@ Translate = Callable[..., str]
 
 _REVIEW_PHRASE = re.compile(r"(خلال\s+[^.،,]*)")
 _REFERRAL = re.compile(
-    r"(?:احالته|إحالته|تحويله|يحال\s+\S+)\s+(?:إلى\s+|الى\s+)?(.+?)(?:\s+للإجابة|\s+للاجابة|[.،,]|$)"
+    r"(?:احالته|إحالته|تحويله|يحال(?:\s+\S+){1,3}?(?=\s+(?:إلى|الى)\s))\s+(?:إلى\s+|الى\s+)?"
+    r"(.+?)(?:\s+للإجابة|\s+للاجابة|[.،,]|$)"
 )
 # The guide's declaration clause: the kind of responsibility it names ("مسؤولية مباشرة",
 # "المسؤولية النظامية"), in normalised spelling.
 _RESPONSIBILITY = re.compile(r"مسووليه\s+(\S+)|المسووليه\s+(\S+)")
+# A procedure written as a paragraph: its sentences, and the clauses that start a new step
+# («…، ثم يتحقق الموظف», «…، وفي حال عدم وضوح الإجراءات …»).
+_STEP_BREAK = re.compile(
+    r"(?<=[.!؟?])\s+|[،,]\s*(?=(?:ثم|بعد ذلك|وبعد ذلك|وإذا|واذا|وفي حال|وعند)\s)"
+)
 
 
 def step(steps: list[str], use: str) -> str | None:
@@ -48,7 +54,7 @@ def _says_review_time(norm: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _digit_period() -> re.Pattern[str]:
-    return re.compile(rf"(\d+)\s*({any_of('unit')})")
+    return re.compile(rf"(\d+)\)?\s*({any_of('unit')})")
 
 
 @lru_cache(maxsize=1)
@@ -104,8 +110,17 @@ class ProcedureFacts:
     complete_step: str | None
 
 
+def steps_of(sections: Sections) -> list[str]:
+    """The procedure's steps: its list, or the sentences of a procedure told as prose."""
+    listed = sections.items("procedure")
+    if listed:
+        return listed
+    prose = sections.prose("procedure")
+    return [tidy(s) for s in _STEP_BREAK.split(prose) if tidy(s)]
+
+
 def read_procedure(sections: Sections, tr: Translate) -> ProcedureFacts:
-    steps = sections.items("procedure")
+    steps = steps_of(sections)
     period, period_step = review_period(steps)
     referral_step = step(steps, "referral_step")
     clause = step(steps, "declaration_step")

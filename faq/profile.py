@@ -31,6 +31,7 @@ CONTACT_FIELDS = (
     "whatsapp",
     "email",
     "website",
+    "social",
     "address",
     "working_hours",
     "donation",
@@ -69,6 +70,14 @@ class Profile:
     # Where the association is: its city comes first among the form's city buttons.
     city: str | None = None
     goals: list[str] = field(default_factory=list)
+    # What the guide states, line by line (empty: it says nothing, the answer says so):
+    # who it serves, the conditions, the documents to bring, the beneficiary's rights and
+    # duties.
+    target_groups: list[str] = field(default_factory=list)
+    eligibility: list[str] = field(default_factory=list)
+    documents: list[str] = field(default_factory=list)
+    rights: list[str] = field(default_factory=list)
+    duties: list[str] = field(default_factory=list)
     licence: str | None = None
     confidentiality: str | None = None
     satisfaction: str | None = None
@@ -78,7 +87,8 @@ class Profile:
     # The guide's own clause it was built from (written for staff: "التأكد على صحة …").
     declaration_source: str | None = None
     contacts: dict[str, str | None] = field(default_factory=dict)
-    # Structured working hours for "when will a researcher answer" (admin-filled), e.g.
+    # Structured working hours for "when will a researcher answer" (from the guide when it
+    # states days and hours, else admin-filled), e.g.
     # {days: [sun, mon, tue, wed, thu], open: "08:00", close: "16:00", timezone: Asia/Riyadh}
     schedule: dict[str, Any] | None = None
     # When automated messages are held (handlers/quiet.py); absent = the defaults.
@@ -133,7 +143,18 @@ class Profile:
 
 # How from_dict reads the fields it does not name: lists of text; values taken as written;
 # values where an empty one means absent.
-_LIST_FIELDS = ("channels", "tools", "services", "goals", "to_review")
+_LIST_FIELDS = (
+    "channels",
+    "tools",
+    "services",
+    "goals",
+    "target_groups",
+    "eligibility",
+    "documents",
+    "rights",
+    "duties",
+    "to_review",
+)
 _AS_WRITTEN_FIELDS = (
     "referral_role",
     "licence",

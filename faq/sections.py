@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from faq.guide import ParsedGuide, Section
 from faq.keywords import keywords, valued
@@ -16,13 +17,15 @@ _FORMAL_KINDS = frozenset({"approval", "scope"})
 _MAX_ITEM_WORDS = 14
 
 
+@lru_cache(maxsize=1)
+def _section_keys() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    # Keys match from a word start: "اليه" (آلية) must not match inside "عاليه".
+    return tuple((kind, re.compile(rf"(?<!\S){re.escape(key)}")) for kind, key in valued("section"))
+
+
 def kind_of(title: str) -> str | None:
     norm = normalize(title)
-    for kind, key in valued("section"):
-        # Keys match from a word start: "اليه" (آلية) must not match inside "عاليه".
-        if re.search(rf"(?<!\S){re.escape(key)}", norm):
-            return kind
-    return None
+    return next((kind for kind, key in _section_keys() if key.search(norm)), None)
 
 
 def tidy(text: str) -> str:

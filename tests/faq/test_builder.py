@@ -34,7 +34,7 @@ def test_unseen_guide_with_ordinal_headings_is_understood() -> None:
     assert profile.contacts["phone"] == "920012345"
     assert profile.contacts["whatsapp"] == "0551234567"
     assert profile.contacts["email"] == "info@amal.example.sa"
-    assert profile.missing == ["donation"]
+    assert profile.missing == ["social", "donation"]  # it names no social account
     assert {e.id for e in entries} == set(CANONICAL_INTENTS)
     assert report.sources["working_hours"] == "ساعات العمل"
     assert report.sources["location"] == "العنوان"
@@ -98,7 +98,7 @@ def test_unseen_guide_with_numbered_headings_and_letter_lists() -> None:
     assert report.sources["about"] == "نبذة عن الجمعية"
     about = next(e.answer for e in entries if e.id == "about")
     assert "تأهيل المكفوفين" in about
-    assert set(profile.missing) == {"website", "address", "donation"}
+    assert set(profile.missing) == {"website", "social", "address", "donation"}
 
 
 def test_a_guide_that_lists_no_services_gets_short_suggestions_for_the_admin_to_review() -> None:

@@ -39,6 +39,7 @@ answer-contacts = 📞 الهاتف: { $phone }
     💬 واتساب: { $whatsapp }
     🌐 الموقع الإلكتروني: { $website }
     ✉️ البريد: { $email }
+    📱 حسابات التواصل الاجتماعي: { $social }
 answer-location = 📍 عنوان { $short }: { $address }
 answer-location-branches = وللجمعية أيضاً: { $branches }.
 answer-working-hours = 🕘 أوقات الدوام: { $working_hours }
@@ -58,6 +59,17 @@ answer-required-documents = جهّز قبل البدء في { $form }:
     • المدينة
     • نوع الطلب ووصف مختصر للحالة
     • المستندات الداعمة إن وُجدت (مثل تقرير طبي)، وتقدر ترفقها صوراً أو ملفات هنا في المحادثة.
+answer-documents-stated = المستندات التي يطلبها دليل { $short }:
+answer-documents-missing = لم تُضف بعد قائمة المستندات التي تطلبها { $short } إلى بيانات الجمعية، وسيضيفها مسؤول الجمعية؛ وإن احتاج طلبك مستنداً آخر نبلغك به لتكمله هنا.
+answer-eligibility = من يستفيد من خدمات { $short } بحسب دليلها:
+answer-eligibility-conditions = وشروط الاستفادة:
+answer-eligibility-only = شروط الاستفادة:
+answer-eligibility-apply = إذا انطبقت عليك تقدر تقدّم { $form } هنا في المحادثة مباشرة، وتدرس الجمعية حالتك.
+answer-eligibility-missing = لم تُضف بعد شروط الاستفادة والفئات التي تخدمها { $short } إلى بيانات الجمعية، وسيضيفها مسؤول الجمعية. تقدر تقدّم { $form } هنا وتدرس الجمعية حالتك، أو أحولك لموظف يوضح لك.
+answer-rights = حقوق { $term } لدى { $short } كما يذكرها دليلها:
+answer-duties = وواجبات { $term }:
+answer-duties-only = واجبات { $term } لدى { $short } كما يذكرها دليلها:
+answer-rights-missing = لم تُضف بعد حقوق { $term } وواجباته إلى بيانات الجمعية، وسيضيفها مسؤول الجمعية. تقدر تسألني عن سرية بياناتك، أو تقدّم شكوى، أو أحولك لموظف يوضح لك.
 answer-review-period = بعد تقديم طلبك يُرفع إلى الجهة المختصة لدراسته، ويصلك الرد بالقبول أو الرفض { $period }. تقدر تتابع حالة طلبك هنا في أي وقت برقمه المرجعي.
 answer-review-period-unstated = بعد تقديم طلبك تدرسه الجمعية ويصلك الرد. لم يحدد الدليل مدة الدراسة؛ تقدر تتابع حالة طلبك هنا في أي وقت.
 answer-request-status = سأعرض لك طلباتك وحالة كل طلب وتاريخه. إن كان معك الرقم المرجعي فاكتبه.
@@ -80,6 +92,7 @@ missing-phone = لم يُضف بعد (سيضيفه مسؤول الجمعية)
 missing-whatsapp = لم يُضف بعد
 missing-email = لم يُضف بعد
 missing-website = لم يُضف بعد
+missing-social = لم تُضف بعد
 missing-address = لم يُضف العنوان بعد إلى بيانات الجمعية، وسيضيفه مسؤول الجمعية
 missing-working_hours = لم تُحدَّد بعد في بيانات الجمعية، وسيضيفها مسؤول الجمعية
 missing-donation = لم تُضف بيانات التبرع بعد؛ لا تحوّل أي مبلغ إلا عبر القنوات الرسمية للجمعية، وسيضيفها مسؤول الجمعية قريباً
@@ -88,6 +101,7 @@ field-phone = رقم الهاتف
 field-whatsapp = رقم واتساب
 field-email = البريد الإلكتروني
 field-website = الموقع الإلكتروني
+field-social = حسابات التواصل الاجتماعي
 field-address = العنوان
 field-working_hours = أوقات الدوام
 field-donation = بيانات التبرع (الحساب أو الرابط)

@@ -37,6 +37,7 @@ answer-contacts = 📞 Phone: { $phone }
     💬 WhatsApp: { $whatsapp }
     🌐 Website: { $website }
     ✉️ Email: { $email }
+    📱 Social media: { $social }
 answer-location = 📍 Address of { $short }: { $address }
 answer-location-branches = The association also has: { $branches }.
 answer-working-hours = 🕘 Working hours: { $working_hours }
@@ -44,6 +45,17 @@ answer-working-hours = 🕘 Working hours: { $working_hours }
 answer-how-to-apply = You can file a { $form } right here: I ask for your details step by step, you review and confirm them, you get a reference number, and the committee answers { $period }. If anything is unclear you can ask for { $role }.
 answer-how-to-apply-generic = You can file a { $form } here: I ask for each detail step by step, you review and confirm it, and you get a reference number.
 answer-required-documents = Before starting the { $form }, have ready: your full name, national ID or iqama number, mobile number, city, the request type with a short description, and any supporting documents (such as a medical report).
+answer-documents-stated = The documents the guide of { $short } asks for:
+answer-documents-missing = The list of documents { $short } asks for has not been added yet; the association's admin will add it. If your request needs another document, we will tell you and you can add it here.
+answer-eligibility = Who can benefit from { $short }, according to its guide:
+answer-eligibility-conditions = And the conditions:
+answer-eligibility-only = The conditions:
+answer-eligibility-apply = If this fits you, you can file a { $form } right here in the chat and the association will study your case.
+answer-eligibility-missing = Who { $short } serves and its conditions have not been added yet; the association's admin will add them. You can file a { $form } here and the association will study your case, or I can hand you over to a staff member.
+answer-rights = The rights of { $term } at { $short }, as its guide states them:
+answer-duties = And the duties of { $term }:
+answer-duties-only = The duties of { $term } at { $short }, as its guide states them:
+answer-rights-missing = The rights and duties of { $term } have not been added yet; the association's admin will add them. You can ask me about your data's privacy, file a complaint, or talk to a staff member.
 answer-review-period = Your request goes to the responsible committee, and you get an answer { $period }. You can follow your request here at any time.
 answer-review-period-unstated = The association studies your request and answers you; the guide states no period. You can follow your request here at any time.
 answer-request-status = I will list your requests with their status and dates. If you have the reference number, type it.
@@ -63,6 +75,7 @@ missing-phone = not added yet (the association's admin will add it)
 missing-whatsapp = not added yet
 missing-email = not added yet
 missing-website = not added yet
+missing-social = not added yet
 missing-address = not added yet; the association's admin will add it
 missing-working_hours = not set yet; the association's admin will add them
 missing-donation = not added yet; only donate through the association's official channels
@@ -70,6 +83,7 @@ field-phone = phone number
 field-whatsapp = WhatsApp number
 field-email = email
 field-website = website
+field-social = social media accounts
 field-address = address
 field-working_hours = working hours
 field-donation = donation details (account or link)
