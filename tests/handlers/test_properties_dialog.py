@@ -69,6 +69,7 @@ FORM_DATA = {
     "type",
     "description",
     "attachments",
+    "attachments_note",  # «سأحضرها للمقر» typed at the attachments step, kept for staff
 }
 CALLBACK_DATA_BYTES = 64  # Telegram's limit for an inline button's payload
 # How a number is squeezed before looking for it: what people and masks put between digits.
