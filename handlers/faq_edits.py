@@ -93,13 +93,22 @@ def retrainer(
     The first load of staff's edits is calibrated in full (cross-validated: several fits);
     every later retrain keeps the calibration of the version in service, so that it costs
     one fit: an edit adds a phrasing or an entry, hardly a reason for other thresholds.
+    Edits that change only answers keep the matcher itself: nothing to train.
     """
+    trained: list[object] = []  # what the matcher in service was trained on
 
     def build(edits: list[FaqEdit]) -> FaqService:
-        reuse = live.current().matcher.calibration if live.version > 0 else None
-        return build_service(
+        current = live.current()
+        in_service, negatives = effective(entries, edits)
+        examples = ([(e.id, e.questions) for e in in_service], negatives)
+        if live.version > 0 and trained == [examples]:
+            return FaqService(profile, in_service, current.matcher, missing, current.names)
+        reuse = current.matcher.calibration if live.version > 0 else None
+        service = build_service(
             profile, entries, missing, edits, out_of_scope=out_of_scope, calibration=reuse
         )
+        trained[:] = [examples]
+        return service
 
     return build
 

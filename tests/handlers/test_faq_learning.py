@@ -15,6 +15,7 @@ from handlers.engine import Engine
 from handlers.errors import Refusal
 from handlers.faq_edits import build_service, retrainer
 from handlers.faq_learning import (
+    ANSWER,
     ENTRY,
     NEGATIVE,
     OUTCOME_NONE,
@@ -243,3 +244,8 @@ def test_a_retrain_keeps_the_calibration_of_the_version_in_service(faq: FaqServi
     service = build([taught])
     assert service.matcher.calibration == faq.matcher.calibration  # one fit, no new folds
     assert service.match(RESTROOMS).decision == "answer"
+    live.swap(service, 4)
+    answer = FaqEdit(2, ANSWER, "location", "عند الدوار الثاني.", [], "huda", SUNDAY, False)
+    answered = build([taught, answer])
+    assert answered.matcher is service.matcher  # only an answer changed: nothing trained
+    assert answered.answer_text("location") == "عند الدوار الثاني."
