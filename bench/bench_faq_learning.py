@@ -51,7 +51,7 @@ from faq.evaluate import evaluate, read_tsv  # noqa: E402
 from faq.profile import FaqEntry, load_profile_dir, missing_phrases  # noqa: E402
 from faq.service import FaqService  # noqa: E402
 from handlers.clock import SystemClock  # noqa: E402
-from handlers.faq_edits import retrainer  # noqa: E402
+from handlers.faq_edits import Retrainer  # noqa: E402
 from handlers.faq_learning import FaqEdit, FaqLearning, LiveFaq  # noqa: E402
 from storage.db import Database, sqlite_url  # noqa: E402
 
@@ -164,7 +164,7 @@ async def retraining(entries: int, edits: int, data_dir: Path) -> dict[str, Any]
     db = Database(sqlite_url(data_dir))
     await db.upgrade()
     live = LiveFaq(first)
-    retrain = retrainer(profile, base, missing, live)
+    retrain = Retrainer(profile, base, missing, live)
     cpu: list[float] = []
 
     def build(edits: list[FaqEdit]) -> FaqService:

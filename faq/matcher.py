@@ -149,17 +149,9 @@ class Matcher:
         index = {label: i for i, label in enumerate(labels)}
         docs = [analyze(text) for text, _ in pairs]
         x, y = self._extended_rows(docs, [index[i] for _, i in pairs])
-        grown = len(labels) - len(self._labels)
-        weights = np.pad(self._model.weights, ((0, 0), (0, grown))).astype(np.float64)
-        bias = np.pad(self._model.bias, (0, grown)).astype(np.float64)
-        for c in sorted({index[i] for _, i in pairs}):
-            weights[:, c], bias[c] = class_weights(x, y == c)
-        stems = {s for d in docs for s in d.stems}
+        model = self._refitted(x, y, len(labels), {index[i] for _, i in pairs})
         model = dataclasses.replace(
-            self._model,
-            vectorizer=self._model.vectorizer.with_stems(stems),
-            weights=weights.astype(np.float32),
-            bias=bias.astype(np.float32),
+            model, vectorizer=model.vectorizer.with_stems(s for d in docs for s in d.stems)
         )
         clone = Matcher(
             model,
@@ -171,6 +163,19 @@ class Matcher:
         )
         clone.training = (x, y)
         return clone
+
+    def _refitted(
+        self, x: sp.csr_matrix, y: NDArray[np.int64], n_classes: int, classes: set[int]
+    ) -> LinearModel:
+        """The model with room for new classes and `classes` refitted alone."""
+        grown = n_classes - len(self._labels)
+        weights = np.pad(self._model.weights, ((0, 0), (0, grown))).astype(np.float64)
+        bias = np.pad(self._model.bias, (0, grown)).astype(np.float64)
+        for c in sorted(classes):
+            weights[:, c], bias[c] = class_weights(x, y == c)
+        return dataclasses.replace(
+            self._model, weights=weights.astype(np.float32), bias=bias.astype(np.float32)
+        )
 
     def _extended_rows(
         self, docs: list[Analyzed], labels: list[int]

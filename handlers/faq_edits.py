@@ -82,14 +82,7 @@ def build_service(
 Build = Callable[[list[FaqEdit]], FaqService]
 
 
-def retrainer(
-    profile: Profile,
-    entries: Sequence[FaqEntry],
-    missing: Mapping[str, str],
-    live: LiveFaq,
-    *,
-    out_of_scope: Sequence[str] = (),
-) -> Build:
+class Retrainer:
     """What a process retrains with after an edit (`live` starts with the profile's FAQ).
 
     An edit that only adds questions is taught on the spot to the matcher in service (its
@@ -99,29 +92,48 @@ def retrainer(
     changes only answers keeps the matcher; one that takes questions away (a revert) is
     retrained in full at once.
     """
-    trained = [_examples(entries, out_of_scope)]  # what the matcher in service learnt from
 
-    def exact(edits: list[FaqEdit]) -> FaqService:
-        reuse = live.current().matcher.calibration
-        return build_service(
-            profile, entries, missing, edits, out_of_scope=out_of_scope, calibration=reuse
-        )
+    def __init__(
+        self,
+        profile: Profile,
+        entries: Sequence[FaqEntry],
+        missing: Mapping[str, str],
+        live: LiveFaq,
+        *,
+        out_of_scope: Sequence[str] = (),
+    ) -> None:
+        self.profile, self.entries, self.missing = profile, list(entries), dict(missing)
+        self.live, self.out_of_scope = live, list(out_of_scope)
+        # What the matcher in service learnt from, beyond the bank.
+        self._trained = _examples(entries, out_of_scope)
 
-    def build(edits: list[FaqEdit]) -> FaqService:
-        current = live.current()
-        in_service, negatives = effective(entries, edits)
-        examples = _examples(in_service, [*out_of_scope, *negatives])
-        added = _added(trained[0], examples)
-        trained[0] = examples
+    def __call__(self, edits: list[FaqEdit]) -> FaqService:
+        current = self.live.current()
+        in_service, negatives = effective(self.entries, edits)
+        examples = _examples(in_service, [*self.out_of_scope, *negatives])
+        added = _added(self._trained, examples)
+        self._trained = examples
         if added is None:
-            return exact(edits)
+            return self.exact(edits)
         if not added:
-            return FaqService(profile, in_service, current.matcher, missing, current.names)
+            return FaqService(
+                self.profile, in_service, current.matcher, self.missing, current.names
+            )
         fast = current.with_examples(in_service, added)
-        fast.settle = functools.partial(exact, edits)
+        fast.settle = functools.partial(self.exact, edits)
         return fast
 
-    return build
+    def exact(self, edits: list[FaqEdit]) -> FaqService:
+        """The full retrain, with the calibration of the version in service."""
+        reuse = self.live.current().matcher.calibration
+        return build_service(
+            self.profile,
+            self.entries,
+            self.missing,
+            edits,
+            out_of_scope=self.out_of_scope,
+            calibration=reuse,
+        )
 
 
 def _examples(entries: Iterable[FaqEntry], negatives: Iterable[str]) -> list[tuple[str, str]]:

@@ -11,7 +11,7 @@ from faq.service import FaqService
 from handlers.clock import FixedClock
 from handlers.engine import Engine
 from handlers.errors import Refusal
-from handlers.faq_edits import retrainer
+from handlers.faq_edits import Retrainer
 from handlers.faq_learning import (
     ANSWER,
     ENTRY,
@@ -40,7 +40,7 @@ def learning_for(database: Database, live: LiveFaq, clock: FixedClock) -> FaqLea
     faq = live.current()
     base = list(faq.entries.values())
     missing = missing_phrases(tr.t)
-    build = retrainer(faq.profile, base, missing, live)
+    build = Retrainer(faq.profile, base, missing, live)
     return FaqLearning(database, clock, live, ORG, build, base=base, missing=missing)
 
 
@@ -242,7 +242,7 @@ async def test_another_process_picks_up_the_new_version(
 
 def test_a_retrain_keeps_the_calibration_of_the_version_in_service(faq: FaqService) -> None:
     live = LiveFaq(faq, version=3)  # a process already running staff's edits
-    build = retrainer(faq.profile, list(faq.entries.values()), missing_phrases(tr.t), live)
+    build = Retrainer(faq.profile, list(faq.entries.values()), missing_phrases(tr.t), live)
     taught = FaqEdit(1, PHRASING, "location", None, [RESTROOMS], "huda", SUNDAY, False)
     service = build([taught])
     assert service.matcher.calibration == faq.matcher.calibration  # one fit, no new folds
