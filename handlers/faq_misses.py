@@ -82,18 +82,17 @@ async def record(
     session: Session, conversation: Conversation, turn: Turn, org: str, now: datetime
 ) -> None:
     """The engine's part, in the update's transaction."""
-    channel, chat_id = conversation.channel, conversation.chat_id
     if turn.miss_outcome is not None:
         outcome, intent = turn.miss_outcome
-        await store.set_outcome(session, channel, chat_id, outcome, intent)
+        await store.set_outcome(session, conversation.id, outcome, intent)
     miss = turn.miss
     if miss is None:
         return
     store.add_miss(
         session,
         org,
-        channel,
-        chat_id,
+        conversation.channel,
+        conversation.id,
         text=miss.text,
         decision=miss.decision,
         intent=miss.intent,

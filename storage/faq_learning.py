@@ -16,19 +16,21 @@ from storage.faq_models import FaqEditRow, FaqMiss, FaqVersion
 OPEN_MISSES_LIMIT = 5000
 
 
-def add_miss(session: AsyncSession, org: str, channel: str, chat_id: str, **fields: Any) -> None:
+def add_miss(
+    session: AsyncSession, org: str, channel: str, conversation_id: int, **fields: Any
+) -> None:
     """Keep one question (already masked): text, decision, intent, score, candidates,
     created_at, and outcome when already known."""
-    session.add(FaqMiss(org=org, channel=channel, chat_id=chat_id, **fields))
+    session.add(FaqMiss(org=org, channel=channel, conversation_id=conversation_id, **fields))
 
 
 async def set_outcome(
-    session: AsyncSession, channel: str, chat_id: str, outcome: str, intent: str | None
+    session: AsyncSession, conversation_id: int, outcome: str, intent: str | None
 ) -> None:
     """What the person did next, on their latest question that has none yet."""
     latest = (
         select(func.max(FaqMiss.id))
-        .where(FaqMiss.channel == channel, FaqMiss.chat_id == chat_id)
+        .where(FaqMiss.conversation_id == conversation_id)
         .scalar_subquery()
     )
     await session.execute(

@@ -59,13 +59,14 @@ class FaqMiss(Base):
     __tablename__ = "faq_misses"
     __table_args__ = (
         Index("ix_faq_misses_open", "org", "handled_by"),
-        Index("ix_faq_misses_chat", "channel", "chat_id", "id"),
+        Index("ix_faq_misses_conversation", "conversation_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     org: Mapped[str] = mapped_column(String(64))
     channel: Mapped[str] = mapped_column(String(16))
-    chat_id: Mapped[str] = mapped_column(String(64))
+    # Whose question (for what they did next); the chat's own id is not copied here.
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"))
     text: Mapped[str] = mapped_column(Text)
     # "clarify", "handover" or "down"; `intent` is what was answered (a 👎) or None.
     decision: Mapped[str] = mapped_column(String(16))

@@ -7,18 +7,27 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 from storage import faq_learning as store
-from storage.db import Database
+from storage import repositories as repo
+from storage.db import Database, Session
+from storage.models import Conversation
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
 
+async def _conversation(session: Session, chat: str) -> Conversation:
+    return await repo.conversation_for_update(
+        session, channel="web", chat_id=chat, user_id=chat, display_name=None, now=NOW
+    )
+
+
 async def _miss(database: Database, chat: str, text: str, org: str = "takatuf") -> None:
     async with database.transaction() as session:
+        conversation = await _conversation(session, chat)
         store.add_miss(
             session,
             org,
             "web",
-            chat,
+            conversation.id,
             text=text,
             decision="clarify",
             intent=None,
@@ -52,9 +61,10 @@ async def test_what_was_done_next_lands_on_the_chats_latest_question_once(
     await _miss(database, "amina", "ثاني سؤال")
     await _miss(database, "omar", "سؤال عمر")
     async with database.transaction() as session:
-        await store.set_outcome(session, "web", "amina", "picked", "location")
+        amina = await _conversation(session, "amina")
+        await store.set_outcome(session, amina.id, "picked", "location")
     async with database.transaction() as session:
-        await store.set_outcome(session, "web", "amina", "other", None)  # taken already
+        await store.set_outcome(session, amina.id, "other", None)  # taken already
     async with database.reading() as session:
         found = {
             m.text: (m.outcome, m.outcome_intent)

@@ -46,7 +46,7 @@ def upgrade() -> None:
         sa.Column("id", BigId, primary_key=True),
         sa.Column("org", sa.String(64), nullable=False),
         sa.Column("channel", sa.String(16), nullable=False),
-        sa.Column("chat_id", sa.String(64), nullable=False),
+        sa.Column("conversation_id", BigId, sa.ForeignKey("conversations.id"), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("decision", sa.String(16), nullable=False),
         sa.Column("intent", sa.String(64), nullable=True),
@@ -58,7 +58,7 @@ def upgrade() -> None:
         sa.Column("handled_by", BigId, sa.ForeignKey("faq_edits.id"), nullable=True),
     )
     op.create_index("ix_faq_misses_open", "faq_misses", ["org", "handled_by"])
-    op.create_index("ix_faq_misses_chat", "faq_misses", ["channel", "chat_id", "id"])
+    op.create_index("ix_faq_misses_conversation", "faq_misses", ["conversation_id", "id"])
 
 
 def downgrade() -> None:
