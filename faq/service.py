@@ -9,18 +9,23 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
+from faq.calibration import Calibration
 from faq.evaluate import read_tsv
 from faq.matcher import HANDOVER, Match, Matcher
 from faq.names import NameList, default_names
-from faq.profile import FaqEntry, Profile, load_profile_dir, render_answer
+from faq.profile import FAQ_FILE, FaqEntry, Profile, load_profile_dir, render_answer
 from faq.trained import matcher_for
 
 BANK_PATH = Path(__file__).resolve().parent / "data" / "questions.tsv"
 NONE_LABEL = "none"
+# faq.yaml's list of questions staff marked out of scope (trained as NONE_LABEL).
+OUT_OF_SCOPE_KEY = "out_of_scope"
 # Intents that open or close a chat; people put them in front of their real question.
 SOCIAL_INTENTS = frozenset({"greeting", "thanks"})
 _OPENING_WORDS = 4
@@ -46,6 +51,16 @@ def load_bank(path: Path = BANK_PATH) -> list[tuple[str, str]]:
     return read_tsv(path)
 
 
+def load_out_of_scope(directory: Path) -> list[str]:
+    """The questions `faq.yaml` marks out of scope (`out_of_scope:`, written by `faq export`)."""
+    try:
+        data = yaml.safe_load((directory / FAQ_FILE).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return []  # load_profile_dir says what is wrong with the file
+    found = data.get(OUT_OF_SCOPE_KEY) if isinstance(data, dict) else None
+    return [str(q) for q in found] if isinstance(found, list) else []
+
+
 @dataclass(frozen=True)
 class Answer:
     match: Match
@@ -69,6 +84,9 @@ class FaqService:
         self.names = default_names() if names is None else names
         self._openings: dict[str, bool] = {}
         self._recent: OrderedDict[str, Answer] = OrderedDict()
+        # For a service taught on the spot (`with_examples`): the full retrain it stands in
+        # for, which whoever keeps it in service runs next.
+        self.settle: Callable[[], FaqService] | None = None
 
     @classmethod
     def build(
@@ -78,8 +96,14 @@ class FaqService:
         missing_phrases: Mapping[str, str],
         bank: list[tuple[str, str]] | None = None,
         names: NameList | None = None,
+        extra: Iterable[tuple[str, str]] = (),
+        calibration: Calibration | None = None,
         cache_dir: Path | None = None,
     ) -> FaqService:
+        """Train on the bank's examples of `entries`, their own questions, and `extra`
+        (staff's examples: out-of-scope ones are labelled NONE_LABEL); with `calibration`
+        (the version in service's) it is reused rather than cross-validated anew. A full
+        training comes from `cache_dir` when a process already did it (faq/trained.py)."""
         names = default_names() if names is None else names
         known = {e.id for e in entries}
         examples = [
@@ -90,15 +114,29 @@ class FaqService:
         examples += [(q, e.id) for e in entries for q in e.questions]
         # Names on the out-of-scope side, so that a name the list lacks still leans there.
         examples += [(n, NONE_LABEL) for n in names.examples()]
-        matcher = matcher_for(examples, cache_dir)
+        examples += [(text, intent) for text, intent in extra if intent in known | {NONE_LABEL}]
+        matcher = (
+            matcher_for(examples, cache_dir)
+            if calibration is None
+            else Matcher.train(examples, calibration=calibration)
+        )
         return cls(profile, entries, matcher, missing_phrases, names)
+
+    def with_examples(
+        self, entries: Iterable[FaqEntry], examples: Iterable[tuple[str, str]]
+    ) -> FaqService:
+        """`entries` answered by this service's matcher taught `examples` on the spot
+        (`Matcher.with_examples`: a fraction of a retrain)."""
+        matcher = self.matcher.with_examples(examples)
+        return FaqService(self.profile, entries, matcher, self._missing, self.names)
 
     @classmethod
     def from_dir(
         cls, directory: Path, missing_phrases: Mapping[str, str], *, cache_dir: Path | None = None
     ) -> FaqService:
         profile, entries = load_profile_dir(directory)
-        return cls.build(profile, entries, missing_phrases, cache_dir=cache_dir)
+        extra = [(q, NONE_LABEL) for q in load_out_of_scope(directory)]
+        return cls.build(profile, entries, missing_phrases, extra=extra, cache_dir=cache_dir)
 
     def answer_text(self, intent: str) -> str | None:
         entry = self.entries.get(intent)
