@@ -24,6 +24,7 @@ from handlers import fields, staff_alerts
 from handlers.clock import Clock, SystemClock
 from handlers.conversation import Dialog
 from handlers.engine import Engine
+from handlers.faq_learning import FaqLearning, LiveFaq
 from handlers.form_prompts import FormConfig
 from handlers.hours import Schedule
 from handlers.request_form import RequestForm
@@ -69,6 +70,9 @@ class Core:
     whatsapp_sender: WhatsAppSender | None = None
     # "Look now", here and in the other processes on the database (storage/notify.py).
     wakeups: Wakeups = field(default_factory=Wakeups)
+    # The FAQ that learns: its version in service (`live.current()`), and staff's edits.
+    live: LiveFaq | None = None
+    learning: FaqLearning | None = None
 
 
 def database_for(settings: Settings) -> Database:
