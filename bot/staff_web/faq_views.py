@@ -9,6 +9,7 @@ the pages always show the version the beneficiaries get.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,12 +18,26 @@ from faq.guide import parse_guide
 from faq.profile import CONTACT_FIELDS, FaqEntry, missing_phrases, render_answer
 from faq.sections import kind_of
 from faq.service import FaqService
+from handlers.faq_learning import EntryView, FaqLearning
 
+# The guide a profile was built from, beside its profile.yaml and faq.yaml.
+GUIDE_FILE = "guide.txt"
 # An entry's `source` names its sections joined so (faq/answers.py).
 _SOURCE_JOIN = " + "
 _SPACES = re.compile(r"\s+")
 MAX_QUESTION_CHARS = 500
+# Under Telegram's 4,096 characters, with room for the filled placeholders.
+MAX_ANSWER_CHARS = 3500
 PLACEHOLDERS = tuple(f"{{{name}}}" for name in CONTACT_FIELDS)
+
+
+@dataclass(frozen=True)
+class FaqDesk:
+    """What the FAQ pages need from the running core: the learning FAQ (its edits, and the
+    version in service) and the guide's sections, title → text, to show beside an answer."""
+
+    learning: FaqLearning
+    guide: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -38,6 +53,7 @@ class EntryRow:
     answer: str
     source: str | None
     questions: int
+    edited: bool
 
 
 @dataclass(frozen=True)
@@ -93,22 +109,32 @@ def guide_sections(source: str | None, guide: dict[str, str]) -> list[GuideSecti
     return [GuideSection(t, guide.get(t)) for t in titles]
 
 
-def label_of(catalog: Catalog, service: FaqService, intent: str) -> str:
+def label_of(
+    catalog: Catalog, service: FaqService, intent: str, questions: list[str] | None = None
+) -> str:
     """The entry's name as the chat's buttons say it; a staff-made entry (no catalog name)
     by its first phrasing, else its id."""
     known = f"intent-{intent}"
     if catalog.has(known):
         return catalog.t(known)
     entry = service.entries.get(intent)
-    if entry is not None and entry.questions:
-        return entry.questions[0]
-    return intent
+    phrasings = questions or (entry.questions if entry is not None else [])
+    return phrasings[0] if phrasings else intent
 
 
-def entry_rows(catalog: Catalog, service: FaqService) -> list[EntryRow]:
+def entry_rows(
+    catalog: Catalog, service: FaqService, entries: Iterable[EntryView]
+) -> list[EntryRow]:
     return [
-        EntryRow(e.id, label_of(catalog, service, e.id), e.answer, e.source, len(e.questions))
-        for e in service.entries.values()
+        EntryRow(
+            e.intent,
+            label_of(catalog, service, e.intent, e.questions),
+            e.answer,
+            e.source,
+            len(e.questions),
+            e.edited,
+        )
+        for e in entries
     ]
 
 

@@ -49,6 +49,11 @@ faqedit-history-by = { $who } — { $when }
 faqedit-revert = تراجع
 faqedit-revert-confirm = التراجع يعيد ما كان قبل هذا التعديل. هل تريد التراجع؟
 faqedit-reverted = تم التراجع عن التعديل.
+faqedit-kind-phrasing = صيغ أُضيفت
+faqedit-kind-entry = سؤال جديد
+faqedit-kind-answer = تعديل جواب
+faqedit-kind-negative = خارج النطاق
+faqedit-kind-revert = تراجع
 faqedit-history-reverted = (تم التراجع عنه)
 faqedit-error-empty-answer = لم يُحفظ شيء: الجواب فارغ. اكتب نص الجواب ثم احفظ.
 faqedit-error-answer-too-long = لم يُحفظ شيء: الجواب طويل؛ الحد { $max ->
@@ -59,7 +64,6 @@ faqedit-error-answer-too-long = لم يُحفظ شيء: الجواب طويل؛ 
        *[other] { $max } حرف
     }.
 faqedit-error-unknown-intent = لا يوجد سؤال شائع بالمعرّف «{ $intent }».
-faqedit-error-no-edit = لا يوجد تعديل رقم { $edit } في السجل.
 
 ## "How would the bot answer this?"
 faqedit-ask-title = كيف سيجيب البوت على هذا؟
@@ -105,5 +109,4 @@ faqedit-done-reject = عُلّمت المجموعة خارج النطاق.
 faqedit-error-bad-id = لم يُنشأ شيء: المعرّف يبدأ بحرف إنجليزي صغير، وبعده حروف إنجليزية صغيرة أو أرقام أو _ (حتى { $max } حرفاً).
 faqedit-error-id-taken = لم يُنشأ شيء: المعرّف «{ $intent }» مستخدم. اختر غيره، أو ضمّ المجموعة إليه.
 faqedit-error-no-questions = لم يُنشأ شيء: اكتب صيغة واحدة على الأقل.
-faqedit-error-no-group = لم تعد هذه المجموعة في القائمة؛ ربما عالجها زميل.
 faqedit-error-choose-entry = لم يُضمّ شيء: اختر السؤال الذي تُضمّ إليه المجموعة.

@@ -43,6 +43,11 @@ faqedit-history-by = { $who } — { $when }
 faqedit-revert = Revert
 faqedit-revert-confirm = Reverting restores what was there before this edit. Revert it?
 faqedit-reverted = The edit was reverted.
+faqedit-kind-phrasing = Phrasings added
+faqedit-kind-entry = New entry
+faqedit-kind-answer = Answer edited
+faqedit-kind-negative = Out of scope
+faqedit-kind-revert = Revert
 faqedit-history-reverted = (reverted)
 faqedit-error-empty-answer = Nothing was saved: the answer is empty. Type the answer, then save.
 faqedit-error-answer-too-long = Nothing was saved: the answer is too long; at most { $max ->
@@ -50,7 +55,6 @@ faqedit-error-answer-too-long = Nothing was saved: the answer is too long; at mo
        *[other] { $max } characters
     }.
 faqedit-error-unknown-intent = There is no FAQ entry with the id "{ $intent }".
-faqedit-error-no-edit = There is no edit number { $edit } in the history.
 
 ## "How would the bot answer this?"
 faqedit-ask-title = How would the bot answer this?
@@ -93,5 +97,4 @@ faqedit-done-reject = The group was marked out of scope.
 faqedit-error-bad-id = Nothing was created: the id starts with a lower-case Latin letter, followed by lower-case letters, digits or _ (at most { $max } characters).
 faqedit-error-id-taken = Nothing was created: the id "{ $intent }" is taken. Choose another, or add the group to it.
 faqedit-error-no-questions = Nothing was created: type at least one phrasing.
-faqedit-error-no-group = This group is no longer in the list; a colleague may have handled it.
 faqedit-error-choose-entry = Nothing was added: choose the entry to add the group to.

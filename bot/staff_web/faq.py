@@ -1,0 +1,190 @@
+"""The FAQ editor: /staff/faq (every entry, the recent edits), /staff/faq/{intent} (its
+answer with a live preview, the guide section it came from, its edits with revert), the
+"how would the bot answer this?" box on both, and their JSON helpers
+/staff/api/faq/preview and /staff/api/faq/ask. For FAQ editors and admins (`faq_page`).
+
+Saving and reverting go through handlers/faq_learning.FaqLearning, which stores the edit
+and retrains in the background; the pages read the FAQ in service (`live.current()`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+
+from bot.staff_web.faq_views import (
+    MAX_ANSWER_CHARS,
+    PLACEHOLDERS,
+    FaqDesk,
+    ask,
+    entry_rows,
+    guide_sections,
+    label_of,
+    preview,
+)
+from bot.staff_web.pages import NO_STORE, faq_page, read_form, render, see_other
+from bot.staff_web.session import Signed, check_csrf
+from bot.staff_web.state import backend, config_of
+from handlers.errors import Refusal
+from handlers.faq_learning import EntryView, FaqEdit
+
+RECENT_EDITS = 20
+HISTORY_DEPTH = 500
+_DONE = ("saved", "reverted")
+
+
+def faq_desk(request: Request) -> FaqDesk:
+    found = backend(request).faq
+    if found is None:
+        raise Refusal("faqedit-error-unavailable", http_status=503)
+    return found
+
+
+def actor(signed: Signed) -> str:
+    return f"staff:{signed.me.username}"
+
+
+def asked_of(request: Request) -> dict[str, Any] | None:
+    """The ask box's result when the page was opened with ?q= (the box without script)."""
+    question = request.query_params.get("q", "").strip()
+    if not question:
+        return None
+    service = faq_desk(request).learning.live.current()
+    return ask(config_of(request).catalog, service, question).to_json()
+
+
+def done_of(request: Request) -> str | None:
+    done = request.query_params.get("done")
+    return done if done in _DONE else None
+
+
+async def entries_page(request: Request, signed: Signed) -> Response:
+    desk = faq_desk(request)
+    catalog = config_of(request).catalog
+    service = desk.learning.live.current()
+    context = {
+        "nav": "faq",
+        "rows": entry_rows(catalog, service, await desk.learning.entries()),
+        "waiting": len(await desk.learning.groups()),
+        "edits": await desk.learning.history(RECENT_EDITS),
+        "labels": lambda intent: label_of(catalog, service, intent) if intent else "",
+        "asked": asked_of(request),
+        "ask_action": "/staff/faq",
+        "done": done_of(request),
+    }
+    return render(request, "staff/faq.html", context, signed=signed)
+
+
+def intent_of(request: Request) -> str:
+    return str(request.path_params.get("intent", ""))
+
+
+async def entry_of(desk: FaqDesk, intent: str) -> EntryView:
+    """As stored (the profile and the edits), even before the retrain puts it in service."""
+    found = next((e for e in await desk.learning.entries() if e.intent == intent), None)
+    if found is None:
+        raise Refusal("faqedit-error-unknown-intent", http_status=404, intent=intent[:40])
+    return found
+
+
+async def _entry_edits(desk: FaqDesk, intent: str) -> list[FaqEdit]:
+    return [e for e in await desk.learning.history(HISTORY_DEPTH) if e.intent == intent]
+
+
+async def entry_page(
+    request: Request,
+    signed: Signed,
+    *,
+    typed: str | None = None,
+    error: str | None = None,
+    status: int = 200,
+) -> Response:
+    desk = faq_desk(request)
+    intent = intent_of(request)
+    catalog = config_of(request).catalog
+    service = desk.learning.live.current()
+    entry = await entry_of(desk, intent)
+    answer = entry.answer if typed is None else typed
+    context = {
+        "nav": "faq",
+        "intent": intent,
+        "label": label_of(catalog, service, intent),
+        "answer": answer,
+        "preview": preview(catalog, service, answer),
+        "sections": guide_sections(entry.source, desk.guide),
+        "questions": entry.questions,
+        "edits": await _entry_edits(desk, intent),
+        "labels": lambda other: label_of(catalog, service, other) if other else "",
+        "placeholders": PLACEHOLDERS,
+        "max_answer": MAX_ANSWER_CHARS,
+        "asked": asked_of(request),
+        "ask_action": f"/staff/faq/{intent}",
+        "done": done_of(request),
+        "error": error,
+    }
+    return render(request, "staff/faq_entry.html", context, status=status, signed=signed)
+
+
+def _checked_answer(form: dict[str, str]) -> str:
+    answer = form.get("answer", "").replace("\r\n", "\n").strip()
+    if not answer:
+        raise Refusal("faqedit-error-empty-answer", http_status=400)
+    if len(answer) > MAX_ANSWER_CHARS:
+        raise Refusal("faqedit-error-answer-too-long", http_status=400, max=MAX_ANSWER_CHARS)
+    return answer
+
+
+async def save_answer(request: Request, signed: Signed) -> Response:
+    form = await read_form(request)
+    check_csrf(signed, request, form)
+    intent = intent_of(request)
+    await entry_of(faq_desk(request), intent)  # an unknown entry: 404, nothing saved
+    try:
+        answer = _checked_answer(form)
+        await faq_desk(request).learning.edit_answer(intent, answer, actor(signed))
+    except Refusal as exc:
+        # Back on the page with what was typed, and why nothing was saved.
+        message = config_of(request).catalog.t(exc.message_id, exc.arguments)
+        typed = form.get("answer", "")
+        return await entry_page(request, signed, typed=typed, error=message, status=400)
+    return see_other(f"/staff/faq/{intent}?done=saved")
+
+
+async def revert(request: Request, signed: Signed) -> Response:
+    form = await read_form(request)
+    check_csrf(signed, request, form)
+    raw = str(request.path_params.get("edit_id", ""))
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 18:
+        raise Refusal("teach-error-unknown-edit", http_status=404, edit=raw[:20])
+    edit = await faq_desk(request).learning.revert(int(raw), actor(signed))
+    if form.get("back") == "entry" and edit.intent:
+        return see_other(f"/staff/faq/{edit.intent}?done=reverted")
+    return see_other("/staff/faq?done=reverted")
+
+
+async def preview_api(request: Request, signed: Signed) -> Response:
+    form = await read_form(request)
+    check_csrf(signed, request, form)
+    service = faq_desk(request).learning.live.current()
+    text = preview(config_of(request).catalog, service, form.get("answer", ""))
+    return JSONResponse({"preview": text}, headers=NO_STORE)
+
+
+async def ask_api(request: Request, signed: Signed) -> Response:
+    question = request.query_params.get("q", "").strip()
+    if not question:
+        raise Refusal("faqedit-ask-empty", http_status=400)
+    service = faq_desk(request).learning.live.current()
+    asked = ask(config_of(request).catalog, service, question)
+    return JSONResponse(asked.to_json(), headers=NO_STORE)
+
+
+router = APIRouter(prefix="/staff")
+router.add_api_route("/faq", faq_page(entries_page), methods=["GET"])
+router.add_api_route("/faq/{intent}", faq_page(entry_page), methods=["GET"])
+router.add_api_route("/faq/{intent}", faq_page(save_answer), methods=["POST"])
+router.add_api_route("/faq/edits/{edit_id}/revert", faq_page(revert), methods=["POST"])
+router.add_api_route("/api/faq/preview", faq_page(preview_api), methods=["POST"])
+router.add_api_route("/api/faq/ask", faq_page(ask_api), methods=["GET"])
