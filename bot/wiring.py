@@ -6,6 +6,8 @@ their own settings, database and clock.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import functools
 import hashlib
 from collections.abc import AsyncIterator
@@ -19,8 +21,8 @@ from bot.errors import NotMigrated
 from bot.i18n import Catalog, speaking
 from faq.digits import with_digits
 from faq.profile import missing_phrases
-from faq.service import FaqService
-from handlers import fields, staff_alerts
+from faq.service import FaqService, load_out_of_scope
+from handlers import faq_edits, fields, staff_alerts
 from handlers.clock import Clock, SystemClock
 from handlers.conversation import Dialog
 from handlers.engine import Engine
@@ -36,7 +38,7 @@ from handlers.windows import ServiceWindow
 from scheduler.dispatcher import Dispatcher, Limits, Sender
 from storage.crypto import Vault, load_or_create_master_key
 from storage.db import Database, sqlite_url
-from storage.notify import OUTBOX, Wakeups
+from storage.notify import FAQ, OUTBOX, Wakeups
 
 if TYPE_CHECKING:
     from aiogram import Bot
@@ -50,6 +52,9 @@ if TYPE_CHECKING:
 # writers that wake nobody (the shell commands); one a second is cheap, the budget's
 # wait hint keeps a spent budget from costing a transaction.
 PUSHED_IDLE_POLL = 1.0
+# How often each process asks the database whether staff changed the FAQ: a wake-up says
+# so at once on PostgreSQL; the poll is for SQLite's other processes (the shell commands).
+FAQ_POLL = 2.0
 
 
 @dataclass
@@ -122,9 +127,16 @@ async def open_core(
         await _require_schema(db, catalog)
         core = build_core(settings, catalog, faq, db, clock, wakeups)
         await wakeups.start()
+        assert core.learning is not None
+        # Staff's edits so far before the first question; later ones while it runs.
+        await core.learning.refresh()
+        watching = asyncio.create_task(core.learning.watch(FAQ_POLL), name="faq-watch")
         try:
             yield core
         finally:
+            watching.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watching
             await wakeups.close()
             if core.bot is not None:
                 await core.bot.session.close()
@@ -156,7 +168,8 @@ def build_core(
     form = build_form(settings, catalog, faq, clock)
     # What beneficiaries read comes in the profile's digits; the catalog itself is shared.
     tr = with_digits(catalog.t, faq.profile.digits)
-    dialog = Dialog(faq, tr, clock, schedule, form)
+    live, learning = build_learning(settings, catalog, faq, db, clock, wakeups)
+    dialog = Dialog(live, tr, clock, schedule, form)
     senders: dict[str, Sender] = {}
     limits: dict[str, Limits] = {}
     bot, staff = None, None
@@ -182,7 +195,37 @@ def build_core(
     )
     if whatsapp is not None:
         core.whatsapp, core.whatsapp_sender = whatsapp
+    core.live, core.learning = live, learning
     return core
+
+
+def build_learning(
+    settings: Settings,
+    catalog: Catalog,
+    faq: FaqService,
+    db: Database,
+    clock: Clock,
+    wakeups: Wakeups | None = None,
+) -> tuple[LiveFaq, FaqLearning]:
+    """The FAQ in service (`faq`, version 0 until staff's edits are loaded) and its edits.
+
+    Every edit wakes every process (this one too), which retrains from the database.
+    """
+    profile, base = faq.profile, list(faq.entries.values())
+    missing = missing_phrases(catalog.t)
+    directory = settings.profile_dir(profile.slug)
+    out_of_scope = load_out_of_scope(directory) if directory.is_dir() else []
+    build = functools.partial(
+        faq_edits.build_service, profile, base, missing, out_of_scope=out_of_scope
+    )
+    live = LiveFaq(faq)
+    on_change = wakeups.waker(FAQ) if wakeups is not None else None
+    learning = FaqLearning(
+        db, clock, live, profile.slug, build, base=base, missing=missing, on_change=on_change
+    )
+    if wakeups is not None:
+        wakeups.listen(FAQ, learning.wake)
+    return live, learning
 
 
 def _telegram(

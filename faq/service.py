@@ -13,13 +13,17 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 from faq.evaluate import read_tsv
 from faq.matcher import HANDOVER, Match, Matcher
 from faq.names import NameList, default_names
-from faq.profile import FaqEntry, Profile, load_profile_dir, render_answer
+from faq.profile import FAQ_FILE, FaqEntry, Profile, load_profile_dir, render_answer
 
 BANK_PATH = Path(__file__).resolve().parent / "data" / "questions.tsv"
 NONE_LABEL = "none"
+# faq.yaml's list of questions staff marked out of scope (trained as NONE_LABEL).
+OUT_OF_SCOPE_KEY = "out_of_scope"
 # Intents that open or close a chat; people put them in front of their real question.
 SOCIAL_INTENTS = frozenset({"greeting", "thanks"})
 _OPENING_WORDS = 4
@@ -43,6 +47,16 @@ def _splits(text: str) -> list[tuple[str, str]]:
 
 def load_bank(path: Path = BANK_PATH) -> list[tuple[str, str]]:
     return read_tsv(path)
+
+
+def load_out_of_scope(directory: Path) -> list[str]:
+    """The questions `faq.yaml` marks out of scope (`out_of_scope:`, written by `faq export`)."""
+    try:
+        data = yaml.safe_load((directory / FAQ_FILE).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return []  # load_profile_dir says what is wrong with the file
+    found = data.get(OUT_OF_SCOPE_KEY) if isinstance(data, dict) else None
+    return [str(q) for q in found] if isinstance(found, list) else []
 
 
 @dataclass(frozen=True)
@@ -77,7 +91,10 @@ class FaqService:
         missing_phrases: Mapping[str, str],
         bank: list[tuple[str, str]] | None = None,
         names: NameList | None = None,
+        extra: Iterable[tuple[str, str]] = (),
     ) -> FaqService:
+        """Train on the bank's examples of `entries`, their own questions, and `extra`
+        (staff's examples: out-of-scope ones are labelled NONE_LABEL)."""
         names = default_names() if names is None else names
         known = {e.id for e in entries}
         examples = [
@@ -88,12 +105,14 @@ class FaqService:
         examples += [(q, e.id) for e in entries for q in e.questions]
         # Names on the out-of-scope side, so that a name the list lacks still leans there.
         examples += [(n, NONE_LABEL) for n in names.examples()]
+        examples += [(text, intent) for text, intent in extra if intent in known | {NONE_LABEL}]
         return cls(profile, entries, Matcher.train(examples), missing_phrases, names)
 
     @classmethod
     def from_dir(cls, directory: Path, missing_phrases: Mapping[str, str]) -> FaqService:
         profile, entries = load_profile_dir(directory)
-        return cls.build(profile, entries, missing_phrases)
+        extra = [(q, NONE_LABEL) for q in load_out_of_scope(directory)]
+        return cls.build(profile, entries, missing_phrases, extra=extra)
 
     def answer_text(self, intent: str) -> str | None:
         entry = self.entries.get(intent)

@@ -12,7 +12,9 @@ import copy
 import dataclasses
 from typing import Any
 
+from faq.matcher import Match
 from faq.normalize import normalize
+from handlers import faq_misses
 from handlers.completion import Completing
 from handlers.dialog_replies import FORM_ANSWERABLE, MAX_MESSAGE_CHARS
 from handlers.handover import Handover
@@ -40,6 +42,10 @@ class Dialog(Completing, Handover):
     def handle(self, state: State, incoming: Incoming, ctx: Context | None = None) -> Turn:
         # A deep copy: the caller's state must stay as it was (the engine compares them).
         state = copy.deepcopy(state)
+        last = faq_misses.last_question(state)
+        return faq_misses.settle(self._handle(state, incoming, ctx), last, incoming)
+
+    def _handle(self, state: State, incoming: Incoming, ctx: Context | None) -> Turn:
         if incoming.payload == WINDOW_PAYLOAD:
             # A template's button: the person is back, and what waited for them follows.
             return Turn(state)
@@ -129,7 +135,10 @@ class Dialog(Completing, Handover):
     def _on_payload(self, state: State, payload: str, ctx: Context) -> Turn:
         kind, _, value = payload.partition(":")
         if kind == "intent" and value in self.faq.entries:
-            return self._on_intent(state, value, ctx)
+            last = faq_misses.last_question(state)
+            turn = self._on_intent(state, value, ctx)
+            faq_misses.picked(turn.state, last, value)
+            return turn
         if kind == "complete" and value.isdigit():
             return self._start_completing(state, int(value), ctx)
         if payload in ("form:continue", "form:restart") and self.form is not None:
@@ -141,7 +150,8 @@ class Dialog(Completing, Handover):
         if payload == "rate:down":
             offer = Button(self.tr("intent-talk_to_human"), "handover:not_helpful")
             reply = Reply(self.tr("chat-sorry-not-helpful"), (offer, menu_button(self.tr)))
-            return Turn(state, [reply])
+            miss = faq_misses.thumbs_down(state, faq_misses.last_question(state))
+            return Turn(state, [reply], miss=miss)
         if payload == "menu:ask":
             return Turn(state, [Reply(self.tr("menu-ask-hint"), (menu_button(self.tr),))])
         return Turn(state, [self.welcome()])
@@ -151,9 +161,18 @@ class Dialog(Completing, Handover):
         if match.decision == "answer" and match.intent == "greeting":
             return Turn(state, [self._greeting(text)])
         if match.decision == "answer" and match.intent is not None:
-            return self._on_intent(state, match.intent, ctx)
+            turn = self._on_intent(state, match.intent, ctx)
+            faq_misses.answered(turn.state, text, match.intent, match.score)
+            return turn
         state["unanswered"] = int(state.get("unanswered", 0)) + 1
-        if state["unanswered"] >= UNANSWERED_LIMIT:
+        handed_over = state["unanswered"] >= UNANSWERED_LIMIT
+        miss = faq_misses.missed(state, text, match, handed_over=handed_over)
+        turn = self._unanswered(state, match, handed_over)
+        turn.miss = miss
+        return turn
+
+    def _unanswered(self, state: State, match: Match, handed_over: bool) -> Turn:
+        if handed_over:
             return self._open_case(state, "unanswered")
         if match.decision == "clarify" and match.candidates:
             buttons = [

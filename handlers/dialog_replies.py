@@ -11,6 +11,7 @@ from faq.normalize import normalize
 from faq.service import FaqService
 from handlers.clock import Clock
 from handlers.dates import format_time
+from handlers.faq_types import LiveFaq
 from handlers.hours import Schedule
 from handlers.replies import Button, Reply, menu_button
 from handlers.request_form import RequestForm
@@ -47,22 +48,27 @@ FORM_ANSWERABLE = frozenset(
 class DialogReplies:
     def __init__(
         self,
-        faq: FaqService,
+        faq: FaqService | LiveFaq,
         tr: Translate,
         clock: Clock,
         schedule: Schedule | None = None,
         form: RequestForm | None = None,
     ) -> None:
-        self.faq = faq
+        # The FAQ in service: staff's edits swap in a retrained one while the bot runs.
+        self.live = faq if isinstance(faq, LiveFaq) else LiveFaq(faq)
         self.tr = tr
         self.clock = clock
         self.schedule = schedule
         self.form = form
-        profile = faq.profile
+        profile = self.faq.profile
         self._args = {"short": profile.short_name, "name": profile.name}
         self._role = profile.referral_role or tr("default-referral-role")
         self._load_words(tr)
         self._salam = normalize(tr("chat-salam-word"))
+
+    @property
+    def faq(self) -> FaqService:
+        return self.live.current()
 
     def _load_words(self, tr: Translate) -> None:
         self._menu_words = _words(tr, "chat-menu-words")

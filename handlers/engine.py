@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from handlers import cases, identifiers, requests, survey_answers, surveys
+from handlers import cases, faq_misses, identifiers, requests, survey_answers, surveys
 from handlers.clock import Clock
 from handlers.conversation import Dialog
 from handlers.form_prompts import Cipher
@@ -200,6 +200,7 @@ class Engine:
         case_id = await self._apply_case(session, conversation, turn, now)
         await self._apply_requests(session, conversation, turn, filed, now)
         await self._apply_survey(session, conversation, turn, now)
+        await faq_misses.record(session, conversation, turn, self.dialog.faq.profile.slug, now)
         step = _Step(session, conversation, incoming, turn, now)
         text = await _inbound_text(step)
         self._record(step, text, case_id)

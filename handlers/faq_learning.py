@@ -23,115 +23,72 @@ teach-error-already-reverted (edit), teach-error-revert-revert (edit).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from collections.abc import Callable
+from faq.normalize import normalize
+from handlers import faq_edits as edits
+from handlers.errors import Refusal
+from handlers.faq_types import (
+    ANSWER,
+    EDIT_KINDS,
+    ENTRY,
+    NEGATIVE,
+    OUTCOME_HANDOVER,
+    OUTCOME_NONE,
+    OUTCOME_NOTHING,
+    OUTCOME_OTHER,
+    OUTCOME_PICKED,
+    PHRASING,
+    REVERT,
+    EntryView,
+    FaqEdit,
+    LiveFaq,
+    MissGroup,
+)
+from storage import faq_learning as store
 
+if TYPE_CHECKING:
+    from faq.profile import FaqEntry
     from faq.service import FaqService
     from handlers.clock import Clock
-    from storage.db import Database
+    from handlers.faq_groups import Question
+    from storage.db import Database, Session
+    from storage.faq_models import FaqEditRow
 
-# The kinds of edit (`FaqEdit.kind`).
-PHRASING = "phrasing"  # questions added to an entry (teach, assign)
-ENTRY = "entry"  # a new entry: its answer and questions
-ANSWER = "answer"  # an entry's answer replaced
-NEGATIVE = "negative"  # questions marked out of scope (reject)
-REVERT = "revert"  # undoes the edit it names
-EDIT_KINDS = (PHRASING, ENTRY, ANSWER, NEGATIVE, REVERT)
+__all__ = [
+    "ANSWER",
+    "EDIT_KINDS",
+    "ENTRY",
+    "NEGATIVE",
+    "OUTCOME_HANDOVER",
+    "OUTCOME_NONE",
+    "OUTCOME_NOTHING",
+    "OUTCOME_OTHER",
+    "OUTCOME_PICKED",
+    "PHRASING",
+    "REVERT",
+    "EntryView",
+    "FaqEdit",
+    "FaqLearning",
+    "LiveFaq",
+    "MissGroup",
+]
 
-# What a person did right after a question the bot was unsure of (`MissGroup.outcomes`).
-OUTCOME_PICKED = "picked"  # pressed one of the offered topics (the payload's intent is kept)
-OUTCOME_NONE = "none"  # "none of these"
-OUTCOME_HANDOVER = "handover"  # asked for (or was handed to) a person
-OUTCOME_OTHER = "other"  # wrote something else
-OUTCOME_NOTHING = "nothing"  # nothing (yet)
-
-
-@dataclass(frozen=True)
-class MissGroup:
-    """Similar questions the bot did not answer well, biggest first in `groups`.
-
-    `key` stays the same while the group is listed (it names the group's oldest question),
-    so a page may show it now and act on it later. `examples` are masked, distinct, newest
-    first; `candidates` are intents, the likeliest first (what people pressed counts most).
-    """
-
-    key: str
-    count: int
-    examples: list[str]
-    candidates: list[str]
-    first_seen: datetime
-    last_seen: datetime
-    # How often each decision led here: "clarify", "handover", "down" (a 👎 on the answer).
-    decisions: dict[str, int] = field(default_factory=dict)
-    # What people did next: OUTCOME_* → count.
-    outcomes: dict[str, int] = field(default_factory=dict)
-    # The intents people pressed after a clarify, with how often.
-    picked: dict[str, int] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class FaqEdit:
-    """One change to the FAQ, as the history shows it."""
-
-    id: int  # also the FAQ's version once this edit is in
-    kind: str  # one of EDIT_KINDS
-    intent: str | None
-    answer: str | None  # ENTRY and ANSWER
-    questions: list[str]  # PHRASING, ENTRY, NEGATIVE (masked)
-    actor: str
-    at: datetime
-    reverted: bool  # a later REVERT undid it
-    reverts: int | None = None  # REVERT: the edit it undid
-    group: str | None = None  # the group it handled, when it came from one
-    # The answer it replaced (ANSWER), for the history to show what changed.
-    previous_answer: str | None = None
-
-
-@dataclass(frozen=True)
-class EntryView:
-    """One entry of the FAQ in service, as an editor shows it."""
-
-    intent: str
-    answer: str  # with its placeholders, as stored
-    questions: list[str]
-    source: str | None
-    edited: bool  # its answer or questions come (partly) from edits
-
-
-class LiveFaq:
-    """The FAQ in service and its version; swapped whole after a retrain.
-
-    Readers call `current()` for every question, so a swap takes effect at the next one
-    and a question already being answered finishes on the version it started with.
-    """
-
-    def __init__(self, service: FaqService, version: int = 0) -> None:
-        self._service = service
-        self._version = version
-
-    def current(self) -> FaqService:
-        return self._service
-
-    @property
-    def version(self) -> int:
-        return self._version
-
-    def swap(self, service: FaqService, version: int) -> None:
-        """Put `service` in service, unless a newer version is there already."""
-        if version >= self._version:
-            self._service, self._version = service, version
+log = logging.getLogger(__name__)
+ACTOR_MAX = 128
 
 
 class FaqLearning:
     """The use cases of the learning FAQ for one association (`org`, its profile's slug).
 
-    `build` trains a service from the profile plus a list of active edits (in a worker
-    thread: it takes seconds); `on_change` is told after each committed edit (the wiring
-    wakes the other processes with it).
+    `base` is the profile's entries and `missing` its "not provided yet" phrases; `build`
+    trains a service from the profile plus a list of active edits (run in a worker thread:
+    it takes seconds); `on_change` is told after each committed edit (the wiring wakes
+    every process with it, this one included).
     """
 
     def __init__(
@@ -142,6 +99,8 @@ class FaqLearning:
         org: str,
         build: Callable[[list[FaqEdit]], FaqService],
         *,
+        base: Sequence[FaqEntry] = (),
+        missing: Mapping[str, str] | None = None,
         on_change: Callable[[], None] | None = None,
     ) -> None:
         self.db = db
@@ -149,81 +108,217 @@ class FaqLearning:
         self.live = live
         self.org = org
         self._build = build
+        self._base = list(base)
+        self._missing = dict(missing or {})
         self._on_change = on_change
+        self._refreshing = asyncio.Lock()
+        self._poke = asyncio.Event()
 
     # -- the inbox ------------------------------------------------------------------------
 
     async def groups(self, limit: int = 50) -> list[MissGroup]:
         """The unhandled questions grouped by similarity, biggest groups first."""
-        raise NotImplementedError
+        from handlers.faq_groups import groups
+
+        questions = await self._open_questions()
+        # Comparing every question with every other one: not on the event loop.
+        return (await asyncio.to_thread(groups, questions))[:limit]
 
     async def group(self, key: str) -> MissGroup:
         """One group by its key; `Refusal("teach-error-unknown-group")` when it is gone."""
-        raise NotImplementedError
+        found = next((g for g in await self.groups(limit=10**9) if g.key == key), None)
+        if found is None:
+            raise Refusal("teach-error-unknown-group", group=key)
+        return found
 
     async def assign(self, key: str, intent: str, actor: str) -> FaqEdit:
         """The group's questions become phrasings of `intent`; the group leaves the list."""
-        raise NotImplementedError
+        group = await self.group(key)
+        async with self.db.transaction() as session:
+            known = [e.id for e in await self._entries(session)]
+            fields = {"intent": edits.known_intent(intent, known), "group_key": key}
+            row = await self._add(session, PHRASING, actor, edits.usable(group.texts), **fields)
+            await store.mark_handled(session, group.ids, row.id)
+        return self._changed(row)
 
     async def create_entry(
         self, key: str | None, intent: str, answer: str, questions: list[str], actor: str
     ) -> FaqEdit:
         """A new entry `intent` with `answer`; its questions are `questions` plus, with a
         `key`, the group's (which then leaves the list)."""
-        raise NotImplementedError
+        group = await self.group(key) if key is not None else None
+        texts = edits.questions(questions) + edits.usable(group.texts if group else ())
+        fields = {"answer": edits.answer(answer), "group_key": key}
+        async with self.db.transaction() as session:
+            known = [e.id for e in await self._entries(session)]
+            fields["intent"] = edits.new_intent(intent, known)
+            if not texts:
+                raise Refusal("teach-error-no-questions")
+            row = await self._add(session, ENTRY, actor, list(dict.fromkeys(texts)), **fields)
+            await store.mark_handled(session, group.ids if group else (), row.id)
+            await self._handle_same(session, texts, row.id)
+        return self._changed(row)
 
     async def reject(self, key: str, actor: str) -> FaqEdit:
         """The group's questions become out-of-scope examples; the group leaves the list."""
-        raise NotImplementedError
+        group = await self.group(key)
+        async with self.db.transaction() as session:
+            texts = edits.usable(group.texts)
+            row = await self._add(session, NEGATIVE, actor, texts, group_key=key)
+            await store.mark_handled(session, group.ids, row.id)
+        return self._changed(row)
 
     # -- direct edits ---------------------------------------------------------------------
 
     async def teach(self, question: str, intent: str, actor: str) -> FaqEdit:
         """`question` becomes a phrasing of `intent` (the same unhandled questions leave
         the list)."""
-        raise NotImplementedError
+        text = edits.question(question)
+        async with self.db.transaction() as session:
+            known = [e.id for e in await self._entries(session)]
+            fields = {"intent": edits.known_intent(intent, known)}
+            row = await self._add(session, PHRASING, actor, [text], **fields)
+            await self._handle_same(session, [text], row.id)
+        return self._changed(row)
 
     async def reject_question(self, question: str, actor: str) -> FaqEdit:
         """`question` becomes an out-of-scope example (`bot.py faq reject`)."""
-        raise NotImplementedError
+        text = edits.question(question)
+        async with self.db.transaction() as session:
+            row = await self._add(session, NEGATIVE, actor, [text])
+            await self._handle_same(session, [text], row.id)
+        return self._changed(row)
 
     async def edit_answer(self, intent: str, answer: str, actor: str) -> FaqEdit:
         """`intent`'s answer becomes `answer` (placeholders such as {phone} allowed)."""
-        raise NotImplementedError
+        text = edits.answer(answer)
+        async with self.db.transaction() as session:
+            entries = {e.id: e for e in await self._entries(session)}
+            intent = edits.known_intent(intent, entries)
+            previous = entries[intent].answer
+            fields = {"intent": intent, "answer": text, "previous_answer": previous}
+            row = await self._add(session, ANSWER, actor, [], **fields)
+        return self._changed(row)
 
     def preview(self, answer: str) -> str:
         """`answer` as a beneficiary would read it: placeholders filled from the profile."""
-        raise NotImplementedError
+        from faq.profile import FaqEntry, render_answer
+
+        entry = FaqEntry(id="preview", answer=answer)
+        return render_answer(entry, self.live.current().profile, self._missing)
 
     async def entries(self) -> list[EntryView]:
         """Every entry of the FAQ in service, in the profile's order, new ones last."""
-        raise NotImplementedError
+        async with self.db.reading() as session:
+            active = [edits.to_edit(r) for r in await store.active_edits(session, self.org)]
+        touched = {e.intent for e in active}
+        in_service, _ = edits.effective(self._base, active)
+        return [
+            EntryView(e.id, e.answer, list(e.questions), e.source, e.id in touched)
+            for e in in_service
+        ]
 
     # -- history ----------------------------------------------------------------------------
 
     async def history(self, limit: int = 100) -> list[FaqEdit]:
         """The edits, newest first, reverted ones included (and marked)."""
-        raise NotImplementedError
+        async with self.db.reading() as session:
+            return [edits.to_edit(r) for r in await store.edits(session, self.org, limit)]
 
     async def revert(self, edit_id: int, actor: str) -> FaqEdit:
         """A new edit that undoes `edit_id` (questions it handled come back to the list)."""
-        raise NotImplementedError
+        async with self.db.transaction() as session:
+            target = await store.edit_for_update(session, self.org, edit_id)
+            if target is None:
+                raise Refusal("teach-error-unknown-edit", edit=edit_id)
+            if target.kind == REVERT:
+                raise Refusal("teach-error-revert-revert", edit=edit_id)
+            if target.reverted_by is not None:
+                raise Refusal("teach-error-already-reverted", edit=edit_id)
+            row = await self._add(session, REVERT, actor, [], intent=target.intent)
+            row.reverts, target.reverted_by = target.id, row.id
+            await store.unhandle(session, target.id)
+        return self._changed(row)
 
     # -- versions ---------------------------------------------------------------------------
 
     async def version(self) -> int:
         """The FAQ's version in the database (0: the profile alone)."""
-        raise NotImplementedError
+        async with self.db.reading() as session:
+            return await store.version(session, self.org)
 
     async def refresh(self) -> bool:
         """Retrain (in a worker thread) when the database holds a newer version than
         `live`; True when a new version went into service."""
-        raise NotImplementedError
+        async with self._refreshing:
+            async with self.db.reading() as session:
+                # The version first: edits read after it are at least that new.
+                version = await store.version(session, self.org)
+                if version <= self.live.version:
+                    return False
+                active = [edits.to_edit(r) for r in await store.active_edits(session, self.org)]
+            # Seconds of training: in a thread, while the version in service answers.
+            service = await asyncio.to_thread(self._build, active)
+            self.live.swap(service, version)
+            log.info("FAQ version %d in service (%d edits)", version, len(active))
+            return True
 
     async def watch(self, every: float = 3.0) -> None:
         """Refresh every `every` seconds and at each `wake()`, until cancelled."""
-        raise NotImplementedError
+        while True:
+            try:
+                await self.refresh()
+            except Exception:  # the database away, say: the next look tries again
+                log.exception("the FAQ could not be refreshed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._poke.wait(), every)
+            self._poke.clear()
 
     def wake(self) -> None:
-        """Another process changed the FAQ: look now (a wake-up listener)."""
-        raise NotImplementedError
+        """The FAQ changed (here or in another process): look now (a wake-up listener)."""
+        self._poke.set()
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    async def _entries(self, session: Session) -> list[FaqEntry]:
+        active = [edits.to_edit(r) for r in await store.active_edits(session, self.org)]
+        return edits.effective(self._base, active)[0]
+
+    async def _add(
+        self, session: Session, kind: str, actor: str, questions: list[str], **fields: object
+    ) -> FaqEditRow:
+        who = (actor.strip() or "?")[:ACTOR_MAX]
+        now = self.clock.now()
+        return await store.add_edit(
+            session, self.org, now, kind=kind, actor=who, questions=questions, **fields
+        )
+
+    async def _handle_same(self, session: Session, texts: list[str], edit_id: int) -> None:
+        """Unhandled questions worded like `texts` are handled by this edit too."""
+        wanted = {normalize(t) for t in texts}
+        same = [
+            m.id for m in await store.open_misses(session, self.org) if normalize(m.text) in wanted
+        ]
+        await store.mark_handled(session, same, edit_id)
+
+    async def _open_questions(self) -> list[Question]:
+        from handlers.faq_groups import Question
+
+        async with self.db.reading() as session:
+            rows = await store.open_misses(session, self.org)
+        return [
+            Question(
+                r.id,
+                r.text,
+                r.decision,
+                tuple((str(c["intent"]), float(c["score"])) for c in r.candidates or []),
+                r.outcome,
+                r.outcome_intent,
+                r.created_at,
+            )
+            for r in rows
+        ]
+
+    def _changed(self, row: FaqEditRow) -> FaqEdit:
+        (self._on_change or self.wake)()
+        return edits.to_edit(row)

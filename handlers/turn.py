@@ -53,6 +53,22 @@ class Context:
     requests: tuple[RequestView, ...] = ()
 
 
+@dataclass(frozen=True)
+class Miss:
+    """A question the FAQ did not answer well, for staff to teach it (already masked).
+
+    `decision` is "clarify", "handover" or "down" (the answer to it got a 👎; `intent` is
+    what was answered). `candidates` are (intent, score), the likeliest first.
+    """
+
+    text: str
+    decision: str
+    intent: str | None = None
+    score: float = 0.0
+    candidates: tuple[tuple[str, float], ...] = ()
+    outcome: str | None = None  # known already: the turn itself handed over
+
+
 @dataclass
 class Turn:
     state: State
@@ -68,3 +84,7 @@ class Turn:
     complete: dict[str, Any] | None = None
     # A survey answer (a rating, a comment, a skip) for the engine to check and store.
     survey: dict[str, Any] | None = None
+    # A question to keep for the unanswered-questions inbox (handlers/faq_misses.py).
+    miss: Miss | None = None
+    # What the person did after the previous turn's miss: (outcome, the intent pressed).
+    miss_outcome: tuple[str, str | None] | None = None

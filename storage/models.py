@@ -383,3 +383,8 @@ class JobRun(Base):
     job_id: Mapped[str] = mapped_column(String(64))
     started_at: Mapped[datetime]
     runner: Mapped[str] = mapped_column(String(128))
+
+
+# The FAQ's tables are in a module of their own; imported here so that Base.metadata (the
+# migrations' check) holds them too.
+from storage import faq_models as faq_models  # noqa: E402

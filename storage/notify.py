@@ -2,9 +2,10 @@
 process on the database (LISTEN/NOTIFY).
 
 A topic names who should look: `OUTBOX` (a message was queued: every process's dispatcher
-claims what is due) or `web_chat(visitor)` (that visitor's chat has something new: only
-their long polls answer). A wake-up carries no data and promises nothing: whoever wakes
-reads the database, and a periodic sweep covers one that got lost.
+claims what is due), `FAQ` (staff edited the FAQ: every process retrains) or
+`web_chat(visitor)` (that visitor's chat has something new: only their long polls answer).
+A wake-up carries no data and promises nothing: whoever wakes reads the database, and a
+periodic sweep covers one that got lost.
 
 `wake(topic)` calls this process's listeners at once and never waits: on PostgreSQL the
 topic joins the ones waiting to be sent, and one task sends them, a burst of wakes for one
@@ -30,6 +31,8 @@ from storage.db import Database
 log = logging.getLogger(__name__)
 
 OUTBOX = "outbox"
+# Staff changed the FAQ: every process reads its version and retrains (handlers/faq_learning).
+FAQ = "faq"
 APPLICATION_NAME = "tawasul-wakeups"
 _WEB = "web:"
 Listener = Callable[[], None]
