@@ -41,9 +41,12 @@ async def unanswered_page(
     entries = await learning.entries()
     done = request.query_params.get("done")
     done_intent = request.query_params.get("intent", "")
+    groups = await learning.groups(GROUPS_SHOWN)
     context = {
         "nav": "unanswered",
-        "groups": await learning.groups(GROUPS_SHOWN),
+        "groups": groups,
+        # A refusal for a group no longer listed is said at the top of the page.
+        "lost": bool(failed) and all(g.key != failed.get("group") for g in groups),
         "entries": [(e.intent, label_of(catalog, service, e.intent, e.questions)) for e in entries],
         "labels": lambda intent: label_of(catalog, service, intent),
         "done": done if done in _DONE else None,
