@@ -39,6 +39,7 @@ async def unanswered_page(
     catalog = config_of(request).catalog
     service = learning.live.current()
     entries = await learning.entries()
+    failed = failed or {}
     done = request.query_params.get("done")
     done_intent = request.query_params.get("intent", "")
     groups = await learning.groups(GROUPS_SHOWN)
@@ -51,7 +52,7 @@ async def unanswered_page(
         "labels": lambda intent: label_of(catalog, service, intent),
         "done": done if done in _DONE else None,
         "done_label": label_of(catalog, service, done_intent) if done_intent else "",
-        "failed": failed or {},
+        "failed": failed,
         "max_answer": MAX_ANSWER_CHARS,
         "max_intent": MAX_INTENT_CHARS,
     }
