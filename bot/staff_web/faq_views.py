@@ -99,7 +99,11 @@ def read_guide(path: Path | None) -> dict[str, str]:
         return {}
     text = path.read_text(encoding="utf-8", errors="replace")
     guide = parse_guide(text, is_known_title=lambda title: kind_of(title) is not None)
-    return {_key(s.title): s.text for s in guide.sections}
+    # Its list items as a list again (the parser took their numbers and bullets off).
+    return {
+        _key(s.title): "\n".join([*s.paragraphs, *(f"• {item}" for item in s.items)])
+        for s in guide.sections
+    }
 
 
 def guide_sections(source: str | None, guide: dict[str, str]) -> list[GuideSection]:

@@ -83,6 +83,7 @@ def staff_app(
     cookie_secure: bool = False,
     uploads: WebUploads | None = None,
     faq_desk: Callable[[Database], FaqDesk] | None = None,
+    org_name: str = ORG_NAME,
 ) -> FastAPI:
     """The app; while it runs, holder["engine"], ["desk"], ["db"] are its parts, and with
     `faq_desk` (built on the open database) the FAQ editor's pages, holder["faq"]."""
@@ -122,7 +123,7 @@ def staff_app(
     app = create_app(
         engine_factory=factory,
         catalog=said,
-        org_name=ORG_NAME,
+        org_name=org_name,
         secret_key=SECRET,
         cookie_secure=cookie_secure,
         staff=lambda: holder.get("backend"),

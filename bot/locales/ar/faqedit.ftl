@@ -21,6 +21,7 @@ faqedit-phrasings = { $count ->
        *[other] { $count } صيغة خاصة
     }
 faqedit-edit = تعديل
+faqedit-edited = عُدّل هنا
 faqedit-from-catalog = من الكتالوج
 faqedit-unanswered-waiting = { $count ->
         [zero] لا أسئلة تنتظر جواباً

@@ -18,6 +18,7 @@ faqedit-phrasings = { $count ->
        *[other] { $count } own phrasings
     }
 faqedit-edit = Edit
+faqedit-edited = edited here
 faqedit-from-catalog = from the catalog
 faqedit-unanswered-waiting = { $count ->
         [zero] No questions waiting for an answer
