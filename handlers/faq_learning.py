@@ -85,6 +85,7 @@ ACTOR_MAX = 128
 class FaqLearning:
     """The use cases of the learning FAQ for one association (`org`, its profile's slug).
 
+    `live` is None where nothing answers (the command line: `refresh` does nothing there).
     `base` is the profile's entries and `missing` its "not provided yet" phrases; `build`
     trains a service from the profile plus a list of active edits (run in a worker thread:
     it takes seconds); `on_change` is told after each committed edit (the wiring wakes
@@ -95,7 +96,7 @@ class FaqLearning:
         self,
         db: Database,
         clock: Clock,
-        live: LiveFaq,
+        live: LiveFaq | None,
         org: str,
         build: Callable[[list[FaqEdit]], FaqService],
         *,
@@ -204,6 +205,7 @@ class FaqLearning:
         """`answer` as a beneficiary would read it: placeholders filled from the profile."""
         from faq.profile import FaqEntry, render_answer
 
+        assert self.live is not None, "a preview needs the FAQ in service"
         entry = FaqEntry(id="preview", answer=answer)
         return render_answer(entry, self.live.current().profile, self._missing)
 
@@ -224,6 +226,11 @@ class FaqLearning:
         """The edits, newest first, reverted ones included (and marked)."""
         async with self.db.reading() as session:
             return [edits.to_edit(r) for r in await store.edits(session, self.org, limit)]
+
+    async def active(self) -> list[FaqEdit]:
+        """The edits in force, oldest first (what `faq export` writes into the files)."""
+        async with self.db.reading() as session:
+            return [edits.to_edit(r) for r in await store.active_edits(session, self.org)]
 
     async def revert(self, edit_id: int, actor: str) -> FaqEdit:
         """A new edit that undoes `edit_id` (questions it handled come back to the list)."""
@@ -250,6 +257,8 @@ class FaqLearning:
     async def refresh(self) -> bool:
         """Retrain (in a worker thread) when the database holds a newer version than
         `live`; True when a new version went into service."""
+        if self.live is None:
+            return False
         async with self._refreshing:
             async with self.db.reading() as session:
                 # The version first: edits read after it are at least that new.

@@ -17,6 +17,7 @@ from faq.profile import load_profile_dir, missing_phrases
 
 if TYPE_CHECKING:
     from faq.service import FaqService
+    from handlers.faq_types import FaqEdit
     from storage.db import Database
 
 EXIT_FAILED = 1
@@ -84,6 +85,37 @@ def faq_service(
     from faq.service import FaqService
 
     return FaqService.from_dir(profile_dir(settings, org, profile), missing_phrases(tr.t))
+
+
+def learned_faq_service(
+    settings: Settings, tr: Catalog, org: str | None, profile: Path | None
+) -> FaqService:
+    """The profile's FAQ with staff's edits in the configured database (`faq teach` …) on
+    top; the profile alone where there is no database yet (nothing is created for it)."""
+    from faq.service import load_out_of_scope
+    from handlers.faq_edits import build_service
+
+    directory = profile_dir(settings, org, profile)
+    loaded, entries = load_profile_dir(directory)
+    edits = stored_edits(settings, tr, loaded.slug)
+    missing = missing_phrases(tr.t)
+    return build_service(loaded, entries, missing, edits, out_of_scope=load_out_of_scope(directory))
+
+
+def stored_edits(settings: Settings, tr: Catalog, org: str) -> list[FaqEdit]:
+    from storage.db import SQLITE_FILE
+
+    if settings.database_url is None and not (settings.data_dir / SQLITE_FILE).exists():
+        return []
+
+    async def read(db: Database) -> list[FaqEdit]:
+        from handlers.faq_edits import to_edit
+        from storage.faq_learning import active_edits
+
+        async with db.reading() as session:
+            return [to_edit(row) for row in await active_edits(session, org)]
+
+    return on_database(settings, tr, read)
 
 
 def on_database(settings: Settings, tr: Catalog, use: Callable[[Database], Awaitable[T]]) -> T:

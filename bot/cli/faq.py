@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from bot.cli.common import Subparsers, complain, faq_service
+from bot.cli import faq_teach
+from bot.cli.common import Subparsers, complain, learned_faq_service
 from bot.config import Settings
 from bot.i18n import Catalog
 from faq.profile import CONTACT_FIELDS
@@ -36,6 +37,7 @@ def register(sub: Subparsers) -> None:
     ev_source.add_argument("--kb", type=Path)
     ev.add_argument("--queries", type=Path, required=True)
     ev.set_defaults(run=cmd_faq_eval)
+    faq_teach.register(faq_sub)
 
 
 def cmd_faq_build(args: argparse.Namespace, settings: Settings, tr: Catalog, out: TextIO) -> int:
@@ -59,7 +61,7 @@ def cmd_faq_build(args: argparse.Namespace, settings: Settings, tr: Catalog, out
 
 
 def cmd_faq_match(args: argparse.Namespace, settings: Settings, tr: Catalog, out: TextIO) -> int:
-    service = faq_service(settings, tr, args.org, args.profile)
+    service = learned_faq_service(settings, tr, args.org, args.profile)
     for raw in sys.stdin:
         query = raw.rstrip("\r\n")
         answer = service.ask(query)
@@ -86,6 +88,6 @@ def cmd_faq_eval(args: argparse.Namespace, settings: Settings, tr: Catalog, out:
     if args.kb is not None:
         decider = Matcher.train(read_tsv(args.kb))
     else:
-        decider = faq_service(settings, tr, args.org, args.profile)
+        decider = learned_faq_service(settings, tr, args.org, args.profile)
     out.write(json.dumps(evaluate(decider, queries), ensure_ascii=False) + "\n")
     return 0

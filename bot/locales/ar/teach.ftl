@@ -4,7 +4,7 @@
 teach-error-unknown-intent = لا يوجد في الأسئلة الشائعة موضوع بالمعرّف «{ $intent }». اعرض المواضيع بـ bot.py faq match أو أضفه بـ bot.py faq add-entry.
 teach-error-invalid-intent = المعرّف «{ $intent }» غير صالح: حروف لاتينية صغيرة وأرقام وشرطة سفلية، يبدأ بحرف (مثل working_hours).
 teach-error-duplicate-intent = الموضوع «{ $intent }» موجود من قبل: عدّل إجابته أو أضف له صياغة بـ bot.py faq teach.
-teach-error-empty-question = السؤال فارغ: اكتب السؤال كما يكتبه { $people }.
+teach-error-empty-question = السؤال فارغ: اكتب السؤال كما يكتبه أحد { $people }.
 teach-error-only-identifier = السؤال لا يحوي إلا رقم هوية أو جوال، ولا يُحفظ رقم شخص في الأسئلة الشائعة.
 teach-error-empty-answer = الإجابة فارغة: اكتب الإجابة التي يقرؤها { $person }.
 teach-error-no-questions = أضف سؤالاً واحداً على الأقل بـ --question لكل موضوع جديد.

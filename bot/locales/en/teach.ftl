@@ -4,7 +4,7 @@
 teach-error-unknown-intent = The FAQ has no entry "{ $intent }". List them with bot.py faq match, or add it with bot.py faq add-entry.
 teach-error-invalid-intent = "{ $intent }" is not a valid entry id: lower-case Latin letters, digits and underscores, starting with a letter (like working_hours).
 teach-error-duplicate-intent = The entry "{ $intent }" exists already: edit its answer, or add a phrasing with bot.py faq teach.
-teach-error-empty-question = The question is empty: write it as { $people } would.
+teach-error-empty-question = The question is empty: write it as one of { $people } would.
 teach-error-only-identifier = The question holds only an ID or a mobile number; nobody's number is kept in the FAQ.
 teach-error-empty-answer = The answer is empty: write the answer { $person } reads.
 teach-error-no-questions = A new entry needs at least one --question.
