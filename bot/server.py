@@ -289,10 +289,10 @@ def _staff_backend(
 
 def _faq_desk(core: Core) -> FaqDesk | None:
     """The FAQ editor's pages: the learning FAQ, and its guide to show beside the answers."""
-    if core.learning is None:
+    if core.learning is None or core.live is None:
         return None
     guide = read_guide(core.settings.profile_dir() / GUIDE_FILE)
-    return FaqDesk(core.learning, guide)
+    return FaqDesk(core.learning, core.live, guide)
 
 
 def _whatsapp_files(core: Core) -> WhatsAppFiles | None:

@@ -51,7 +51,7 @@ def asked_of(request: Request) -> dict[str, Any] | None:
     question = request.query_params.get("q", "").strip()
     if not question:
         return None
-    service = faq_desk(request).learning.live.current()
+    service = faq_desk(request).live.current()
     return ask(config_of(request).catalog, service, question).to_json()
 
 
@@ -63,7 +63,7 @@ def done_of(request: Request) -> str | None:
 async def entries_page(request: Request, signed: Signed) -> Response:
     desk = faq_desk(request)
     catalog = config_of(request).catalog
-    service = desk.learning.live.current()
+    service = desk.live.current()
     context = {
         "nav": "faq",
         "rows": entry_rows(catalog, service, await desk.learning.entries()),
@@ -104,7 +104,7 @@ async def entry_page(
     desk = faq_desk(request)
     intent = intent_of(request)
     catalog = config_of(request).catalog
-    service = desk.learning.live.current()
+    service = desk.live.current()
     entry = await entry_of(desk, intent)
     answer = entry.answer if typed is None else typed
     context = {
@@ -167,7 +167,7 @@ async def revert(request: Request, signed: Signed) -> Response:
 async def preview_api(request: Request, signed: Signed) -> Response:
     form = await read_form(request)
     check_csrf(signed, request, form)
-    service = faq_desk(request).learning.live.current()
+    service = faq_desk(request).live.current()
     text = preview(config_of(request).catalog, service, form.get("answer", ""))
     return JSONResponse({"preview": text}, headers=NO_STORE)
 
@@ -176,7 +176,7 @@ async def ask_api(request: Request, signed: Signed) -> Response:
     question = request.query_params.get("q", "").strip()
     if not question:
         raise Refusal("faqedit-ask-empty", http_status=400)
-    service = faq_desk(request).learning.live.current()
+    service = faq_desk(request).live.current()
     asked = ask(config_of(request).catalog, service, question)
     return JSONResponse(asked.to_json(), headers=NO_STORE)
 

@@ -37,7 +37,7 @@ async def unanswered_page(
     action, shown at that group with its form as it was."""
     learning = faq_desk(request).learning
     catalog = config_of(request).catalog
-    service = learning.live.current()
+    service = faq_desk(request).live.current()
     entries = await learning.entries()
     failed = failed or {}
     done = request.query_params.get("done")

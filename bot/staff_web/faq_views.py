@@ -18,7 +18,7 @@ from faq.guide import parse_guide
 from faq.profile import CONTACT_FIELDS, FaqEntry, missing_phrases, render_answer
 from faq.sections import kind_of
 from faq.service import FaqService
-from handlers.faq_learning import EntryView, FaqLearning
+from handlers.faq_learning import EntryView, FaqLearning, LiveFaq
 
 # The guide a profile was built from, beside its profile.yaml and faq.yaml.
 GUIDE_FILE = "guide.txt"
@@ -33,10 +33,12 @@ PLACEHOLDERS = tuple(f"{{{name}}}" for name in CONTACT_FIELDS)
 
 @dataclass(frozen=True)
 class FaqDesk:
-    """What the FAQ pages need from the running core: the learning FAQ (its edits, and the
-    version in service) and the guide's sections, title → text, to show beside an answer."""
+    """What the FAQ pages need from the running core: the learning FAQ (its edits), the
+    FAQ in service (what the bot answers now) and the guide's sections, title → text, to
+    show beside an answer."""
 
     learning: FaqLearning
+    live: LiveFaq
     guide: dict[str, str]
 
 

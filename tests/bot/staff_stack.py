@@ -64,7 +64,7 @@ def learning_pages(faq: FaqService, guide: Path | None) -> Callable[[Database], 
         learning = FaqLearning(
             db, SystemClock(), live, faq.profile.slug, build, base=base, missing=missing
         )
-        return FaqDesk(learning, read_guide(guide))
+        return FaqDesk(learning, live, read_guide(guide))
 
     return pages
 
@@ -102,7 +102,7 @@ def staff_app(
         if faq_pages is not None:
             # As bot/wiring.py: the dialog answers from the FAQ the pages edit, and a
             # background task retrains it after each edit.
-            engine.dialog.live = faq_pages.learning.live
+            engine.dialog.live = faq_pages.live
             watching = asyncio.create_task(faq_pages.learning.watch(FAQ_POLL))
         backend = StaffBackend(desk, files, faq=faq_pages)
         holder.update(engine=engine, desk=desk, db=opened, backend=backend, faq=faq_pages)
