@@ -1,7 +1,7 @@
 """The FAQ editor: /staff/faq (every entry, the recent edits), /staff/faq/{intent} (its
 answer with a live preview, the guide section it came from, its edits with revert), the
-"how would the bot answer this?" box on both, and their JSON helpers
-/staff/api/faq/preview and /staff/api/faq/ask. For FAQ editors and admins (`faq_page`).
+"how would the bot answer this?" box on both (posted to /staff/faq/ask), and their JSON
+helpers /staff/api/faq/preview and /staff/api/faq/ask. For FAQ editors and admins (`faq_page`).
 
 Saving and reverting go through handlers/faq_learning.FaqLearning, which stores the edit
 and retrains in the background; the pages read the FAQ in service (`live.current()`).
@@ -46,13 +46,17 @@ def actor(signed: Signed) -> str:
     return f"staff:{signed.me.username}"
 
 
-def asked_of(request: Request) -> dict[str, Any] | None:
-    """The ask box's result when the page was opened with ?q= (the box without script)."""
-    question = request.query_params.get("q", "").strip()
-    if not question:
-        return None
+async def asked_of(request: Request, signed: Signed) -> tuple[dict[str, Any] | None, str]:
+    """The posted question's answer (None for an empty one), and the page it came from.
+
+    Posted, never in the URL: a question may hold a national ID, and the access log
+    writes every URL."""
+    form = await read_form(request)
+    check_csrf(signed, request, form)
+    question = form.get("q", "").strip()
     service = faq_desk(request).live.current()
-    return ask(config_of(request).catalog, service, question).to_json()
+    asked = ask(config_of(request).catalog, service, question) if question else None
+    return (asked.to_json() if asked else None), form.get("back", "")
 
 
 def done_of(request: Request) -> str | None:
@@ -60,7 +64,9 @@ def done_of(request: Request) -> str | None:
     return done if done in _DONE else None
 
 
-async def entries_page(request: Request, signed: Signed) -> Response:
+async def entries_page(
+    request: Request, signed: Signed, asked: dict[str, Any] | None = None
+) -> Response:
     desk = faq_desk(request)
     catalog = config_of(request).catalog
     service = desk.live.current()
@@ -70,8 +76,8 @@ async def entries_page(request: Request, signed: Signed) -> Response:
         "waiting": len(await desk.learning.groups()),
         "edits": await desk.learning.history(RECENT_EDITS),
         "labels": lambda intent: label_of(catalog, service, intent) if intent else "",
-        "asked": asked_of(request),
-        "ask_action": "/staff/faq",
+        "asked": asked,
+        "ask_back": "",
         "done": done_of(request),
     }
     return render(request, "staff/faq.html", context, signed=signed)
@@ -97,12 +103,14 @@ async def entry_page(
     request: Request,
     signed: Signed,
     *,
+    intent: str | None = None,
+    asked: dict[str, Any] | None = None,
     typed: str | None = None,
     error: str | None = None,
     status: int = 200,
 ) -> Response:
     desk = faq_desk(request)
-    intent = intent_of(request)
+    intent = intent or intent_of(request)
     catalog = config_of(request).catalog
     service = desk.live.current()
     entry = await entry_of(desk, intent)
@@ -119,8 +127,8 @@ async def entry_page(
         "labels": lambda other: label_of(catalog, service, other) if other else "",
         "placeholders": PLACEHOLDERS,
         "max_answer": MAX_ANSWER_CHARS,
-        "asked": asked_of(request),
-        "ask_action": f"/staff/faq/{intent}",
+        "asked": asked,
+        "ask_back": intent,
         "done": done_of(request),
         "error": error,
     }
@@ -172,19 +180,27 @@ async def preview_api(request: Request, signed: Signed) -> Response:
     return JSONResponse({"preview": text}, headers=NO_STORE)
 
 
+async def ask_box(request: Request, signed: Signed) -> Response:
+    """The ask box without script: the page it was on, with the answer shown."""
+    asked, back = await asked_of(request, signed)
+    if back:
+        return await entry_page(request, signed, intent=back, asked=asked)
+    return await entries_page(request, signed, asked=asked)
+
+
 async def ask_api(request: Request, signed: Signed) -> Response:
-    question = request.query_params.get("q", "").strip()
-    if not question:
+    asked, _ = await asked_of(request, signed)
+    if asked is None:
         raise Refusal("faqedit-ask-empty", http_status=400)
-    service = faq_desk(request).live.current()
-    asked = ask(config_of(request).catalog, service, question)
-    return JSONResponse(asked.to_json(), headers=NO_STORE)
+    return JSONResponse(asked, headers=NO_STORE)
 
 
 router = APIRouter(prefix="/staff")
 router.add_api_route("/faq", faq_page(entries_page), methods=["GET"])
+# Before the entries' pages: "ask" is no entry's id (faq_unanswered.RESERVED).
+router.add_api_route("/faq/ask", faq_page(ask_box), methods=["POST"])
 router.add_api_route("/faq/{intent}", faq_page(entry_page), methods=["GET"])
 router.add_api_route("/faq/{intent}", faq_page(save_answer), methods=["POST"])
 router.add_api_route("/faq/edits/{edit_id}/revert", faq_page(revert), methods=["POST"])
 router.add_api_route("/api/faq/preview", faq_page(preview_api), methods=["POST"])
-router.add_api_route("/api/faq/ask", faq_page(ask_api), methods=["GET"])
+router.add_api_route("/api/faq/ask", faq_page(ask_api), methods=["POST"])

@@ -24,6 +24,8 @@ MAX_INTENT_CHARS = 40
 MAX_QUESTIONS = 50
 _INTENT = re.compile(rf"^[a-z][a-z0-9_]{{1,{MAX_INTENT_CHARS - 1}}}$")
 _DONE = ("assign", "create", "reject")
+# Paths under /staff/faq/ that are not entries' pages.
+RESERVED = frozenset({"ask", "edits", "unanswered"})
 
 
 async def unanswered_page(
@@ -71,7 +73,7 @@ def _new_intent(intents: set[str], raw: str) -> str:
     intent = raw.strip()
     if not _INTENT.match(intent):
         raise Refusal("faqedit-error-bad-id", http_status=400, max=MAX_INTENT_CHARS)
-    if intent in intents:
+    if intent in intents or intent in RESERVED:
         raise Refusal("faqedit-error-id-taken", http_status=400, intent=intent)
     return intent
 

@@ -119,13 +119,12 @@
 // The FAQ editor. Its pages work without it too; it adds: the answer's preview following
 // the typing (POST /staff/api/faq/preview, the page's CSRF token in X-CSRF-Token; the
 // latest keystroke wins), and the "how would the bot answer this?" box answered in place
-// (GET /staff/api/faq/ask?q=). Text is inserted as text only.
+// (POST /staff/api/faq/ask). Text is inserted as text only.
 (() => {
   "use strict";
 
   const csrfField = document.querySelector('input[name="csrf"]');
   const csrf = csrfField ? csrfField.value : "";
-  const json = { credentials: "same-origin", headers: { Accept: "application/json" } };
 
   const answer = document.getElementById("answer");
   const preview = document.getElementById("preview");
@@ -199,11 +198,15 @@
     event.preventDefault();
     if (!question) return;
     try {
-      const url = box.dataset.askUrl + "?q=" + encodeURIComponent(question);
-      const response = await fetch(url, json);
+      const response = await fetch(box.dataset.askUrl, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { Accept: "application/json", "X-CSRF-Token": csrf },
+        body: new URLSearchParams({ q: question }),
+      });
       if (response.ok) show(await response.json());
     } catch (error) {
-      form.submit(); // the page itself answers ?q= too
+      form.submit(); // /staff/faq/ask answers too, with the page again
     }
   });
 })();

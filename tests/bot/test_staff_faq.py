@@ -110,7 +110,7 @@ async def test_faq_editors_and_admins_edit_the_faq_researchers_cannot(
         for path in ("/staff/faq", "/staff/faq/working_hours", "/staff/faq/unanswered"):
             refused = await researcher.get(path)
             assert refused.status_code == 403 and arabic_page(refused, tr("faqedit-error-role"))
-        api = await researcher.get("/staff/api/faq/ask", params={"q": HOURS})
+        api = await researcher.post("/staff/api/faq/ask", data={"q": HOURS})
         assert api.status_code == 403 and api.json() == {"error": tr("faqedit-error-role")}
 
     async with client(application) as editor:
@@ -148,8 +148,10 @@ async def test_the_entry_page_shows_the_answer_its_guide_section_and_the_associa
         assert "الاستشارات الصحية" in html
         # The association's own word for its people, in the page's own texts.
         assert "المعاينة كما يقرؤها العضو" in html and "كما يكتبه العضو" in html
-        # The ask box, answered by the page itself without script (?q=).
-        asked = await editor.get("/staff/faq/services", params={"q": HOURS})
+        # The ask box without script: posted (never in a URL), the same page again.
+        form = {"csrf": csrf_of(html), "q": HOURS, "back": "services"}
+        asked = await editor.post("/staff/faq/ask", data=form)
+        assert asked.status_code == 200 and 'id="guide"' in asked.text
         assert tr("faqedit-decision-answer") in asked.text
         assert tr("intent-working_hours") in asked.text
 
@@ -307,14 +309,22 @@ async def test_the_ask_box_says_decision_score_and_candidates_with_their_labels(
 ) -> None:
     application, _ = faq_app
     async with signed_in_as(application, "boss") as admin:
-        answered = (await admin.get("/staff/api/faq/ask", params={"q": HOURS})).json()
+        token = {"X-CSRF-Token": csrf_of((await admin.get("/staff/faq")).text)}
+
+        async def ask(question: str) -> httpx.Response:
+            return await admin.post("/staff/api/faq/ask", data={"q": question}, headers=token)
+
+        answered = (await ask(HOURS)).json()
         assert answered["decision"] == "answer" and answered["intent"] == "working_hours"
         assert answered["decision_label"] == tr("faqedit-decision-answer")
         assert answered["label"] == tr("intent-working_hours")
         assert float(answered["score"]) > 0.5 and answered["answer"]
-        unsure = (await admin.get("/staff/api/faq/ask", params={"q": PARKING})).json()
+        unsure = (await ask(PARKING)).json()
         assert unsure["decision"] == "clarify" and unsure["answer"] is None
         labels = {c["intent"]: c["label"] for c in unsure["candidates"]}
         assert labels["location"] == tr("intent-location")
-        empty = await admin.get("/staff/api/faq/ask", params={"q": " "})
+        empty = await ask(" ")
         assert empty.status_code == 400 and empty.json() == {"error": tr("faqedit-ask-empty")}
+        # Only with the session's token, like every form.
+        forged = await admin.post("/staff/api/faq/ask", data={"q": HOURS})
+        assert forged.status_code == 403
