@@ -9,6 +9,7 @@ and retrains in the background; the pages read the FAQ in service (`live.current
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -75,7 +76,7 @@ async def entries_page(
         "rows": entry_rows(catalog, service, await desk.learning.entries()),
         "waiting": len(await desk.learning.groups()),
         "edits": await desk.learning.history(RECENT_EDITS),
-        "labels": lambda intent: label_of(catalog, service, intent) if intent else "",
+        "labels": _labels(request, desk),
         "asked": asked,
         "ask_back": "",
         "done": done_of(request),
@@ -109,30 +110,44 @@ async def entry_page(
     error: str | None = None,
     status: int = 200,
 ) -> Response:
+    """The entry's page; `typed` is the answer sent back after a refused save."""
     desk = faq_desk(request)
-    intent = intent or intent_of(request)
-    catalog = config_of(request).catalog
-    service = desk.live.current()
-    entry = await entry_of(desk, intent)
+    entry = await entry_of(desk, intent or intent_of(request))
     answer = entry.answer if typed is None else typed
     context = {
-        "nav": "faq",
-        "intent": intent,
-        "label": label_of(catalog, service, intent),
-        "answer": answer,
-        "preview": preview(catalog, service, answer),
-        "sections": guide_sections(entry.source, desk.guide),
-        "questions": entry.questions,
-        "edits": await _entry_edits(desk, intent),
-        "labels": lambda other: label_of(catalog, service, other) if other else "",
-        "placeholders": PLACEHOLDERS,
-        "max_answer": MAX_ANSWER_CHARS,
+        **await _entry_context(request, desk, entry, answer),
         "asked": asked,
-        "ask_back": intent,
+        "ask_back": entry.intent,
         "done": done_of(request),
         "error": error,
     }
     return render(request, "staff/faq_entry.html", context, status=status, signed=signed)
+
+
+async def _entry_context(
+    request: Request, desk: FaqDesk, entry: EntryView, answer: str
+) -> dict[str, Any]:
+    catalog = config_of(request).catalog
+    service = desk.live.current()
+    return {
+        "nav": "faq",
+        "intent": entry.intent,
+        "label": label_of(catalog, service, entry.intent, entry.questions),
+        "answer": answer,
+        "preview": preview(catalog, service, answer),
+        "sections": guide_sections(entry.source, desk.guide),
+        "questions": entry.questions,
+        "edits": await _entry_edits(desk, entry.intent),
+        "labels": _labels(request, desk),
+        "placeholders": PLACEHOLDERS,
+        "max_answer": MAX_ANSWER_CHARS,
+    }
+
+
+def _labels(request: Request, desk: FaqDesk) -> Callable[[str | None], str]:
+    """The history's names for the entries its edits touched ("" for none)."""
+    catalog, service = config_of(request).catalog, desk.live.current()
+    return lambda intent: label_of(catalog, service, intent) if intent else ""
 
 
 def _checked_answer(form: dict[str, str]) -> str:

@@ -38,27 +38,36 @@ async def unanswered_page(
     """The groups; `failed` (the group's key, its error and what was typed) after a refused
     action, shown at that group with its form as it was."""
     learning = faq_desk(request).learning
-    catalog = config_of(request).catalog
-    service = faq_desk(request).live.current()
-    entries = await learning.entries()
-    failed = failed or {}
-    done = request.query_params.get("done")
-    done_intent = request.query_params.get("intent", "")
     groups = await learning.groups(GROUPS_SHOWN)
+    failed = failed or {}
     context = {
+        **await _labels(request),
         "nav": "unanswered",
         "groups": groups,
         # A refusal for a group no longer listed is said at the top of the page.
         "lost": bool(failed) and all(g.key != failed.get("group") for g in groups),
-        "entries": [(e.intent, label_of(catalog, service, e.intent, e.questions)) for e in entries],
-        "labels": lambda intent: label_of(catalog, service, intent),
-        "done": done if done in _DONE else None,
-        "done_label": label_of(catalog, service, done_intent) if done_intent else "",
         "failed": failed,
         "max_answer": MAX_ANSWER_CHARS,
         "max_intent": MAX_INTENT_CHARS,
     }
     return render(request, "staff/faq_unanswered.html", context, status=status, signed=signed)
+
+
+async def _labels(request: Request) -> dict[str, Any]:
+    """The entries to assign to, the candidates' names, and what the last action did."""
+    desk = faq_desk(request)
+    catalog, service = config_of(request).catalog, desk.live.current()
+    done, done_intent = request.query_params.get("done"), request.query_params.get("intent")
+    entries = [
+        (e.intent, label_of(catalog, service, e.intent, e.questions))
+        for e in await desk.learning.entries()
+    ]
+    return {
+        "entries": entries,
+        "labels": lambda intent: label_of(catalog, service, intent),
+        "done": done if done in _DONE else None,
+        "done_label": dict(entries).get(done_intent or "", ""),
+    }
 
 
 def _known(intents: set[str], intent: str) -> str:

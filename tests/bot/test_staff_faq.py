@@ -250,8 +250,12 @@ async def test_each_action_on_a_group_changes_what_the_bot_answers(
 ) -> None:
     application, holder = faq_app
     learning = learning_of(holder)
-    for question in (PARKING, "فيه مواقف للسيارات عندكم للزوار؟", PETROL):
+    for question in ("فيه مواقف للسيارات عندكم للزوار؟", PETROL):
         await bot_says(holder, question)
+    # Offered choices, this member pressed one: the strongest hint for staff.
+    member = Chat(holder["engine"], "presser")
+    await member.say(PARKING)
+    await member.press(tr("intent-location"))
     async with signed_in_as(application, "huda") as editor:
         page = await editor.get("/staff/faq/unanswered")
         assert arabic_page(page, tr("faqedit-unanswered-title"))
@@ -260,6 +264,9 @@ async def test_each_action_on_a_group_changes_what_the_bot_answers(
         parking = next(g for g in groups if PARKING in g.examples)
         petrol = next(g for g in groups if PETROL in g.examples)
         assert f'data-group="{parking.key}"' in page.text and PETROL in page.text
+        assert parking.picked == {"location": 1}
+        picked = page.text.split('class="candidates-line picked"')[1].split("</p>")[0]
+        assert tr("intent-location") in picked and "×1" in picked
         # Every entry to assign to, by its Arabic label.
         assert f"{tr('intent-location')} (location)" in page.text
         token = csrf_of(page.text)

@@ -94,6 +94,7 @@ faqedit-group-count = { $count ->
     }
 faqedit-group-examples = أمثلة مما كتبه { $people }
 faqedit-group-candidates = ظنّ البوت أنها:
+faqedit-group-picked = ثم ضغط { $people } على:
 faqedit-assign = ضمّها إلى سؤال موجود
 faqedit-assign-choose = اختر السؤال…
 faqedit-assign-submit = ضمّ

@@ -82,6 +82,7 @@ faqedit-group-count = { $count ->
     }
 faqedit-group-examples = Examples of what the { $people } wrote
 faqedit-group-candidates = The bot thought it was:
+faqedit-group-picked = Then the { $people } pressed:
 faqedit-assign = Add it to an existing entry
 faqedit-assign-choose = Choose the entry…
 faqedit-assign-submit = Add
