@@ -13,7 +13,7 @@ faqedit-col-entry = Question
 faqedit-col-answer = Answer
 faqedit-col-source = From the guide
 faqedit-phrasings = { $count ->
-        [zero] no own phrasings
+        [0] no own phrasings
         [one] one own phrasing
        *[other] { $count } own phrasings
     }
@@ -21,7 +21,7 @@ faqedit-edit = Edit
 faqedit-edited = edited here
 faqedit-from-catalog = from the catalog
 faqedit-unanswered-waiting = { $count ->
-        [zero] No questions waiting for an answer
+        [0] No questions waiting for an answer
         [one] One group of questions waiting for an answer
        *[other] { $count } groups of questions waiting for an answer
     }
