@@ -127,16 +127,11 @@ async def open_core(
         await _require_schema(db, catalog)
         core = build_core(settings, catalog, faq, db, clock, wakeups)
         await wakeups.start()
-        assert core.learning is not None
-        # Staff's edits so far before the first question; later ones while it runs.
-        await core.learning.refresh()
-        watching = asyncio.create_task(core.learning.watch(FAQ_POLL), name="faq-watch")
         try:
-            yield core
+            assert core.learning is not None
+            async with _learning(core.learning):
+                yield core
         finally:
-            watching.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await watching
             await wakeups.close()
             if core.bot is not None:
                 await core.bot.session.close()
@@ -144,6 +139,19 @@ async def open_core(
                 await core.whatsapp.close()
     finally:
         await db.dispose()
+
+
+@asynccontextmanager
+async def _learning(learning: FaqLearning) -> AsyncIterator[None]:
+    """Staff's edits so far before the first question; later ones while the core runs."""
+    await learning.refresh()
+    watching = asyncio.create_task(learning.watch(FAQ_POLL), name="faq-watch")
+    try:
+        yield
+    finally:
+        watching.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await watching
 
 
 async def _require_schema(db: Database, catalog: Catalog) -> None:
@@ -215,10 +223,8 @@ def build_learning(
     missing = missing_phrases(catalog.t)
     directory = settings.profile_dir(profile.slug)
     out_of_scope = load_out_of_scope(directory) if directory.is_dir() else []
-    build = functools.partial(
-        faq_edits.build_service, profile, base, missing, out_of_scope=out_of_scope
-    )
     live = LiveFaq(faq)
+    build = faq_edits.retrainer(profile, base, missing, live, out_of_scope=out_of_scope)
     on_change = wakeups.waker(FAQ) if wakeups is not None else None
     learning = FaqLearning(
         db, clock, live, profile.slug, build, base=base, missing=missing, on_change=on_change

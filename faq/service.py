@@ -15,6 +15,7 @@ from pathlib import Path
 
 import yaml
 
+from faq.calibration import Calibration
 from faq.evaluate import read_tsv
 from faq.matcher import HANDOVER, Match, Matcher
 from faq.names import NameList, default_names
@@ -92,9 +93,11 @@ class FaqService:
         bank: list[tuple[str, str]] | None = None,
         names: NameList | None = None,
         extra: Iterable[tuple[str, str]] = (),
+        calibration: Calibration | None = None,
     ) -> FaqService:
         """Train on the bank's examples of `entries`, their own questions, and `extra`
-        (staff's examples: out-of-scope ones are labelled NONE_LABEL)."""
+        (staff's examples: out-of-scope ones are labelled NONE_LABEL); with `calibration`
+        (the version in service's) it is reused rather than cross-validated anew."""
         names = default_names() if names is None else names
         known = {e.id for e in entries}
         examples = [
@@ -106,7 +109,8 @@ class FaqService:
         # Names on the out-of-scope side, so that a name the list lacks still leans there.
         examples += [(n, NONE_LABEL) for n in names.examples()]
         examples += [(text, intent) for text, intent in extra if intent in known | {NONE_LABEL}]
-        return cls(profile, entries, Matcher.train(examples), missing_phrases, names)
+        matcher = Matcher.train(examples, calibration=calibration)
+        return cls(profile, entries, matcher, missing_phrases, names)
 
     @classmethod
     def from_dir(cls, directory: Path, missing_phrases: Mapping[str, str]) -> FaqService:

@@ -12,12 +12,13 @@ import dataclasses
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
+from faq.calibration import Calibration
 from faq.normalize import normalize
 from faq.profile import FaqEntry, Profile
 from faq.service import NONE_LABEL, FaqService
 from handlers import identifiers
 from handlers.errors import Refusal
-from handlers.faq_types import ANSWER, ENTRY, NEGATIVE, PHRASING, FaqEdit
+from handlers.faq_types import ANSWER, ENTRY, NEGATIVE, PHRASING, FaqEdit, LiveFaq
 from storage.faq_models import FaqEditRow
 
 INTENT_ID = re.compile(r"[a-z][a-z0-9_]{1,63}")
@@ -68,14 +69,48 @@ def build_service(
     edits: Iterable[FaqEdit],
     *,
     out_of_scope: Sequence[str] = (),
+    calibration: Calibration | None = None,
 ) -> FaqService:
     """The FAQ service of the profile with `edits` on top (seconds: train in a thread)."""
     in_service, negatives = effective(entries, edits)
     extra = [(q, NONE_LABEL) for q in [*out_of_scope, *negatives]]
-    return FaqService.build(profile, in_service, missing, extra=extra)
+    return FaqService.build(profile, in_service, missing, extra=extra, calibration=calibration)
 
 
 Build = Callable[[list[FaqEdit]], FaqService]
+
+
+def retrainer(
+    profile: Profile,
+    entries: Sequence[FaqEntry],
+    missing: Mapping[str, str],
+    live: LiveFaq,
+    *,
+    out_of_scope: Sequence[str] = (),
+) -> Build:
+    """What a process retrains with after an edit.
+
+    The first load of staff's edits is calibrated in full (cross-validated: several fits);
+    every later retrain keeps the calibration of the version in service, so that it costs
+    one fit: an edit adds a phrasing or an entry, hardly a reason for other thresholds.
+    Edits that change only answers keep the matcher itself: nothing to train.
+    """
+    trained: list[object] = []  # what the matcher in service was trained on
+
+    def build(edits: list[FaqEdit]) -> FaqService:
+        current = live.current()
+        in_service, negatives = effective(entries, edits)
+        examples = ([(e.id, e.questions) for e in in_service], negatives)
+        if live.version > 0 and trained == [examples]:
+            return FaqService(profile, in_service, current.matcher, missing, current.names)
+        reuse = current.matcher.calibration if live.version > 0 else None
+        service = build_service(
+            profile, entries, missing, edits, out_of_scope=out_of_scope, calibration=reuse
+        )
+        trained[:] = [examples]
+        return service
+
+    return build
 
 
 def question(text: str) -> str:

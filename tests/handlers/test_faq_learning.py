@@ -13,20 +13,22 @@ from faq.service import FaqService
 from handlers.clock import FixedClock
 from handlers.engine import Engine
 from handlers.errors import Refusal
-from handlers.faq_edits import build_service
+from handlers.faq_edits import build_service, retrainer
 from handlers.faq_learning import (
+    ANSWER,
     ENTRY,
     NEGATIVE,
     OUTCOME_NONE,
     OUTCOME_PICKED,
     PHRASING,
     REVERT,
+    FaqEdit,
     FaqLearning,
     LiveFaq,
 )
 from storage.db import Database
 from tests.bidi import plain
-from tests.handlers.chats import Chat, tr
+from tests.handlers.chats import SUNDAY, Chat, tr
 
 ORG = "little-hearts"
 RESTROOMS = "وين الحمام عندكم"  # clarify: the address? the services?
@@ -233,3 +235,17 @@ async def test_another_process_picks_up_the_new_version(
     assert other.live is not None and other.live.version == 1
     assert decision(other, RESTROOMS) == ("answer", "location")
     assert not await other.refresh()
+
+
+def test_a_retrain_keeps_the_calibration_of_the_version_in_service(faq: FaqService) -> None:
+    live = LiveFaq(faq, version=3)  # a process already running staff's edits
+    build = retrainer(faq.profile, list(faq.entries.values()), missing_phrases(tr.t), live)
+    taught = FaqEdit(1, PHRASING, "location", None, [RESTROOMS], "huda", SUNDAY, False)
+    service = build([taught])
+    assert service.matcher.calibration == faq.matcher.calibration  # one fit, no new folds
+    assert service.match(RESTROOMS).decision == "answer"
+    live.swap(service, 4)
+    answer = FaqEdit(2, ANSWER, "location", "عند الدوار الثاني.", [], "huda", SUNDAY, False)
+    answered = build([taught, answer])
+    assert answered.matcher is service.matcher  # only an answer changed: nothing trained
+    assert answered.answer_text("location") == "عند الدوار الثاني."
