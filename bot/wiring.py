@@ -224,7 +224,7 @@ def build_learning(
     directory = settings.profile_dir(profile.slug)
     out_of_scope = load_out_of_scope(directory) if directory.is_dir() else []
     live = LiveFaq(faq)
-    build = faq_edits.retrainer(profile, base, missing, live, out_of_scope=out_of_scope)
+    build = faq_edits.Retrainer(profile, base, missing, live, out_of_scope=out_of_scope)
     on_change = wakeups.waker(FAQ) if wakeups is not None else None
     learning = FaqLearning(
         db, clock, live, profile.slug, build, base=base, missing=missing, on_change=on_change

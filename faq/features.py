@@ -10,8 +10,9 @@
 
 from __future__ import annotations
 
+import copy
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -147,6 +148,12 @@ class Vectorizer:
     @property
     def size(self) -> int:
         return len(self.vocab)
+
+    def with_stems(self, stems: Iterable[str]) -> Vectorizer:
+        """The same features, with more stems counted as known (the coverage guard's)."""
+        clone = copy.copy(self)
+        clone.stems = self.stems | frozenset(stems)
+        return clone
 
     def transform_rows(self, corpus: Corpus, rows: NDArray[np.int64]) -> sp.csr_matrix:
         return _weigh(corpus.counts[rows][:, self._keep], self.idf, self.block_of)

@@ -15,7 +15,7 @@ from numpy.typing import NDArray
 
 from faq.features import Analyzed, Corpus, Vectorizer
 
-__all__ = ["LinearModel", "fit_weights", "softmax"]
+__all__ = ["LinearModel", "class_weights", "fit_weights", "softmax"]
 
 _SVM_C = 1.0
 # How much the centroid cosine counts next to the SVM decision values.
@@ -64,6 +64,23 @@ def fit_weights(
     bias[np.setdiff1d(np.arange(n_classes), np.unique(y))] = _ABSENT_BIAS
     weights += _CENTROID_WEIGHT * _centroids(x, y, n_classes).T
     return weights.astype(np.float32), bias.astype(np.float32)
+
+
+def class_weights(
+    x: sp.csr_matrix, members: NDArray[np.bool_]
+) -> tuple[NDArray[np.float64], float]:
+    """One class's column of `fit_weights` (its one-vs-rest SVM plus its centroid) and its
+    bias, refitted alone: what an added example of that class changes most."""
+    from sklearn.svm import LinearSVC
+
+    rows = x[np.flatnonzero(members)]
+    centroid = np.asarray(rows.sum(axis=0)).ravel()
+    norm = float(np.linalg.norm(centroid))
+    column = _CENTROID_WEIGHT * (centroid / norm if norm > 0 else centroid)
+    if members.all() or not members.any():
+        return column, 0.0
+    svm = LinearSVC(C=_SVM_C).fit(x, members.astype(np.int64))
+    return column + np.asarray(svm.coef_).ravel(), float(np.asarray(svm.intercept_)[0])
 
 
 def softmax(scores: NDArray[np.float64], temperature: float) -> NDArray[np.float64]:

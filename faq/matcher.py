@@ -12,19 +12,22 @@ each unknown word replaced by the closest training word (faq/spelling.py).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 from numpy.typing import NDArray
 
 from faq.calibration import TOP_K, Calibration, cross_validate
 from faq.features import Analyzed, analyze, encode, words
-from faq.linear import LinearModel
+from faq.linear import LinearModel, class_weights
 from faq.spelling import Speller
 
 __all__ = ["Candidate", "Match", "Matcher"]
 
+NONE_LABEL = "none"
 ANSWER = "answer"
 CLARIFY = "clarify"
 HANDOVER = "handover"
@@ -79,6 +82,8 @@ class Matcher:
         self._max_tokens = max_tokens
         self._speller = speller
         self.calibration_report: dict[str, float] = dict(calibration.report)
+        # The training rows in the model's features and their labels (`with_examples`).
+        self.training: tuple[sp.csr_matrix, NDArray[np.int64]] | None = None
         intent_idx = [i for i in range(len(labels)) if i != none_index]
         self._intent_idx = np.asarray(intent_idx, dtype=np.int64)
 
@@ -120,14 +125,70 @@ class Matcher:
         thresholds = cal.thresholds.replaced(
             answer=answer_threshold, clarify=clarify_threshold, margin=margin, coverage=min_coverage
         )
-        return cls(
-            LinearModel.fit(corpus, y, len(labels), cal.temperature),
+        model = LinearModel.fit(corpus, y, len(labels), cal.temperature)
+        matcher = cls(
+            model,
             labels,
             none_index,
             Calibration(cal.temperature, thresholds, cal.report),
             max_tokens=max(2 * max((len(d.stems) for d in docs), default=0), _MIN_MAX_TOKENS),
             speller=Speller(w for text, _ in pairs for w in words(text)),
         )
+        every = np.arange(len(pairs), dtype=np.int64)
+        matcher.training = (model.vectorizer.transform_rows(corpus, every), y)
+        return matcher
+
+    def with_examples(self, examples: Iterable[tuple[str, str]]) -> Matcher:
+        """This matcher with a few more examples, in a fraction of a retrain: only the
+        classes they belong to are refitted, in the features it has (an n-gram it never saw
+        counts for nothing until a full `train`). For an edit to take effect at once."""
+        pairs = [(str(text), str(intent)) for text, intent in examples]
+        if not pairs or self.training is None:
+            return self
+        labels = self._labels + sorted({i for _, i in pairs} - set(self._labels))
+        index = {label: i for i, label in enumerate(labels)}
+        docs = [analyze(text) for text, _ in pairs]
+        x, y = self._extended_rows(docs, [index[i] for _, i in pairs])
+        model = self._refitted(x, y, len(labels), {index[i] for _, i in pairs})
+        model = dataclasses.replace(
+            model, vectorizer=model.vectorizer.with_stems(s for d in docs for s in d.stems)
+        )
+        clone = Matcher(
+            model,
+            labels,
+            self._none_index if self._none_index is not None else index.get(NONE_LABEL),
+            self.calibration,
+            max_tokens=self._max_tokens,
+            speller=self._speller,
+        )
+        clone.training = (x, y)
+        return clone
+
+    def _refitted(
+        self, x: sp.csr_matrix, y: NDArray[np.int64], n_classes: int, classes: set[int]
+    ) -> LinearModel:
+        """The model with room for new classes and `classes` refitted alone."""
+        grown = n_classes - len(self._labels)
+        weights = np.pad(self._model.weights, ((0, 0), (0, grown))).astype(np.float64)
+        bias = np.pad(self._model.bias, (0, grown)).astype(np.float64)
+        for c in sorted(classes):
+            weights[:, c], bias[c] = class_weights(x, y == c)
+        return dataclasses.replace(
+            self._model, weights=weights.astype(np.float32), bias=bias.astype(np.float32)
+        )
+
+    def _extended_rows(
+        self, docs: list[Analyzed], labels: list[int]
+    ) -> tuple[sp.csr_matrix, NDArray[np.int64]]:
+        assert self.training is not None
+        x, y = self.training
+        vectorizer = self._model.vectorizer
+        rows = [vectorizer.transform_one(doc) for doc in docs]
+        data = np.concatenate([vals for _, vals in rows]) if rows else np.empty(0)
+        cols = np.concatenate([idx for idx, _ in rows]) if rows else np.empty(0, np.int64)
+        ptr = np.cumsum([0] + [len(idx) for idx, _ in rows])
+        added = sp.csr_matrix((data, cols, ptr), shape=(len(docs), x.shape[1]))
+        return sp.vstack([x, added]).tocsr(), np.concatenate([y, np.asarray(labels, np.int64)])
 
     @property
     def calibration(self) -> Calibration:

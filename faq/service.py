@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,6 +83,9 @@ class FaqService:
         self.names = default_names() if names is None else names
         self._openings: dict[str, bool] = {}
         self._recent: OrderedDict[str, Answer] = OrderedDict()
+        # For a service taught on the spot (`with_examples`): the full retrain it stands in
+        # for, which whoever keeps it in service runs next.
+        self.settle: Callable[[], FaqService] | None = None
 
     @classmethod
     def build(
@@ -111,6 +114,14 @@ class FaqService:
         examples += [(text, intent) for text, intent in extra if intent in known | {NONE_LABEL}]
         matcher = Matcher.train(examples, calibration=calibration)
         return cls(profile, entries, matcher, missing_phrases, names)
+
+    def with_examples(
+        self, entries: Iterable[FaqEntry], examples: Iterable[tuple[str, str]]
+    ) -> FaqService:
+        """`entries` answered by this service's matcher taught `examples` on the spot
+        (`Matcher.with_examples`: a fraction of a retrain)."""
+        matcher = self.matcher.with_examples(examples)
+        return FaqService(self.profile, entries, matcher, self._missing, self.names)
 
     @classmethod
     def from_dir(cls, directory: Path, missing_phrases: Mapping[str, str]) -> FaqService:

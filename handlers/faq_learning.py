@@ -114,6 +114,7 @@ class FaqLearning:
         self._on_change = on_change
         self._refreshing = asyncio.Lock()
         self._poke = asyncio.Event()
+        self._settling: set[asyncio.Task[None]] = set()
 
     # -- the inbox ------------------------------------------------------------------------
 
@@ -266,11 +267,30 @@ class FaqLearning:
                 if version <= self.live.version:
                     return False
                 active = [edits.to_edit(r) for r in await store.active_edits(session, self.org)]
-            # Seconds of training: in a thread, while the version in service answers.
+            # Training: in a thread, while the version in service answers.
             service = await asyncio.to_thread(self._build, active)
             self.live.swap(service, version)
             log.info("FAQ version %d in service (%d edits)", version, len(active))
-            return True
+        if service.settle is not None:  # taught on the spot: the full retrain follows
+            task = asyncio.create_task(self._settle(service.settle, version))
+            self._settling.add(task)
+            task.add_done_callback(self._settling.discard)
+        return True
+
+    async def settled(self) -> None:
+        """Until the full retrains behind the versions in service are done."""
+        while self._settling:
+            await asyncio.gather(*self._settling, return_exceptions=True)
+
+    async def _settle(self, retrain: Callable[[], FaqService], version: int) -> None:
+        assert self.live is not None
+        try:
+            service = await asyncio.to_thread(retrain)
+        except Exception:
+            log.exception("the full retrain of FAQ version %d failed", version)
+            return
+        if self.live.version == version:  # not overtaken by a newer version meanwhile
+            self.live.swap(service, version)
 
     async def watch(self, every: float = 3.0) -> None:
         """Refresh every `every` seconds and at each `wake()`, until cancelled."""

@@ -4,8 +4,6 @@ next person is told once the matcher has retrained; every edit is audited and re
 
 from __future__ import annotations
 
-import functools
-
 import pytest
 
 from faq.profile import missing_phrases
@@ -13,7 +11,7 @@ from faq.service import FaqService
 from handlers.clock import FixedClock
 from handlers.engine import Engine
 from handlers.errors import Refusal
-from handlers.faq_edits import build_service, retrainer
+from handlers.faq_edits import Retrainer
 from handlers.faq_learning import (
     ANSWER,
     ENTRY,
@@ -42,7 +40,7 @@ def learning_for(database: Database, live: LiveFaq, clock: FixedClock) -> FaqLea
     faq = live.current()
     base = list(faq.entries.values())
     missing = missing_phrases(tr.t)
-    build = functools.partial(build_service, faq.profile, base, missing)
+    build = Retrainer(faq.profile, base, missing, live)
     return FaqLearning(database, clock, live, ORG, build, base=base, missing=missing)
 
 
@@ -116,11 +114,16 @@ async def test_a_group_created_as_an_entry_is_answered_to_the_next_person(
     assert edit.kind == ENTRY and edit.actor == "huda" and edit.version == 1
     assert set(edit.questions) == {"وين دورات المياه", RESTROOMS, "وين الحمامات عندكم"}
     assert await learning.groups() == []  # handled: off the list
-    assert await learning.refresh()
+    assert await learning.refresh()  # taught on the spot
     assert learning.live is not None and learning.live.version == 1
     newcomer = Chat(engine, "newcomer")
     await newcomer.say(RESTROOMS)
     assert RESTROOM_ANSWER in newcomer.text
+    await learning.settled()  # the full retrain behind it: the same answer
+    assert learning.live.current().settle is None
+    later = Chat(engine, "later")
+    await later.say(RESTROOMS)
+    assert RESTROOM_ANSWER in later.text
 
 
 async def test_assign_teaches_an_entry_and_reject_makes_a_negative(
@@ -239,7 +242,7 @@ async def test_another_process_picks_up_the_new_version(
 
 def test_a_retrain_keeps_the_calibration_of_the_version_in_service(faq: FaqService) -> None:
     live = LiveFaq(faq, version=3)  # a process already running staff's edits
-    build = retrainer(faq.profile, list(faq.entries.values()), missing_phrases(tr.t), live)
+    build = Retrainer(faq.profile, list(faq.entries.values()), missing_phrases(tr.t), live)
     taught = FaqEdit(1, PHRASING, "location", None, [RESTROOMS], "huda", SUNDAY, False)
     service = build([taught])
     assert service.matcher.calibration == faq.matcher.calibration  # one fit, no new folds
