@@ -36,7 +36,8 @@ from bot.config import Settings
 from bot.health import ChannelState, Health, retry_until_done
 from bot.i18n import Catalog, speaking
 from bot.secrets import load_or_create_secret
-from bot.staff_web import StaffBackend
+from bot.staff_web import FaqDesk, StaffBackend
+from bot.staff_web.faq_views import GUIDE_FILE, read_guide
 from bot.wiring import Core, build_faq, open_core, scheduler_for
 from faq.service import FaqService
 from handlers.clock import SystemClock
@@ -267,7 +268,15 @@ def _staff_backend(
         return None
     telegram = TelegramFiles(core.bot) if core.bot is not None else None
     files = FileSources(telegram, _whatsapp_files(core), uploads)
-    return StaffBackend(core.desk, files, throttle)
+    return StaffBackend(core.desk, files, throttle, faq=_faq_desk(core))
+
+
+def _faq_desk(core: Core) -> FaqDesk | None:
+    """The FAQ editor's pages: the learning FAQ, and its guide to show beside the answers."""
+    if core.learning is None or core.live is None:
+        return None
+    guide = read_guide(core.settings.profile_dir() / GUIDE_FILE)
+    return FaqDesk(core.learning, core.live, guide)
 
 
 def _whatsapp_files(core: Core) -> WhatsAppFiles | None:

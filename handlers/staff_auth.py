@@ -43,6 +43,14 @@ def _dummy_hash() -> str:
     return _hasher().hash("tawasul-no-such-user")
 
 
+# The staff roles (storage/models.Staff.role). Researchers and admins work the cases and
+# requests; FAQ editors only edit the FAQ, which holds no one's personal data, so they
+# never see a case, a request or a report (least privilege); admins may do both.
+ROLES = ("researcher", "admin", "faq_editor")
+DESK_ROLES = frozenset({"researcher", "admin"})
+FAQ_ROLES = frozenset({"admin", "faq_editor"})
+
+
 class PasswordRejected(Refusal):
     """A password the policy refuses; `message_id` names the catalog text."""
 
@@ -63,6 +71,15 @@ class StaffMember:
     @property
     def is_admin(self) -> bool:
         return self.role == "admin"
+
+    @property
+    def works_cases(self) -> bool:
+        """May see the cases, the requests and the reports (their personal data)."""
+        return self.role in DESK_ROLES
+
+    @property
+    def edits_faq(self) -> bool:
+        return self.role in FAQ_ROLES
 
 
 def _stamp(password_hash: str | None, version: int) -> str:

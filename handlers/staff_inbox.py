@@ -20,6 +20,7 @@ from handlers import cases
 from handlers.clock import Clock
 from handlers.errors import Refusal
 from handlers.replies import Button, Reply
+from handlers.staff_auth import DESK_ROLES
 from handlers.surveys import SurveyPolicy
 from handlers.types import Translate
 from storage import cases as case_store
@@ -176,8 +177,8 @@ class StaffInbox:
                 self._answer(session, linked, thread_id, now)
                 return
             staff = await store.active_by_telegram_user(session, user_id)
-            if staff is None:
-                return  # not staff: ignored, whatever they write or press
+            if staff is None or staff.role not in DESK_ROLES:
+                return  # not staff who work cases: ignored, whatever they write or press
             reply: str | None
             if callback is not None:
                 reply = await self._button(session, staff, callback, now)

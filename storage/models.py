@@ -247,6 +247,7 @@ class Staff(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str] = mapped_column(String(200))
+    # handlers/staff_auth.ROLES: "researcher", "admin" or "faq_editor" (the FAQ pages only).
     role: Mapped[str] = mapped_column(String(16), default="researcher")
     password_hash: Mapped[str | None] = mapped_column(String(255))
     telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)

@@ -33,7 +33,8 @@ def _register_add(staff_sub: Subparsers) -> None:
     add = staff_sub.add_parser("add", help="add a staff member; prints their /link code")
     add.add_argument("username")
     add.add_argument("--name", required=True)
-    add.add_argument("--role", choices=("researcher", "admin"), default="researcher")
+    # handlers/staff_auth.ROLES; spelled out so that `--help` needs no import of the core.
+    add.add_argument("--role", choices=("researcher", "admin", "faq_editor"), default="researcher")
     add.add_argument(
         "--password-stdin",
         action="store_true",

@@ -14,7 +14,16 @@ from fastapi.responses import JSONResponse, Response
 
 from bot.channels.web import api_models as api
 from bot.i18n import Catalog
-from bot.staff_web.pages import NO_STORE, Handler, read_form, render, see_other, staff_page
+from bot.staff_web.pages import (
+    NO_STORE,
+    Handler,
+    desk_page,
+    landing,
+    read_form,
+    render,
+    see_other,
+    staff_page,
+)
 from bot.staff_web.session import Signed, check_csrf
 from bot.staff_web.state import backend, config_of, tr_of
 from handlers.dates import format_time
@@ -29,7 +38,7 @@ CaseAct = Callable[[StaffDesk, int, StaffMember, Mapping[str, str]], Awaitable[N
 
 
 async def home(request: Request, signed: Signed) -> Response:
-    return see_other("/staff/cases")
+    return see_other(landing(signed.me))
 
 
 async def cases(request: Request, signed: Signed) -> Response:
@@ -163,17 +172,17 @@ async def do_close(desk: StaffDesk, case_id: int, me: StaffMember, _: Mapping[st
 router = APIRouter(prefix="/staff")
 router.add_api_route("", staff_page(home), methods=["GET"])
 router.add_api_route("/", staff_page(home), methods=["GET"])
-router.add_api_route("/cases", staff_page(cases), methods=["GET"])
-router.add_api_route("/cases/{case_id}", staff_page(case_page), methods=["GET"])
-router.add_api_route("/cases/{case_id}/claim", staff_page(case_action(do_claim)), methods=["POST"])
+router.add_api_route("/cases", desk_page(cases), methods=["GET"])
+router.add_api_route("/cases/{case_id}", desk_page(case_page), methods=["GET"])
+router.add_api_route("/cases/{case_id}/claim", desk_page(case_action(do_claim)), methods=["POST"])
 router.add_api_route(
-    "/cases/{case_id}/reply", staff_page(case_action(do_reply, "?sent=1")), methods=["POST"]
+    "/cases/{case_id}/reply", desk_page(case_action(do_reply, "?sent=1")), methods=["POST"]
 )
-router.add_api_route("/cases/{case_id}/close", staff_page(case_action(do_close)), methods=["POST"])
-router.add_api_route("/cases/{case_id}/reveal", staff_page(reveal_identifiers), methods=["POST"])
+router.add_api_route("/cases/{case_id}/close", desk_page(case_action(do_close)), methods=["POST"])
+router.add_api_route("/cases/{case_id}/reveal", desk_page(reveal_identifiers), methods=["POST"])
 router.add_api_route(
     "/api/cases/{case_id}/messages",
-    staff_page(case_messages),
+    desk_page(case_messages),
     methods=["GET"],
     name="case_messages",
     responses={200: {"model": api.CaseMessages}, **api.errors(401, 404)},

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from bot.staff_web.cases import case_id_of
-from bot.staff_web.pages import NO_STORE, staff_page
+from bot.staff_web.pages import NO_STORE, desk_page
 from bot.staff_web.requests import reference_of
 from bot.staff_web.session import Signed
 from bot.staff_web.state import StaffBackend, backend
@@ -67,8 +67,8 @@ async def _send_file(back: StaffBackend, found: AttachmentView) -> Response:
 
 router = APIRouter(prefix="/staff")
 router.add_api_route(
-    "/requests/{reference}/attachments/{attachment_id}", staff_page(attachment), methods=["GET"]
+    "/requests/{reference}/attachments/{attachment_id}", desk_page(attachment), methods=["GET"]
 )
 router.add_api_route(
-    "/cases/{case_id}/messages/{message_id}/files/{n}", staff_page(case_file), methods=["GET"]
+    "/cases/{case_id}/messages/{message_id}/files/{n}", desk_page(case_file), methods=["GET"]
 )

@@ -12,7 +12,14 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from bot.staff_web.pages import read_form, refusals_as_pages, render, see_other, staff_page
+from bot.staff_web.pages import (
+    landing,
+    read_form,
+    refusals_as_pages,
+    render,
+    see_other,
+    staff_page,
+)
 from bot.staff_web.session import (
     Signed,
     check_csrf,
@@ -27,12 +34,13 @@ from handlers.staff_auth import StaffMember, authenticate, end_sessions
 
 
 def _safe_next(target: str | None) -> str:
-    """Only a path inside /staff: `next` must not send anyone to another site."""
+    """Only a path inside /staff: `next` must not send anyone to another site. "" for
+    none (or one refused): the member's own first page (`landing`), once they are known."""
     if not target:
-        return "/staff/cases"
+        return ""
     parts = urlsplit(target)
     outside = parts.scheme or parts.netloc or not target.startswith("/staff") or "\\" in target
-    return "/staff/cases" if outside or target.startswith("/staff/login") else target
+    return "" if outside or target.startswith("/staff/login") else target
 
 
 def login_page(
@@ -56,8 +64,9 @@ def login_page(
 
 async def login_form(request: Request) -> Response:
     next_url = _safe_next(request.query_params.get("next"))
-    if await signed_in(request) is not None:
-        return see_other(next_url)
+    signed = await signed_in(request)
+    if signed is not None:
+        return see_other(next_url or landing(signed.me))
     return login_page(request, next_url)
 
 
@@ -89,7 +98,7 @@ async def login(request: Request) -> Response:
     if me is None:
         error = tr("staffweb-login-failed")
         return login_page(request, next_url, error=error, status=401, username=username)
-    response = see_other(next_url)
+    response = see_other(next_url or landing(me))
     start_session(request, response, me)
     return response
 

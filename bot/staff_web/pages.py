@@ -22,6 +22,7 @@ from bot.staff_web.session import Signed, signed_in
 from bot.staff_web.state import backend_if_any, config_of, tr_of
 from handlers.dates import format_date, format_time
 from handlers.errors import Refusal
+from handlers.staff_auth import StaffMember
 from handlers.types import Translate
 
 MAX_FORM_BYTES = 64 * 1024
@@ -138,16 +139,34 @@ def _to_login(request: Request) -> Response:
     return see_other(f"/staff/login?next={quote(target, safe='')}")
 
 
-def staff_page(handler: Handler) -> Endpoint:
-    """A page for signed-in staff: the sign-in page otherwise; refusals as pages."""
+def staff_page(handler: Handler, may: Callable[[StaffMember], bool] | None = None) -> Endpoint:
+    """A page for signed-in staff (those `may` lets in: 403 for the others): the sign-in
+    page otherwise; refusals as pages."""
 
     async def signed_only(request: Request) -> Response:
         signed = await signed_in(request)
         if signed is None:
             return _to_login(request)
+        if may is not None and not may(signed.me):
+            raise Refusal("faqedit-error-role", http_status=403)
         return await handler(request, signed)
 
     return refusals_as_pages(signed_only)
+
+
+def desk_page(handler: Handler) -> Endpoint:
+    """Cases, requests, reports: personal data, for researchers and admins only."""
+    return staff_page(handler, lambda me: me.works_cases)
+
+
+def faq_page(handler: Handler) -> Endpoint:
+    """The FAQ editor's pages: for FAQ editors and admins."""
+    return staff_page(handler, lambda me: me.edits_faq)
+
+
+def landing(me: StaffMember) -> str:
+    """Where a member goes after signing in, or opening /staff: their first page."""
+    return "/staff/cases" if me.works_cases else "/staff/faq"
 
 
 async def read_form(request: Request) -> dict[str, str]:

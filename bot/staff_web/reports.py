@@ -8,7 +8,7 @@ from fastapi.responses import Response
 
 from bot.render.charts import charts_for
 from bot.render.report_text import format_duration
-from bot.staff_web.pages import NO_STORE, Handler, render, staff_page
+from bot.staff_web.pages import NO_STORE, Handler, desk_page, render
 from bot.staff_web.session import Signed
 from bot.staff_web.state import backend, tr_of
 from faq.bidi import ltr
@@ -68,6 +68,6 @@ def csv_export(kind: str) -> Handler:
 
 
 router = APIRouter(prefix="/staff")
-router.add_api_route("/reports", staff_page(reports), methods=["GET"])
-router.add_api_route("/reports/requests.csv", staff_page(csv_export("requests")), methods=["GET"])
-router.add_api_route("/reports/surveys.csv", staff_page(csv_export("surveys")), methods=["GET"])
+router.add_api_route("/reports", desk_page(reports), methods=["GET"])
+router.add_api_route("/reports/requests.csv", desk_page(csv_export("requests")), methods=["GET"])
+router.add_api_route("/reports/surveys.csv", desk_page(csv_export("surveys")), methods=["GET"])

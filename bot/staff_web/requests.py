@@ -9,7 +9,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from bot.staff_web.pages import read_form, render, see_other, staff_page
+from bot.staff_web.pages import desk_page, read_form, render, see_other
 from bot.staff_web.session import Signed, check_csrf
 from bot.staff_web.state import backend, config_of
 from handlers.desk_views import Revealed
@@ -130,7 +130,7 @@ async def change_status(request: Request, signed: Signed) -> Response:
 
 
 router = APIRouter(prefix="/staff")
-router.add_api_route("/requests", staff_page(requests_page), methods=["GET"])
-router.add_api_route("/requests/{reference}", staff_page(request_page), methods=["GET"])
-router.add_api_route("/requests/{reference}/reveal", staff_page(reveal), methods=["POST"])
-router.add_api_route("/requests/{reference}/status", staff_page(change_status), methods=["POST"])
+router.add_api_route("/requests", desk_page(requests_page), methods=["GET"])
+router.add_api_route("/requests/{reference}", desk_page(request_page), methods=["GET"])
+router.add_api_route("/requests/{reference}/reveal", desk_page(reveal), methods=["POST"])
+router.add_api_route("/requests/{reference}/status", desk_page(change_status), methods=["POST"])

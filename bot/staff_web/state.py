@@ -13,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 
 from bot.channels.telegram.files import FetchedFile
 from bot.i18n import Catalog
+from bot.staff_web.faq_views import FaqDesk
 from handlers.clock import SystemClock
 from handlers.errors import Refusal
 from handlers.staff_auth import LoginThrottle
@@ -32,6 +33,7 @@ class StaffBackend:
     desk: StaffDesk
     files: FileSource | None = None
     throttle: LoginThrottle = field(default_factory=lambda: LoginThrottle(SystemClock()))
+    faq: FaqDesk | None = None  # the FAQ editor's pages; None: they answer 503
 
 
 @dataclass(frozen=True)

@@ -115,3 +115,98 @@
   scrollToEnd();
   window.setTimeout(poll, every);
 })();
+
+// The FAQ editor. Its pages work without it too; it adds: the answer's preview following
+// the typing (POST /staff/api/faq/preview, the page's CSRF token in X-CSRF-Token; the
+// latest keystroke wins), and the "how would the bot answer this?" box answered in place
+// (POST /staff/api/faq/ask). Text is inserted as text only.
+(() => {
+  "use strict";
+
+  const csrfField = document.querySelector('input[name="csrf"]');
+  const csrf = csrfField ? csrfField.value : "";
+
+  const answer = document.getElementById("answer");
+  const preview = document.getElementById("preview");
+  if (answer && preview && answer.dataset.previewUrl) {
+    let timer = 0;
+    let sent = 0;
+    const refresh = async () => {
+      const mine = ++sent;
+      try {
+        const response = await fetch(answer.dataset.previewUrl, {
+          method: "POST",
+          credentials: "same-origin",
+          headers: { Accept: "application/json", "X-CSRF-Token": csrf },
+          body: new URLSearchParams({ answer: answer.value }),
+        });
+        if (!response.ok) return;
+        const data = await response.json();
+        if (mine === sent) preview.textContent = data.preview;
+      } catch (error) {
+        // Offline for a moment: the next keystroke asks again.
+      }
+    };
+    answer.addEventListener("input", () => {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(refresh, 150);
+    });
+  }
+
+  const box = document.getElementById("ask-box");
+  const form = document.getElementById("ask-form");
+  if (!box || !form) return;
+  const none = document.getElementById("ask-none").innerHTML;
+
+  function ltr(text, className) {
+    const bdi = document.createElement("bdi");
+    bdi.dir = "ltr";
+    bdi.className = className;
+    bdi.textContent = text;
+    return bdi;
+  }
+
+  function show(data) {
+    const decision = document.getElementById("ask-decision");
+    decision.className = "badge decision-" + data.decision;
+    decision.textContent = data.decision_label;
+    document.getElementById("ask-score").textContent = data.score;
+    const intent = document.getElementById("ask-intent");
+    intent.replaceChildren();
+    if (data.intent) {
+      intent.append(data.label + " ", ltr(data.intent, "intent-id"));
+    } else {
+      intent.textContent = none;
+    }
+    const list = document.getElementById("ask-candidates");
+    list.replaceChildren();
+    data.candidates.forEach((c) => {
+      const item = document.createElement("li");
+      const label = document.createElement("span");
+      label.className = "candidate-label";
+      label.textContent = c.label;
+      item.append(label, " ", ltr(c.intent, "intent-id"), " ", ltr(c.score, "score"));
+      list.appendChild(item);
+    });
+    document.getElementById("ask-answer").textContent = data.answer || "";
+    document.getElementById("ask-answer-box").hidden = !data.answer;
+    document.getElementById("ask-result").hidden = false;
+  }
+
+  form.addEventListener("submit", async (event) => {
+    const question = form.elements.q.value.trim();
+    event.preventDefault();
+    if (!question) return;
+    try {
+      const response = await fetch(box.dataset.askUrl, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { Accept: "application/json", "X-CSRF-Token": csrf },
+        body: new URLSearchParams({ q: question }),
+      });
+      if (response.ok) show(await response.json());
+    } catch (error) {
+      form.submit(); // /staff/faq/ask answers too, with the page again
+    }
+  });
+})();

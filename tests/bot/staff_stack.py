@@ -8,9 +8,11 @@ tests, whose server runs its own loop).
 
 from __future__ import annotations
 
+import asyncio
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -20,10 +22,14 @@ from fastapi import FastAPI
 from bot.channels.web.app import create_app
 from bot.channels.web.uploads import WebUploads
 from bot.i18n import Catalog, speaking
-from bot.staff_web import FileSource, StaffBackend
+from bot.staff_web import FaqDesk, FileSource, StaffBackend
+from bot.staff_web.faq_views import read_guide
+from faq.profile import missing_phrases
 from faq.service import FaqService
 from handlers.clock import Clock, SystemClock
 from handlers.engine import Engine
+from handlers.faq_edits import build_service
+from handlers.faq_learning import FaqLearning, LiveFaq
 from handlers.staff_auth import set_password
 from handlers.staff_desk import StaffDesk
 from handlers.staff_inbox import add_staff
@@ -42,6 +48,25 @@ PASSWORD = "كلمة سر طويلة 123"
 TYPED = "رقم هويتي 1000000008 وجوالي 0551234567 ابي اكلم موظف"
 CLEAR = ("1000000008", "0551234567", "+966551234567")
 ARABIC = re.compile(r"[\u0600-\u06FF]")
+# How often the FAQ pages' app looks for a new FAQ version besides its wake-ups.
+FAQ_POLL = 0.2
+
+
+def learning_pages(faq: FaqService, guide: Path | None) -> Callable[[Database], FaqDesk]:
+    """The FAQ editor's pages over the open database, as bot/wiring.py builds them: the
+    profile's entries with staff's edits on top, and the profile's guide beside them."""
+    base = list(faq.entries.values())
+    missing = missing_phrases(tr.t)
+    build = partial(build_service, faq.profile, base, missing)
+
+    def pages(db: Database) -> FaqDesk:
+        live = LiveFaq(faq)
+        learning = FaqLearning(
+            db, SystemClock(), live, faq.profile.slug, build, base=base, missing=missing
+        )
+        return FaqDesk(learning, live, read_guide(guide))
+
+    return pages
 
 
 def build_engine(db: Database, faq: FaqService, clock: Clock) -> Engine:
@@ -57,8 +82,11 @@ def staff_app(
     files: FileSource | None = None,
     cookie_secure: bool = False,
     uploads: WebUploads | None = None,
+    faq_desk: Callable[[Database], FaqDesk] | None = None,
+    org_name: str = ORG_NAME,
 ) -> FastAPI:
-    """The app; while it runs, holder["engine"], ["desk"], ["db"] are its parts."""
+    """The app; while it runs, holder["engine"], ["desk"], ["db"] are its parts, and with
+    `faq_desk` (built on the open database) the FAQ editor's pages, holder["faq"]."""
     said = speaking(tr, faq.profile)  # as bot/server.py: in the association's own words
 
     @asynccontextmanager
@@ -69,12 +97,23 @@ def staff_app(
         clock = SystemClock()
         engine = build_engine(opened, faq, clock)
         desk = StaffDesk(opened, clock, said.t, Vault(KEY))
-        holder.update(engine=engine, desk=desk, db=opened, backend=StaffBackend(desk, files))
+        faq_pages = faq_desk(opened) if faq_desk is not None else None
+        watching = None
+        if faq_pages is not None:
+            # As bot/wiring.py: the dialog answers from the FAQ the pages edit, and a
+            # background task retrains it after each edit.
+            engine.dialog.live = faq_pages.live
+            watching = asyncio.create_task(faq_pages.learning.watch(FAQ_POLL))
+        backend = StaffBackend(desk, files, faq=faq_pages)
+        holder.update(engine=engine, desk=desk, db=opened, backend=backend, faq=faq_pages)
         app.state.wakeups = wakeups = Wakeups(opened)
         opened.on_written = wakeups.written
         try:
             yield engine
         finally:
+            if watching is not None:
+                watching.cancel()
+                await asyncio.gather(watching, return_exceptions=True)
             app.state.wakeups = opened.on_written = None
             await wakeups.close()
             holder.clear()
@@ -84,7 +123,7 @@ def staff_app(
     app = create_app(
         engine_factory=factory,
         catalog=said,
-        org_name=ORG_NAME,
+        org_name=org_name,
         secret_key=SECRET,
         cookie_secure=cookie_secure,
         staff=lambda: holder.get("backend"),
