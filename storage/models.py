@@ -28,17 +28,15 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
+# A handover case: open until someone claims it, claimed, then closed.
 class CaseStatus(StrEnum):
-    """A handover case: open until someone claims it, claimed, then closed."""
-
     OPEN = "open"
     CLAIMED = "claimed"
     CLOSED = "closed"
 
 
+# A request's place in its lifecycle (handlers/requests.py moves it along).
 class RequestStatus(StrEnum):
-    """A request's place in its lifecycle (handlers/requests.py moves it along)."""
-
     SUBMITTED = "submitted"
     UNDER_REVIEW = "under_review"
     NEEDS_INFO = "needs_info"
@@ -58,9 +56,8 @@ class OutboxState(StrEnum):
     HELD = "held"
 
 
+# What the channel reported of a sent message; they arrive in any order.
 class DeliveryStatus(StrEnum):
-    """What the channel reported of a sent message; they arrive in any order."""
-
     SENT = "sent"
     DELIVERED = "delivered"
     READ = "read"
@@ -105,6 +102,17 @@ class Beneficiary(Base):
     # Keyed hash of the national ID: the same person from two channels is one beneficiary,
     # found without storing the number in the clear.
     national_id_hash: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
+    erased_at: Mapped[datetime | None]  # handlers/privacy_erase.py: what is left is counts
+
+
+# A beneficiary's data key, wrapped by the master key (storage/data_keys.py).
+class DataKey(Base):
+    __tablename__ = "data_keys"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # random: named in tokens
+    # Several per beneficiary: one joined from another channel brings theirs along.
+    beneficiary_id: Mapped[int] = mapped_column(ForeignKey("beneficiaries.id"), index=True)
+    wrapped: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
 
 
 class ChannelIdentity(Base):
@@ -175,9 +183,8 @@ class Message(Base):
     identifiers_enc: Mapped[str | None] = mapped_column(Text)
 
 
+# Inbound ids already handled: the database, not memory, makes updates idempotent.
 class ProcessedInbound(Base):
-    """Inbound ids already handled: the database, not memory, makes updates idempotent."""
-
     __tablename__ = "processed_inbound"
     __table_args__ = (UniqueConstraint("channel", "external_id"),)
 
@@ -307,9 +314,8 @@ class RequestAttachment(Base):
     created_at: Mapped[datetime]
 
 
+# Every status change, with who made it and why.
 class RequestTransition(Base):
-    """Every status change, with who made it and why."""
-
     __tablename__ = "request_transitions"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
