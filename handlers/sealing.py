@@ -44,6 +44,11 @@ async def seal_turn(
         for field in SEALED_FIELDS:
             if isinstance(data.get(field), str):
                 data[field] = await data_keys.seal(session, vault, beneficiary_id, data[field], now)
+        if "national_id_hash" in data:
+            # Hashed again now the data key was opened: a rotation since the dialog hashed
+            # it (this process learns of one on opening a key) changed the hash key.
+            clear = await data_keys.open_token(session, vault, str(data["national_id_enc"]))
+            data["national_id_hash"] = vault.keyed_hash(clear)
     if message is None:
         return None
     return await data_keys.seal(session, vault, beneficiary_id, message, now)

@@ -28,7 +28,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
@@ -36,17 +36,22 @@ __all__ = [
     "KEY_ENV",
     "KEY_FILE",
     "MASTER_KEY_BYTES",
+    "NEW_KEY_ENV",
+    "NEW_SUFFIX",
     "DecryptionError",
     "EncryptionKeyError",
     "Vault",
     "data_fernet",
     "fingerprint",
     "generate_master_key",
+    "key_sources",
     "load_or_create_master_key",
 ]
 
 KEY_ENV = "TAWASUL_ENCRYPTION_KEY"
 KEY_FILE = "encryption.key"
+NEW_KEY_ENV = "TAWASUL_NEW_ENCRYPTION_KEY"
+NEW_SUFFIX = ".new"  # the key a rotation in progress is moving to
 MASTER_KEY_BYTES = 32
 
 # Versioned labels: a future scheme derives new keys without colliding with these.
@@ -87,20 +92,33 @@ def fingerprint(master_key: bytes) -> str:
 
 
 class Vault:
+    _fernet: Fernet
+    _hash_key: bytes
+    _wrap_print: str
+
     def __init__(
         self, master_key: bytes, *, reload: Callable[[], Sequence[bytes]] | None = None
     ) -> None:
+        self._wrappers: dict[str, Fernet] = {}
+        self._older: list[Fernet] = []
+        self._use(master_key)
+        # Where the master keys are read again when a data key names one this process has
+        # not seen: `keys rotate` ran meanwhile (bot/cli/keys.py).
+        self._reload = reload
+
+    def _use(self, master_key: bytes) -> None:
+        """The master key that wraps, hashes and encrypts from now on."""
         if len(master_key) != MASTER_KEY_BYTES:
             raise EncryptionKeyError(
                 f"the master key must be {MASTER_KEY_BYTES} bytes, got {len(master_key)}"
             )
+        if hasattr(self, "_fernet"):
+            # A value the dialog sealed under the previous key this very turn still opens.
+            self._older.insert(0, self._fernet)
         self._fernet = _fernet(_derive(master_key, _FERNET_INFO))
         self._hash_key = _derive(master_key, _HASH_INFO)
         self._wrap_print = fingerprint(master_key)
-        self._wrappers = {self._wrap_print: _fernet(_derive(master_key, _WRAP_INFO))}
-        # Where the master keys are read again when a data key names one this process has
-        # not seen: `keys rotate` ran meanwhile (bot/cli/keys.py).
-        self._reload = reload
+        self._wrappers[self._wrap_print] = _fernet(_derive(master_key, _WRAP_INFO))
 
     def __repr__(self) -> str:
         # Keeps key material out of logs and tracebacks that print locals.
@@ -112,7 +130,7 @@ class Vault:
 
     def decrypt(self, token: str) -> str:
         try:
-            return self._fernet.decrypt(token).decode("utf-8")
+            return MultiFernet([self._fernet, *self._older]).decrypt(token).decode("utf-8")
         except (InvalidToken, ValueError, TypeError) as exc:
             raise DecryptionError(
                 f"cannot decrypt a stored identifier: it was encrypted with another "
@@ -127,6 +145,10 @@ class Vault:
         """
         return hmac.new(self._hash_key, value.encode("utf-8"), hashlib.sha256).hexdigest()
 
+    def wrap_mark(self) -> str:
+        """How every data key wrapped by the current master key begins."""
+        return self._wrap_print + "."
+
     def wrap(self, data_key: bytes) -> str:
         """A data key encrypted under the master key, named by the master's fingerprint."""
         token = self._wrappers[self._wrap_print].encrypt(data_key).decode("ascii")
@@ -135,8 +157,11 @@ class Vault:
     def unwrap(self, wrapped: str) -> bytes:
         named, _, token = wrapped.partition(".")
         if named not in self._wrappers and self._reload is not None:
+            # A rotation committed since this process started: the key it names is the
+            # master key from now on, for wrapping and hashing too.
             for key in self._reload():
-                self._wrappers.setdefault(fingerprint(key), _fernet(_derive(key, _WRAP_INFO)))
+                if fingerprint(key) == named:
+                    self._use(key)
         wrapper = self._wrappers.get(named)
         if wrapper is None:
             raise DecryptionError("a data key was wrapped by a master key this process lacks")
@@ -203,6 +228,19 @@ def create_secret_file(path: Path, text: str) -> None:
             os.link(tmp_name, path)
     finally:
         os.unlink(tmp_name)
+
+
+def key_sources(data_dir: Path, configured: str | None, new: str | None) -> list[bytes]:
+    """Every master key this deployment may be using now: the configured one or the key
+    file, and a rotation's new key (`TAWASUL_NEW_ENCRYPTION_KEY`, or the key file's
+    `.new` that `keys rotate` writes before it commits). Read again on each call."""
+    found = [load_or_create_master_key(data_dir, configured)]
+    if new is not None and new.strip():
+        found.append(_decode_key(new, NEW_KEY_ENV))
+    pending = data_dir / (KEY_FILE + NEW_SUFFIX)
+    if pending.exists():
+        found.append(_read_key_file(pending))
+    return found
 
 
 def load_or_create_master_key(data_dir: Path, configured: str | None) -> bytes:

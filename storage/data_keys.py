@@ -14,6 +14,7 @@ beneficiary's envelope.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -47,6 +48,7 @@ async def _current_key(
     ).scalar_one_or_none()
     if row is not None:
         return row.id, vault.unwrap(row.wrapped)
+    await follow_rotation(session, vault)
     key, key_id = os.urandom(DATA_KEY_BYTES), secrets.token_hex(16)
     session.add(
         DataKey(id=key_id, beneficiary_id=beneficiary_id, wrapped=vault.wrap(key), created_at=now)
@@ -98,8 +100,20 @@ async def destroy_keys(session: AsyncSession, beneficiary_id: int) -> int:
 
 
 async def rewrap_all(session: AsyncSession, old: Vault, new: Vault) -> int:
-    """Every data key re-wrapped under the new master key; the data stays as it is."""
-    rows = (await session.execute(select(DataKey).with_for_update())).scalars().all()
+    """Every data key not yet under the new master key re-wrapped; the data stays as is."""
+    mark = new.wrap_mark()
+    found = select(DataKey).where(DataKey.wrapped.not_like(mark + "%")).with_for_update()
+    rows = (await session.execute(found)).scalars().all()
     for row in rows:
         row.wrapped = new.wrap(old.unwrap(row.wrapped))
     return len(rows)
+
+
+async def follow_rotation(session: AsyncSession, vault: Vault) -> None:
+    """Before wrapping a new key: a rotation committed since this process started is
+    seen on any stored key, and the vault moves to the new master key with it."""
+    # Any one key tells: a rotation re-wraps them all in one transaction.
+    other = (await session.execute(select(DataKey.wrapped).limit(1))).scalar_one_or_none()
+    if other is not None and not other.startswith(vault.wrap_mark()):
+        with contextlib.suppress(DecryptionError):
+            vault.unwrap(other)

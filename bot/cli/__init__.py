@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from bot.cli import chat, db, faq, privacy, report, request, staff, survey
+from bot.cli import chat, db, faq, keys, privacy, report, request, staff, survey
 from bot.cli.common import Command, complain, in_own_words, refused
 from bot.cli.serve import cmd_serve
 from bot.config import PROFILES_DIR, Settings
@@ -31,7 +31,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--locale", choices=("ar", "en"), default=None)
     parser.set_defaults(run=cmd_serve)
     sub = parser.add_subparsers(dest="command")
-    for group in (chat, db, staff, request, report, survey, faq, privacy):
+    for group in (chat, db, staff, request, report, survey, faq, privacy, keys):
         group.register(sub)
     return parser
 
