@@ -15,7 +15,7 @@ from typing import Any
 from handlers import fields
 from handlers.errors import Refusal
 from handlers.references import normalize_reference
-from storage import privacy
+from storage import data_keys, privacy
 from storage.crypto import Vault
 from storage.db import Session
 from storage.models import Beneficiary
@@ -44,6 +44,7 @@ async def find(session: Session, vault: Vault, subject: Subject) -> Beneficiary:
     elif subject.national_id is not None:
         checked = fields.national_id(subject.national_id)
         if isinstance(checked, fields.Valid):
+            await data_keys.follow_rotation(session, vault)  # hashed with today's key
             digest = vault.keyed_hash(checked.value)
             found = await privacy.beneficiary_by_hash(session, digest)
     if found is None:

@@ -43,13 +43,16 @@ def _new_key(settings: Settings) -> bytes:
     from storage.crypto import create_secret_file, generate_master_key, key_sources
 
     pending = _pending(settings)
-    if settings.new_encryption_key and settings.new_encryption_key.strip():
-        if settings.encryption_key:
-            return key_sources(settings.data_dir, None, settings.new_encryption_key)[-1]
-        create_secret_file(pending, settings.new_encryption_key.strip() + "\n")
-    elif not pending.exists():
+    given = (settings.new_encryption_key or "").strip()
+    if given and not settings.encryption_key:
+        # Bound for the key file: what an interrupted rotation left there gives way.
+        if pending.exists() and pending.read_text(encoding="ascii").strip() != given:
+            pending.unlink()
+        create_secret_file(pending, given + "\n")
+    elif not given and not pending.exists():
         create_secret_file(pending, generate_master_key() + "\n")
-    return key_sources(settings.data_dir, settings.encryption_key, None)[-1]
+    # [the current key, the given new one or the pending one, …]
+    return key_sources(settings.data_dir, settings.encryption_key, given or None)[1]
 
 
 def cmd_keys_rotate(args: argparse.Namespace, settings: Settings, tr: Catalog, out: TextIO) -> int:
