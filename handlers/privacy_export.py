@@ -16,7 +16,7 @@ from handlers.privacy_subject import Audit, Subject, find
 from storage import data_keys, privacy
 from storage.crypto import DecryptionError, Vault
 from storage.db import Database, Session
-from storage.models import Message, SupportRequest
+from storage.models import HandoverCase, Message, SupportRequest, Survey
 
 FORMAT = "tawasul.privacy-export/1"
 
@@ -37,47 +37,53 @@ async def export(
 async def _copy(
     session: Session, vault: Vault, held: privacy.Holdings, now: datetime
 ) -> dict[str, Any]:
-    b = held.beneficiary
     return {
         "format": FORMAT,
         "exported_at": _at(now),
-        "profile": {
-            "id": b.id,
-            "created_at": _at(b.created_at),
-            "locale": b.locale,
-            "display_name": b.display_name,
-            "erased_at": _at(b.erased_at),
-        },
+        "profile": _profile(held),
         "channels": [
             {"channel": i.channel, "user": i.external_user_id, "since": _at(i.created_at)}
             for i in held.identities
         ],
         "requests": [await _request(session, vault, held, r) for r in held.requests],
-        "cases": [
-            {
-                "id": c.id,
-                "reason": c.reason,
-                "status": c.status,
-                "opened_at": _at(c.opened_at),
-                "closed_at": _at(c.closed_at),
-            }
-            for c in held.cases
-        ],
+        "cases": [_case(c) for c in held.cases],
         "transcript": [await _message(session, vault, m) for m in held.messages],
-        "surveys": [
-            {
-                "trigger": s.trigger,
-                "status": s.status,
-                "rating": s.rating,
-                "comment": s.comment,
-                "answered_at": _at(s.answered_at),
-            }
-            for s in held.surveys
-        ],
+        "surveys": [_survey(s) for s in held.surveys],
         "audit": [
             {"at": _at(e.at), "actor": e.actor, "action": e.action, "subject": e.subject}
             for e in held.audit
         ],
+    }
+
+
+def _profile(held: privacy.Holdings) -> dict[str, Any]:
+    b = held.beneficiary
+    return {
+        "id": b.id,
+        "created_at": _at(b.created_at),
+        "locale": b.locale,
+        "display_name": b.display_name,
+        "erased_at": _at(b.erased_at),
+    }
+
+
+def _case(c: HandoverCase) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "reason": c.reason,
+        "status": c.status,
+        "opened_at": _at(c.opened_at),
+        "closed_at": _at(c.closed_at),
+    }
+
+
+def _survey(s: Survey) -> dict[str, Any]:
+    return {
+        "trigger": s.trigger,
+        "status": s.status,
+        "rating": s.rating,
+        "comment": s.comment,
+        "answered_at": _at(s.answered_at),
     }
 
 

@@ -80,14 +80,13 @@ async def holdings(session: AsyncSession, beneficiary: Beneficiary) -> Holdings:
     conversations = await _all(
         session, select(Conversation).where(Conversation.beneficiary_id == bid)
     )
-    conv_ids = [c.id for c in conversations]
     requests = await _all(
         session,
         select(SupportRequest).where(SupportRequest.beneficiary_id == bid).order_by("id"),
     )
-    req_ids = [r.id for r in requests]
     cases = await _all(session, select(HandoverCase).where(HandoverCase.beneficiary_id == bid))
     subjects = [f"request:{r.reference}" for r in requests] + [f"case:{c.id}" for c in cases]
+    req_ids = [r.id for r in requests]
     return Holdings(
         beneficiary=beneficiary,
         identities=await _all(
@@ -98,22 +97,19 @@ async def holdings(session: AsyncSession, beneficiary: Beneficiary) -> Holdings:
         attachments=await _all(
             session, select(RequestAttachment).where(RequestAttachment.request_id.in_(req_ids))
         ),
-        transitions=await _all(
-            session,
-            select(RequestTransition)
-            .where(RequestTransition.request_id.in_(req_ids))
-            .order_by("id"),
-        ),
+        transitions=await _all(session, _in(RequestTransition, "request_id", req_ids)),
         cases=cases,
         messages=await _all(
-            session,
-            select(Message).where(Message.conversation_id.in_(conv_ids)).order_by("id"),
+            session, _in(Message, "conversation_id", [c.id for c in conversations])
         ),
         surveys=await _all(session, select(Survey).where(Survey.beneficiary_id == bid)),
-        audit=await _all(
-            session, select(AuditEvent).where(AuditEvent.subject.in_(subjects)).order_by("id")
-        ),
+        audit=await _all(session, _in(AuditEvent, "subject", subjects)),
     )
+
+
+def _in(table: Any, column: str, values: list[Any]) -> Any:
+    """The rows of `table` whose `column` is one of `values`, oldest first."""
+    return select(table).where(getattr(table, column).in_(values)).order_by(table.id)
 
 
 async def _staff_outbox_ids(session: AsyncSession, case_ids: set[int]) -> list[int]:
@@ -128,52 +124,47 @@ async def _staff_outbox_ids(session: AsyncSession, case_ids: set[int]) -> list[i
 
 async def overwrite(session: AsyncSession, held: Holdings, now: datetime) -> dict[str, int]:
     """The free texts emptied and the channel names replaced; what each statement touched."""
-    conv_ids, req_ids = held.conversation_ids, [r.id for r in held.requests]
     staff_ids = await _staff_outbox_ids(session, {c.id for c in held.cases})
-    counts = {
-        "messages": await _update(
-            session,
-            update(Message)
-            .where(Message.conversation_id.in_(conv_ids))
-            .values(text="", data={}, identifiers_enc=None),
-        ),
-        "outbox": await _update(
-            session,
-            update(OutboxMessage)
-            .where(OutboxMessage.conversation_id.in_(conv_ids) | OutboxMessage.id.in_(staff_ids))
-            .values(body={}, last_error=None),
-        ),
-        "requests": await _update(
-            session,
-            update(SupportRequest)
-            .where(SupportRequest.id.in_(req_ids))
-            .values(full_name="", description="", missing_info=None, national_id_enc="")
-            .values(phone_enc=""),
-        ),
-        "notes": await _update(
-            session,
-            update(RequestTransition)
-            .where(RequestTransition.request_id.in_(req_ids), RequestTransition.note.is_not(None))
-            .values(note=None),
-        ),
-        "attachments": await _update(
-            session,
-            update(RequestAttachment)
-            .where(RequestAttachment.request_id.in_(req_ids))
-            .values(file_id="", name=None),
-        ),
-        "surveys": await _update(
-            session,
-            update(Survey)
-            .where(Survey.beneficiary_id == held.beneficiary.id, Survey.comment.is_not(None))
-            .values(comment=None),
-        ),
-    }
+    wipes = {**_transcript_wipes(held.conversation_ids, staff_ids), **_request_wipes(held)}
+    counts = {name: await _update(session, statement) for name, statement in wipes.items()}
     await _rename_chats(session, held)
     beneficiary = held.beneficiary
     beneficiary.display_name = beneficiary.national_id_hash = None
     beneficiary.erased_at = now
     return counts
+
+
+def _transcript_wipes(conv_ids: list[int], staff_ids: list[int]) -> dict[str, Any]:
+    """What was said: both ways in the transcript, and every message queued about it."""
+    outbox = OutboxMessage.conversation_id.in_(conv_ids) | OutboxMessage.id.in_(staff_ids)
+    return {
+        "messages": update(Message)
+        .where(Message.conversation_id.in_(conv_ids))
+        .values(text="", data={}, identifiers_enc=None),
+        "outbox": update(OutboxMessage).where(outbox).values(body={}, last_error=None),
+    }
+
+
+def _request_wipes(held: Holdings) -> dict[str, Any]:
+    """The requests' free fields and sealed values, staff notes, files' names, comments."""
+    req_ids = [r.id for r in held.requests]
+    noted = RequestTransition.note.is_not(None)
+    commented = Survey.comment.is_not(None)
+    return {
+        "requests": update(SupportRequest)
+        .where(SupportRequest.id.in_(req_ids))
+        .values(full_name="", description="", missing_info=None)
+        .values(national_id_enc="", phone_enc=""),
+        "notes": update(RequestTransition)
+        .where(RequestTransition.request_id.in_(req_ids), noted)
+        .values(note=None),
+        "attachments": update(RequestAttachment)
+        .where(RequestAttachment.request_id.in_(req_ids))
+        .values(file_id="", name=None),
+        "surveys": update(Survey)
+        .where(Survey.beneficiary_id == held.beneficiary.id, commented)
+        .values(comment=None),
+    }
 
 
 async def _rename_chats(session: AsyncSession, held: Holdings) -> None:
