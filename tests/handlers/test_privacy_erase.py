@@ -112,3 +112,34 @@ async def test_the_copy_holds_the_request_with_its_identifiers_and_the_transcrip
     assert copy["channels"] == [
         {"channel": "web", "user": "amina", "since": copy["profile"]["created_at"]}
     ]
+
+
+async def test_the_same_person_from_a_second_channel_brings_their_key_and_loses_both(
+    database: Database, engine: Engine, clock: FixedClock
+) -> None:
+    await submit(Chat(engine))  # on the web
+    second = Chat(engine, "5550001", channel="telegram")
+    await second.say("ابي اقدم طلب مساعدة")
+    for answer in ("سارة محمد العتيبي", NATIONAL_ID, "٠٥٥٨٧٦٤٣٢١"):
+        await second.say(answer)
+    await second.press("جدة")
+    await second.press("دعم أسر أطفال القلب")
+    await second.say("نحتاج مساعدة في السكن قرب المستشفى")
+    await second.press("✔️ تم")
+    await second.press("✅ البيانات صحيحة")
+    await second.press("أقرّ وأوافق")
+    assert "رقم طلبك" in second.text
+    async with database.reading() as s:
+        owners = set((await s.execute(select(DataKey.beneficiary_id))).scalars())
+        requests = (await s.execute(select(SupportRequest))).scalars().all()
+        opened = [await data_keys.open_token(s, VAULT, r.national_id_enc) for r in requests]
+    assert len(owners) == 1 and opened == [NATIONAL_ID, NATIONAL_ID]  # one person, one owner
+
+    subject = Subject(national_id=NATIONAL_ID)
+    done = await erase(database, clock, VAULT, subject, reason="x", actor="cli", force_open=True)
+    assert done.overwritten["requests"] == 2
+    async with database.reading() as s:
+        assert await _count(s, select(func.count()).select_from(DataKey)) == 0
+        for r in requests:
+            with pytest.raises(DecryptionError):
+                await data_keys.open_token(s, VAULT, r.national_id_enc)
