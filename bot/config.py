@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     # Encrypts national IDs and phone numbers at rest (urlsafe base64 of 32 bytes);
     # generated into the data dir (0600) when unset.
     encryption_key: str | None = None
+    # The key `bot.py keys rotate` moves to, known to a running bot before the rotation
+    # commits so that it follows without a restart (docs/privacy.md).
+    new_encryption_key: str | None = None
     # An unfinished request form is dropped (with a notice) after this many days.
     draft_ttl_days: int = Field(default=7, ge=1, le=365)
     http_host: str = "127.0.0.1"

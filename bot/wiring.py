@@ -36,7 +36,7 @@ from handlers.surveys import SurveyPolicy
 from handlers.types import Translate
 from handlers.windows import ServiceWindow
 from scheduler.dispatcher import Dispatcher, Limits, Sender
-from storage.crypto import Vault, load_or_create_master_key
+from storage.crypto import Vault, key_sources, load_or_create_master_key
 from storage.db import Database, sqlite_url
 from storage.notify import FAQ, OUTBOX, Wakeups
 
@@ -92,7 +92,12 @@ def build_faq(settings: Settings, catalog: Catalog) -> FaqService:
 
 
 def build_vault(settings: Settings) -> Vault:
-    return Vault(load_or_create_master_key(settings.data_dir, settings.encryption_key))
+    def sources() -> list[bytes]:
+        new = settings.new_encryption_key
+        return key_sources(settings.data_dir, settings.encryption_key, new)
+
+    master = load_or_create_master_key(settings.data_dir, settings.encryption_key)
+    return Vault(master, reload=sources)
 
 
 def build_form(settings: Settings, catalog: Catalog, faq: FaqService, clock: Clock) -> RequestForm:

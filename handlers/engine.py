@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from handlers import cases, faq_misses, identifiers, requests, survey_answers, surveys
+from handlers import cases, faq_misses, identifiers, requests, sealing, survey_answers, surveys
 from handlers.clock import Clock
 from handlers.conversation import Dialog
 from handlers.form_prompts import Cipher
@@ -34,6 +34,7 @@ from handlers.types import IMMEDIATE_CHANNELS, WINDOW_CHANNELS, Incoming, Transc
 from storage import outbox
 from storage import repositories as repo
 from storage import requests as request_store
+from storage.crypto import Vault
 from storage.db import Database, Session
 from storage.models import Conversation, HandoverCase, SupportRequest
 
@@ -194,13 +195,14 @@ class Engine:
         mine = filed.get(conversation.beneficiary_id, [])
         ctx = Context(requests=tuple(_view(r) for r in mine))
         turn = self.dialog.handle(conversation.state or {}, incoming, ctx)
+        sealed = await self._seal(session, conversation, turn, incoming, now)
         case_id = await self._apply_case(session, conversation, turn, now)
         await self._apply_requests(session, conversation, turn, filed, now)
         await self._apply_survey(session, conversation, turn, now)
         await faq_misses.record(session, conversation, turn, self.dialog.faq.profile.slug, now)
         step = _Step(session, conversation, incoming, turn, now)
         text = await _inbound_text(step)
-        self._record(step, text, case_id)
+        self._record(step, text, case_id, sealed)
         repo.set_state(conversation, turn.state)
         conversation.updated_at = conversation.last_inbound_at = now
         staff_queued = await self._tell_staff(step, text, case_id)
@@ -227,7 +229,7 @@ class Engine:
             mine = await request_store.requests_of_many(session, {conversation.beneficiary_id})
             filed.update(mine)
 
-    def _record(self, step: _Step, text: str, case_id: int | None) -> None:
+    def _record(self, step: _Step, text: str, case_id: int | None, sealed: str | None) -> None:
         """The update and the replies into the transcript, the replies into the outbox."""
         turn, conversation = step.turn, step.conversation
         repo.add_message(
@@ -239,7 +241,7 @@ class Engine:
             data=_inbound_data(step.incoming),
             case_id=case_id if turn.on_case or turn.open_case else None,
             now=step.now,
-            identifiers_enc=self._sealed(step.incoming),
+            identifiers_enc=sealed,
         )
         delivered = step.incoming.channel in self.immediate
         for reply in turn.replies:
@@ -265,6 +267,21 @@ class Engine:
             self.staff.case_message(step.session, case_id, who, text, files, step.now)
             return True
         return False
+
+    async def _seal(
+        self,
+        session: Session,
+        conversation: Conversation,
+        turn: Turn,
+        incoming: Incoming,
+        now: datetime,
+    ) -> str | None:
+        """The turn's identifiers under the beneficiary's own data key (handlers/sealing.py)."""
+        message = self._sealed(incoming)
+        if not isinstance(self.cipher, Vault):
+            return message
+        bid = conversation.beneficiary_id
+        return await sealing.seal_turn(session, self.cipher, bid, turn, message, now)
 
     def _sealed(self, incoming: Incoming) -> str | None:
         """The identifiers masked in this message, encrypted, for an admin to reveal."""

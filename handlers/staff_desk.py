@@ -8,7 +8,6 @@ message for a queued channel wakes the outbox dispatcher after the commit.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Literal
@@ -33,11 +32,13 @@ from handlers.desk_views import (
 from handlers.errors import Refusal
 from handlers.references import normalize_reference
 from handlers.requests import TRANSITIONS, StatusChange, set_status
+from handlers.sealing import revealed
 from handlers.staff_auth import StaffMember
 from handlers.staff_inbox import beneficiary_label, mask_chat, to_staff
 from handlers.surveys import SurveyPolicy
 from handlers.types import IMMEDIATE_CHANNELS, Translate
 from storage import cases as case_store
+from storage import data_keys
 from storage import repositories as repo
 from storage import requests as request_store
 from storage.crypto import DecryptionError, Vault
@@ -164,7 +165,9 @@ class StaffDesk:
             case, conversation, _, _ = await self._load_case(session, case_id)
             # The messages the case page shows: its conversation's latest.
             sealed = await case_store.sealed_messages(session, conversation.id, TRANSCRIPT_MESSAGES)
-            found = [r for m, at, token in sealed for r in self._revealed(m, at, token)]
+            found = [
+                r for m, at, t in sealed for r in await revealed(session, self.vault, m, at, t)
+            ]
             details = {
                 "messages": sorted({r.message_id for r in found}),
                 "fields": sorted({r.kind for r in found}),
@@ -172,18 +175,6 @@ class StaffDesk:
             }
             _audit(session, me, "case.identifiers_revealed", f"case:{case.id}", details, now)
         return found
-
-    def _revealed(self, message_id: int, at: datetime, token: str) -> list[RevealedIdentifier]:
-        try:
-            values = json.loads(self.vault.decrypt(token))
-        except (DecryptionError, ValueError):
-            raise Refusal("staffweb-unreadable", http_status=500) from None
-        masks = {"national_id": fields.mask_national_id, "phone": fields.mask_phone}
-        return [
-            RevealedIdentifier(message_id, at, v["kind"], masks[v["kind"]](v["value"]), v["value"])
-            for v in values
-            if v.get("kind") in masks
-        ]
 
     async def case_file(
         self, case_id: int, message_id: int, index: int, me: StaffMember
@@ -282,9 +273,9 @@ class StaffDesk:
             raise Refusal("staffweb-error-no-request", http_status=404, reference=ltr(reference))
         return found
 
-    def _mask(self, token: str, mask: Callable[[str], str]) -> str:
+    async def _mask(self, session: Session, token: str, mask: Callable[[str], str]) -> str:
         try:
-            return mask(self.vault.decrypt(token))
+            return mask(await data_keys.open_token(session, self.vault, token))
         except DecryptionError:
             return self.tr("staffweb-unreadable")
 
@@ -296,8 +287,10 @@ class StaffDesk:
             transitions = await request_store.transitions_of(session, r.id)
             return RequestView(
                 row=request_row(r, conversation.channel if conversation else ""),
-                national_id_masked=self._mask(r.national_id_enc, fields.mask_national_id),
-                phone_masked=self._mask(r.phone_enc, fields.mask_phone),
+                national_id_masked=await self._mask(
+                    session, r.national_id_enc, fields.mask_national_id
+                ),
+                phone_masked=await self._mask(session, r.phone_enc, fields.mask_phone),
                 description=r.description,
                 missing_info=r.missing_info,
                 declaration_version=r.declaration_version,
@@ -323,7 +316,8 @@ class StaffDesk:
             r = await self._request(session, reference)
             try:
                 revealed = Revealed(
-                    self.vault.decrypt(r.national_id_enc), self.vault.decrypt(r.phone_enc)
+                    await data_keys.open_token(session, self.vault, r.national_id_enc),
+                    await data_keys.open_token(session, self.vault, r.phone_enc),
                 )
             except DecryptionError:
                 raise Refusal("staffweb-unreadable", http_status=500) from None

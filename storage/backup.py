@@ -14,6 +14,9 @@ database's `-wal` beside the new one to be replayed into it).
 
 Neither holds the encryption key: it lives apart (the data dir's `encryption.key` or
 `TAWASUL_ENCRYPTION_KEY`) and must be kept apart. PostgreSQL is backed up with `pg_dump`.
+Nor does a backup hold the beneficiaries' data keys (storage/data_keys.py): they are key
+material too, and a restore takes them from the database it replaces, so a person erased
+since the backup was taken stays unreadable in it (docs/privacy.md).
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ from alembic.script import ScriptDirectory
 from storage.db import MIGRATIONS, SQLITE_FILE, Database
 
 FILE_MODE = 0o600
+# The data keys of a backup, in a file of their own beside it (key material, kept apart).
+KEYS_SUFFIX = ".keys"
 ASIDE_SUFFIX = ".before-restore-"
 
 
@@ -83,11 +88,16 @@ def backup(database: Path, target: Path, *, force: bool = False) -> int:
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}-", suffix=".tmp", dir=target.parent)
     os.close(fd)
     tmp = Path(tmp_name)
+    keys = tmp.with_name(tmp.name + KEYS_SUFFIX)
     try:
         _copy(_read_only(database), tmp)
+        _split_data_keys(tmp, keys)
+        if keys.exists():
+            _place(keys, keys_file(target), force=True)
         _place(tmp, target, force=force)
     finally:
         tmp.unlink(missing_ok=True)
+        keys.unlink(missing_ok=True)
     return target.stat().st_size
 
 
@@ -106,6 +116,42 @@ def _copy(source: sqlite3.Connection, tmp: Path) -> None:
         dest.close()
     with tmp.open("rb+") as fh:
         os.fsync(fh.fileno())
+
+
+def keys_file(backup_file: Path) -> Path:
+    return backup_file.with_name(backup_file.name + KEYS_SUFFIX)
+
+
+def _split_data_keys(copy: Path, keys: Path) -> None:
+    """The copy's data keys moved into `keys`; VACUUM leaves no freed page holding one."""
+    with contextlib.closing(sqlite3.connect(copy, isolation_level=None)) as conn:
+        if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'data_keys'").fetchone():
+            return
+        os.close(os.open(keys, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, FILE_MODE))
+        conn.execute("ATTACH DATABASE ? AS keys", (str(keys),))
+        conn.execute("CREATE TABLE keys.data_keys AS SELECT * FROM main.data_keys")
+        conn.execute("DETACH DATABASE keys")
+        conn.execute("DELETE FROM data_keys")
+        conn.execute("VACUUM")
+
+
+def carry_data_keys(database: Path, aside: Path | None, source: Path) -> int:
+    """After a restore and its migrations, the data keys it gets: those of the database it
+    replaced (an erasure since the backup stays done), or else the backup's own."""
+    origin = aside if aside is not None else keys_file(source)
+    if not origin.is_file():
+        return 0
+    with contextlib.closing(sqlite3.connect(database, isolation_level=None)) as conn:
+        conn.execute("ATTACH DATABASE ? AS origin", (str(origin),))
+        if not conn.execute(
+            "SELECT 1 FROM origin.sqlite_master WHERE name = 'data_keys'"
+        ).fetchone():
+            return 0
+        moved = conn.execute(
+            "INSERT OR REPLACE INTO main.data_keys SELECT * FROM origin.data_keys "
+            "WHERE beneficiary_id IN (SELECT id FROM main.beneficiaries)"
+        )
+        return moved.rowcount
 
 
 def _place(tmp: Path, target: Path, *, force: bool) -> None:

@@ -28,17 +28,15 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
+# A handover case: open until someone claims it, claimed, then closed.
 class CaseStatus(StrEnum):
-    """A handover case: open until someone claims it, claimed, then closed."""
-
     OPEN = "open"
     CLAIMED = "claimed"
     CLOSED = "closed"
 
 
+# A request's place in its lifecycle (handlers/requests.py moves it along).
 class RequestStatus(StrEnum):
-    """A request's place in its lifecycle (handlers/requests.py moves it along)."""
-
     SUBMITTED = "submitted"
     UNDER_REVIEW = "under_review"
     NEEDS_INFO = "needs_info"
@@ -58,9 +56,8 @@ class OutboxState(StrEnum):
     HELD = "held"
 
 
+# What the channel reported of a sent message; they arrive in any order.
 class DeliveryStatus(StrEnum):
-    """What the channel reported of a sent message; they arrive in any order."""
-
     SENT = "sent"
     DELIVERED = "delivered"
     READ = "read"
@@ -105,6 +102,7 @@ class Beneficiary(Base):
     # Keyed hash of the national ID: the same person from two channels is one beneficiary,
     # found without storing the number in the clear.
     national_id_hash: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
+    erased_at: Mapped[datetime | None]  # handlers/privacy_erase.py: what is left is counts
 
 
 class ChannelIdentity(Base):
@@ -175,9 +173,8 @@ class Message(Base):
     identifiers_enc: Mapped[str | None] = mapped_column(Text)
 
 
+# Inbound ids already handled: the database, not memory, makes updates idempotent.
 class ProcessedInbound(Base):
-    """Inbound ids already handled: the database, not memory, makes updates idempotent."""
-
     __tablename__ = "processed_inbound"
     __table_args__ = (UniqueConstraint("channel", "external_id"),)
 
@@ -308,9 +305,8 @@ class RequestAttachment(Base):
     created_at: Mapped[datetime]
 
 
+# Every status change, with who made it and why.
 class RequestTransition(Base):
-    """Every status change, with who made it and why."""
-
     __tablename__ = "request_transitions"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -395,6 +391,7 @@ class JobRun(Base):
     runner: Mapped[str] = mapped_column(String(128))
 
 
-# The FAQ's tables are in a module of their own; imported here so that Base.metadata (the
-# migrations' check) holds them too.
+# The FAQ's tables and the data keys are in modules of their own; imported here so that
+# Base.metadata (the migrations' check) holds them too.
 from storage import faq_models as faq_models  # noqa: E402
+from storage.key_models import DataKey as DataKey  # noqa: E402

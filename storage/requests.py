@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import data_keys
 from storage.models import (
     Beneficiary,
     ChannelIdentity,
@@ -65,6 +66,7 @@ async def _join(session: AsyncSession, conversation: Conversation, owner_id: int
     found = await session.execute(select(HandoverCase).where(HandoverCase.beneficiary_id == moved))
     for case in found.scalars():
         case.beneficiary_id = owner_id
+    await data_keys.move_keys(session, moved, owner_id)
     conversation.beneficiary_id = owner_id
 
 

@@ -1,4 +1,5 @@
-"""Command line: `python bot.py [chat | faq … | staff … | request … | survey … | report | db …]`.
+"""Command line: `python bot.py [chat | faq … | staff … | request … | survey … | report | db …
+| privacy … | keys …]`.
 
 A module per command group registers its sub-commands and holds them; with no command, the
 bot runs (`serve.py`). The output formats are contracts (docs/operations.md):
@@ -12,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from bot.cli import chat, db, faq, report, request, staff, survey
+from bot.cli import chat, db, faq, keys, privacy, report, request, staff, survey
 from bot.cli.common import Command, complain, in_own_words, refused
 from bot.cli.serve import cmd_serve
 from bot.config import PROFILES_DIR, Settings
@@ -22,7 +23,7 @@ from bot.i18n import DEFAULT_LOCALE, Catalog
 from faq.profile import ProfileError
 
 # The groups whose words are the association's own (its name for a beneficiary, …).
-IN_OWN_WORDS = ("request", "report", "survey")
+IN_OWN_WORDS = ("request", "report", "survey", "privacy")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -30,7 +31,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--locale", choices=("ar", "en"), default=None)
     parser.set_defaults(run=cmd_serve)
     sub = parser.add_subparsers(dest="command")
-    for group in (chat, db, staff, request, report, survey, faq):
+    for group in (chat, db, staff, request, report, survey, faq, privacy, keys):
         group.register(sub)
     return parser
 

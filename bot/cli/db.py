@@ -86,7 +86,7 @@ def cmd_db_backup(args: argparse.Namespace, settings: Settings, tr: Catalog, out
 
 def cmd_db_restore(args: argparse.Namespace, settings: Settings, tr: Catalog, out: TextIO) -> int:
     from handlers.clock import SystemClock
-    from storage.backup import Restored, migrate, restore
+    from storage.backup import Restored, carry_data_keys, migrate, restore
 
     file = _sqlite_file(settings)
     if file is None:
@@ -95,6 +95,7 @@ def cmd_db_restore(args: argparse.Namespace, settings: Settings, tr: Catalog, ou
     def put_back(into: Path) -> Restored:
         restored = restore(into, args.path, SystemClock().now())
         asyncio.run(migrate(into))
+        carry_data_keys(into, restored.aside, args.path)
         return restored
 
     restored = _attempt(tr, "db-restore-failed", lambda: put_back(file))

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from storage.backup import known_revisions, migrate
-from storage.crypto import KEY_FILE, DecryptionError, Vault, load_or_create_master_key
+from storage.crypto import KEY_FILE, DecryptionError, Vault, data_fernet, load_or_create_master_key
 from storage.db import SQLITE_FILE
 from tests.bot.server_process import (
     NATIONAL_ID,
@@ -91,6 +91,19 @@ def _identifiers(path: Path) -> tuple[str, str]:
     return str(row[0]), str(row[1])
 
 
+def _key_rows(path: Path) -> int:
+    with contextlib.closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as conn:
+        return int(conn.execute("SELECT count(*) FROM data_keys").fetchone()[0])
+
+
+def _open(path: Path, vault: Vault, token: str) -> str:
+    """A value sealed under its beneficiary's data key, opened as storage/data_keys.py does."""
+    _, key_id, sealed = token.split(".", 2)
+    with contextlib.closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as conn:
+        row = conn.execute("SELECT wrapped FROM data_keys WHERE id = ?", (key_id,)).fetchone()
+    return data_fernet(vault.unwrap(str(row[0]))).decrypt(sealed).decode("utf-8")
+
+
 # -- under load ---------------------------------------------------------------------------
 
 
@@ -119,12 +132,14 @@ async def test_backups_under_load_restore_every_acknowledged_message(tmp_path: P
 
     national_id, phone = _identifiers(restored)
     vault = Vault(load_or_create_master_key(fresh, None))
-    assert vault.decrypt(national_id) == NATIONAL_ID
-    assert vault.decrypt(phone).endswith(PHONE[1:])
+    # The data keys came from the file beside the backup (there was no database to keep).
+    assert _open(restored, vault, national_id) == NATIONAL_ID
+    assert _open(restored, vault, phone).endswith(PHONE[1:])
     with pytest.raises(DecryptionError):
-        Vault(os.urandom(32)).decrypt(national_id)
+        _open(restored, Vault(os.urandom(32)), national_id)
     raw = last.read_bytes()
     assert NATIONAL_ID.encode() not in raw and PHONE[1:].encode() not in raw
+    assert b"data_keys" in raw and _key_rows(last) == 0  # the keys live apart
 
     # The visitor, back on the restored bot, finds the conversation where it was.
     again = Server(Backend("sqlite", fresh, ""), free_port(), tmp_path / "restored.log")
