@@ -394,4 +394,4 @@ class JobRun(Base):
 # The FAQ's tables and the data keys are in modules of their own; imported here so that
 # Base.metadata (the migrations' check) holds them too.
 from storage import faq_models as faq_models  # noqa: E402
-from storage.key_models import DataKey as DataKey  # noqa: E402
+from storage import key_models as key_models  # noqa: E402

@@ -11,7 +11,8 @@ from handlers.keys_rotate import rotate
 from storage import data_keys
 from storage.crypto import DecryptionError, Vault
 from storage.db import Database
-from storage.models import Beneficiary, DataKey, SupportRequest
+from storage.key_models import DataKey
+from storage.models import Beneficiary, SupportRequest
 from tests.handlers.chats import KEY, submit_as
 
 NEW_KEY = bytes(range(100, 132))

@@ -13,7 +13,8 @@ from handlers.privacy_subject import Subject
 from storage import data_keys
 from storage.crypto import DecryptionError, Vault
 from storage.db import Database, Session
-from storage.models import DataKey, Message, SupportRequest, Survey
+from storage.key_models import DataKey
+from storage.models import Message, SupportRequest, Survey
 from tests.handlers.chats import KEY, NATIONAL_ID, Chat, move, submit
 
 VAULT = Vault(KEY)
